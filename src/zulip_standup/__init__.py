@@ -1,0 +1,1 @@
+"""An asynchronous standup bot for Zulip."""

@@ -1,0 +1,187 @@
+"""The ``zulip-standup`` command line: run, demo, migrate, check."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from zulip_standup.logs import configure_logging
+from zulip_standup.settings import Settings, SettingsError, load_settings
+from zulip_standup.storage import migrate as migrations
+from zulip_standup.storage.engine import DatabaseConfigError, make_engine
+from zulip_standup.zulip.rest import ZulipAuthError, ZulipError, ZulipRest
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_CONFIG = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="zulip-standup",
+        description="An asynchronous standup bot for Zulip.",
+    )
+    parser.add_argument(
+        "--zuliprc",
+        type=Path,
+        help="the bot's zuliprc file (default: $ZULIP_CONFIG, else ~/.zuliprc, "
+        "else ZULIP_EMAIL/ZULIP_API_KEY/ZULIP_SITE)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser(
+        "check",
+        help="print the effective configuration and check the database and Zulip",
+    )
+    sub.add_parser("migrate", help="bring the database schema up to date")
+    run = sub.add_parser("run", help="run the bot against the configured Zulip server")
+    run.add_argument(
+        "--no-migrate",
+        action="store_true",
+        help="do not migrate the database on start (fail if it is not up to date)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    sys.exit(run_cli(argv))
+
+
+def run_cli(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Parse ``argv``, run the command and return the exit code."""
+    stdout = out or sys.stdout
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(stdout)
+        return EXIT_OK
+    try:
+        settings = load_settings(args.zuliprc)
+    except SettingsError as exc:
+        print("zulip-standup: the configuration is invalid:", file=stdout)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=stdout)
+        return EXIT_CONFIG
+    configure_logging(settings.log_level, settings.log_format, settings.secret_values())
+    if args.command == "check":
+        return asyncio.run(check(settings, stdout))
+    if args.command == "migrate":
+        return migrate(settings, stdout)
+    if args.command == "run":
+        print("zulip-standup: `run` needs the bot event loop, which is not built yet", file=stdout)
+        return EXIT_FAILURE
+    parser.error(f"unknown command {args.command}")
+    return EXIT_CONFIG  # pragma: no cover - parser.error exits
+
+
+def migrate(settings: Settings, out: TextIO) -> int:
+    try:
+        engine = make_engine(settings.database_url.get_secret_value())
+        before = migrations.current_revision(engine)
+        migrations.upgrade(engine)
+        after = migrations.current_revision(engine)
+    except (DatabaseConfigError, SQLAlchemyError) as exc:
+        print(f"database: migration failed: {_db_reason(exc)}", file=out)
+        return EXIT_FAILURE
+    engine.dispose()
+    if before == after:
+        print(f"database: already at revision {after}", file=out)
+    else:
+        print(f"database: migrated from {before or 'empty'} to {after}", file=out)
+    return EXIT_OK
+
+
+async def check(settings: Settings, out: TextIO) -> int:
+    """Print the redacted configuration, then one line per check; exit 2 on any failure."""
+    print("configuration:", file=out)
+    for key, value in settings.redacted().items():
+        print(f"  {key}: {value}", file=out)
+    ok = _check_database(settings, out)
+    ok = await _check_zulip(settings, out) and ok
+    return EXIT_OK if ok else EXIT_CONFIG
+
+
+def _check_database(settings: Settings, out: TextIO) -> bool:
+    try:
+        engine = make_engine(settings.database_url.get_secret_value())
+        try:
+            current = migrations.current_revision(engine)
+        finally:
+            engine.dispose()
+    except (DatabaseConfigError, SQLAlchemyError) as exc:
+        print(f"database: FAILED: cannot connect: {_db_reason(exc)}", file=out)
+        return False
+    head = migrations.head_revision()
+    if current == head:
+        print(f"database: ok, schema at revision {current} (newest)", file=out)
+    elif current is None:
+        print("database: ok, empty (run `zulip-standup migrate`, or `run` migrates)", file=out)
+    else:
+        print(f"database: ok, schema at {current}; {head} is newer (run `migrate`)", file=out)
+    return True
+
+
+async def _check_zulip(settings: Settings, out: TextIO) -> bool:
+    if not settings.has_zulip_credentials:
+        missing = [
+            name
+            for name, value in (
+                ("email", settings.zulip_email),
+                ("key", settings.zulip_api_key),
+                ("site", settings.zulip_site),
+            )
+            if not value
+        ]
+        print(
+            f"zulip: FAILED: no {', '.join(missing)} configured; give --zuliprc FILE or set "
+            "ZULIP_EMAIL, ZULIP_API_KEY and ZULIP_SITE",
+            file=out,
+        )
+        return False
+    assert settings.zulip_site
+    assert settings.zulip_email
+    assert settings.zulip_api_key
+    client = ZulipRest(
+        settings.zulip_site,
+        settings.zulip_email,
+        settings.zulip_api_key.get_secret_value(),
+        verify=not settings.zulip_insecure,
+    )
+    async with client:
+        try:
+            server = await client.server_settings()
+            me = await client.own_user()
+        except ZulipAuthError as exc:
+            print(
+                f"zulip: FAILED: {settings.zulip_site} rejected the credentials of "
+                f"{settings.zulip_email} ({exc.msg}); check the key in the zuliprc",
+                file=out,
+            )
+            return False
+        except ZulipError as exc:
+            print(f"zulip: FAILED: {exc}", file=out)
+            return False
+    print(
+        f"zulip: ok, bot {me.get('full_name')!r} (id {me.get('user_id')}) on "
+        f"{settings.zulip_site}, Zulip {server.get('zulip_version')} "
+        f"feature level {server.get('zulip_feature_level')}",
+        file=out,
+    )
+    if not me.get("is_bot"):
+        print("zulip: warning: this account is not a bot; use a Generic bot's zuliprc", file=out)
+    return True
+
+
+def _db_reason(exc: Exception) -> str:
+    if isinstance(exc, DatabaseConfigError):
+        return str(exc)
+    if isinstance(exc, SQLAlchemyError):
+        original = getattr(exc, "orig", None)
+        text = str(original or exc).strip().splitlines()[0]
+        return text[:300]
+    return type(exc).__name__

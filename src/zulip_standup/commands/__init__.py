@@ -1,0 +1,1 @@
+"""Chat commands: one module per command group, registered on a router."""

@@ -1,0 +1,1 @@
+"""Pure standup logic: no I/O, no clock reads, no SQLAlchemy."""

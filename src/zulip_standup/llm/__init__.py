@@ -1,0 +1,1 @@
+"""Summarisers: an OpenAI-compatible client and the plain extractive fallback."""

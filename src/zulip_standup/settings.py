@@ -1,0 +1,446 @@
+"""The one frozen settings object, from the environment and a zuliprc file, validated at start."""
+
+from __future__ import annotations
+
+import configparser
+import ipaddress
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays
+import platformdirs
+from cryptography.fernet import Fernet
+from pydantic import (
+    AliasChoices,
+    BeforeValidator,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from zulip_standup.storage.engine import (
+    DatabaseConfigError,
+    redacted_url,
+    url_password,
+    validate_database_url,
+)
+
+DEFAULT_QUESTIONS = (
+    "What did you do since the last standup?",
+    "What will you do today?",
+    "Is anything blocking you?",
+)
+MAX_QUESTIONS = 10
+_TIME_RE = re.compile(r"^(?P<h>[01]\d|2[0-3]):(?P<m>[0-5]\d)$")
+_API_KEY_RE = re.compile(r"^[A-Za-z0-9]{16,64}$")
+_LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
+
+# Per setting: the environment variable that sets it and an example of a good value.
+EXAMPLES: dict[str, tuple[str, str]] = {
+    "zulip_email": ("ZULIP_EMAIL", "standup-bot@chat.example.com"),
+    "zulip_api_key": ("ZULIP_API_KEY", "a 32-character key from the bot's zuliprc"),
+    "zulip_site": ("ZULIP_SITE", "https://chat.example.com"),
+    "zuliprc": ("ZULIP_CONFIG", "/etc/zulip-standup/zuliprc"),
+    "database_url": (
+        "DATABASE_URL",
+        "postgresql://standup@db.example.com/standup?sslmode=verify-full",
+    ),
+    "default_timezone": ("STANDUP_DEFAULT_TIMEZONE", "Europe/Berlin"),
+    "default_prompt_time": ("STANDUP_DEFAULT_PROMPT_TIME", "09:30"),
+    "default_reminder_time": ("STANDUP_DEFAULT_REMINDER_TIME", "11:45"),
+    "default_cutoff_time": ("STANDUP_DEFAULT_CUTOFF_TIME", "12:45"),
+    "default_holiday_country": ("STANDUP_DEFAULT_HOLIDAY_COUNTRY", "DE-BY"),
+    "default_questions": ("STANDUP_DEFAULT_QUESTIONS", "What did you do?|What next?|Blockers?"),
+    "llm_base_url": ("STANDUP_LLM_BASE_URL", "https://api.openai.com/v1"),
+    "llm_model": ("STANDUP_LLM_MODEL", "gpt-4o-mini"),
+    "llm_api_key": ("STANDUP_LLM_API_KEY", "sk-..."),
+    "encryption_keys": ("STANDUP_ENCRYPTION_KEYS", "NEWKEY,OLDKEY (Fernet keys, newest first)"),
+    "retention_days": ("STANDUP_RETENTION_DAYS", "365 (0 keeps answers forever)"),
+    "http_bind": ("STANDUP_HTTP_BIND", "127.0.0.1:9191 (empty to disable)"),
+    "log_level": ("STANDUP_LOG_LEVEL", "INFO"),
+    "log_format": ("STANDUP_LOG_FORMAT", "json"),
+    "zulip_insecure": ("ZULIP_ALLOW_INSECURE", "false"),
+}
+
+
+class SettingsError(Exception):
+    """Start-up configuration is invalid; ``problems`` holds one line per bad value."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def parse_wall_time(value: str) -> str:
+    """Accept ``HH:MM`` on a 24-hour clock (``9:30`` is padded), reject anything else."""
+    text = value.strip()
+    if re.fullmatch(r"\d:\d\d", text):
+        text = "0" + text
+    if not _TIME_RE.match(text):
+        msg = f"{value!r} is not a time of day in 24-hour HH:MM form"
+        raise ValueError(msg)
+    return text
+
+
+def parse_timezone(value: str) -> str:
+    """Accept an IANA time zone name such as ``America/New_York``."""
+    name = value.strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        msg = f"{value!r} is not an IANA time zone name"
+        raise ValueError(msg) from exc
+    return name
+
+
+def parse_holiday_country(value: str) -> str:
+    """Accept a country code the ``holidays`` library knows, optionally ``-SUBDIVISION``."""
+    code = value.strip().upper()
+    country, _, subdivision = code.partition("-")
+    supported = holidays.list_supported_countries()
+    if country not in supported:
+        msg = f"{value!r} is not a country code the holiday calendar knows"
+        raise ValueError(msg)
+    if subdivision and subdivision not in supported[country]:
+        msg = f"{value!r}: {country} has no subdivision {subdivision!r}"
+        raise ValueError(msg)
+    return code
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for localhost, 127.0.0.0/8 and ::1: the only hosts allowed over plain HTTP."""
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def validate_site(value: str) -> str:
+    """A Zulip site URL: HTTPS, or plain HTTP only to a loopback test server."""
+    site = value.strip().rstrip("/")
+    if site.startswith("localhost"):
+        site = "http://" + site
+    elif "://" not in site:
+        site = "https://" + site
+    parts = urlsplit(site)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        msg = f"{value!r} is not an http(s) URL of a Zulip server"
+        raise ValueError(msg)
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
+        msg = (
+            f"{value!r} uses plain HTTP to a non-loopback host; "
+            "only HTTPS is allowed except for a local test server on 127.0.0.1, ::1 or localhost"
+        )
+        raise ValueError(msg)
+    return site
+
+
+def _split_list(value: Any) -> Any:
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return value
+
+
+def _split_questions(value: Any) -> Any:
+    if isinstance(value, str):
+        return [item.strip() for item in value.split("|") if item.strip()]
+    return value
+
+
+@dataclass(frozen=True)
+class ZuliprcValues:
+    """What a zuliprc file's ``[api]`` section says."""
+
+    email: str | None
+    key: str | None
+    site: str | None
+    insecure: bool | None
+
+
+def read_zuliprc(path: Path) -> ZuliprcValues:
+    """Read a zuliprc file; raise ValueError naming what is wrong with it."""
+    if not path.exists():
+        msg = f"zuliprc file {path} does not exist"
+        raise ValueError(msg)
+    if not path.is_file():
+        msg = f"zuliprc path {path} is not a file"
+        raise ValueError(msg)
+    parser = configparser.ConfigParser()
+    try:
+        with path.open(encoding="utf-8") as handle:
+            parser.read_file(handle)
+    except (configparser.Error, UnicodeDecodeError, OSError) as exc:
+        msg = f"zuliprc file {path} cannot be read as an INI file with an [api] section"
+        raise ValueError(msg) from exc
+    if not parser.has_section("api"):
+        msg = f"zuliprc file {path} has no [api] section"
+        raise ValueError(msg)
+    section = parser["api"]
+    insecure_text = section.get("insecure")
+    insecure = None
+    if insecure_text is not None:
+        if insecure_text.strip().lower() not in {"true", "false"}:
+            msg = f"zuliprc file {path}: insecure must be true or false, not {insecure_text!r}"
+            raise ValueError(msg)
+        insecure = insecure_text.strip().lower() == "true"
+    return ZuliprcValues(
+        email=section.get("email"),
+        key=section.get("key"),
+        site=section.get("site"),
+        insecure=insecure,
+    )
+
+
+def default_database_url() -> str:
+    """An SQLite file under the user's data directory."""
+    return f"sqlite:///{Path(platformdirs.user_data_dir('zulip-standup')) / 'standup.db'}"
+
+
+class Settings(BaseSettings):
+    """Everything the operator configures; frozen once validated."""
+
+    model_config = SettingsConfigDict(
+        frozen=True,
+        env_prefix="STANDUP_",
+        extra="ignore",
+        populate_by_name=True,
+        validate_default=True,
+    )
+
+    zuliprc: Path | None = None
+    zulip_email: str | None = Field(
+        default=None, validation_alias=AliasChoices("ZULIP_EMAIL", "zulip_email")
+    )
+    zulip_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("ZULIP_API_KEY", "zulip_api_key")
+    )
+    zulip_site: str | None = Field(
+        default=None, validation_alias=AliasChoices("ZULIP_SITE", "zulip_site")
+    )
+    zulip_insecure: bool = Field(
+        default=False, validation_alias=AliasChoices("ZULIP_ALLOW_INSECURE", "zulip_insecure")
+    )
+    database_url: SecretStr = Field(
+        default_factory=lambda: SecretStr(default_database_url()),
+        validation_alias=AliasChoices("DATABASE_URL", "database_url"),
+    )
+    default_timezone: str = "UTC"
+    default_prompt_time: str = "09:30"
+    default_reminder_time: str = "11:45"
+    default_cutoff_time: str = "12:45"
+    default_holiday_country: str | None = None
+    default_questions: Annotated[list[str], NoDecode, BeforeValidator(_split_questions)] = Field(
+        default_factory=lambda: list(DEFAULT_QUESTIONS)
+    )
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = None
+    encryption_keys: Annotated[list[SecretStr], NoDecode, BeforeValidator(_split_list)] = Field(
+        default_factory=list
+    )
+    retention_days: int = Field(default=0, ge=0, le=36500)
+    http_bind: str | None = "127.0.0.1:9191"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        return parse_timezone(value)
+
+    @field_validator("default_prompt_time", "default_reminder_time", "default_cutoff_time")
+    @classmethod
+    def _time(cls, value: str) -> str:
+        return parse_wall_time(value)
+
+    @field_validator("default_holiday_country")
+    @classmethod
+    def _country(cls, value: str | None) -> str | None:
+        if value is None or not value.strip() or value.strip().lower() == "none":
+            return None
+        return parse_holiday_country(value)
+
+    @field_validator("default_questions")
+    @classmethod
+    def _questions(cls, value: list[str]) -> list[str]:
+        if not value:
+            msg = "at least one question is needed"
+            raise ValueError(msg)
+        if len(value) > MAX_QUESTIONS:
+            msg = f"{len(value)} questions given; at most {MAX_QUESTIONS} are allowed"
+            raise ValueError(msg)
+        return value
+
+    @field_validator("zulip_site")
+    @classmethod
+    def _site(cls, value: str | None) -> str | None:
+        return None if value is None else validate_site(value)
+
+    @field_validator("zulip_api_key")
+    @classmethod
+    def _key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _API_KEY_RE.match(value.get_secret_value()):
+            msg = "the API key is malformed (expected 16-64 letters and digits)"
+            raise ValueError(msg)
+        return value
+
+    @field_validator("llm_base_url")
+    @classmethod
+    def _llm_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        return validate_site(value)
+
+    @field_validator("encryption_keys")
+    @classmethod
+    def _fernet_keys(cls, value: list[SecretStr]) -> list[SecretStr]:
+        for index, key in enumerate(value, start=1):
+            try:
+                Fernet(key.get_secret_value().encode())
+            except (ValueError, TypeError) as exc:
+                msg = f"key number {index} is not a Fernet key (32 url-safe base64-encoded bytes)"
+                raise ValueError(msg) from exc
+        return value
+
+    @field_validator("http_bind")
+    @classmethod
+    def _bind(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        host, sep, port = value.strip().rpartition(":")
+        if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+            msg = f"{value!r} is not HOST:PORT"
+            raise ValueError(msg)
+        return value.strip()
+
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: SecretStr) -> SecretStr:
+        try:
+            validate_database_url(value.get_secret_value())
+        except DatabaseConfigError as exc:
+            raise ValueError(str(exc)) from exc
+        return value
+
+    @model_validator(mode="after")
+    def _credentials(self) -> Settings:
+        if self.zulip_insecure and self.zulip_site and urlsplit(self.zulip_site).hostname:
+            host = urlsplit(self.zulip_site).hostname or ""
+            if not is_loopback_host(host):
+                msg = "certificate verification may be turned off only for a loopback test server"
+                raise ValueError(msg)
+        return self
+
+    @property
+    def has_zulip_credentials(self) -> bool:
+        return bool(self.zulip_email and self.zulip_api_key and self.zulip_site)
+
+    def redacted(self) -> dict[str, str]:
+        """The effective configuration as printable text, with every secret hidden."""
+
+        def secret(value: SecretStr | None) -> str:
+            return "(not set)" if value is None else "********"
+
+        return {
+            "zuliprc": str(self.zuliprc) if self.zuliprc else "(not used)",
+            "zulip_site": self.zulip_site or "(not set)",
+            "zulip_email": self.zulip_email or "(not set)",
+            "zulip_api_key": secret(self.zulip_api_key),
+            "database_url": redacted_url(self.database_url.get_secret_value()),
+            "default_timezone": self.default_timezone,
+            "default_times": (
+                f"prompt {self.default_prompt_time}, reminder {self.default_reminder_time}, "
+                f"cutoff {self.default_cutoff_time}"
+            ),
+            "default_holiday_country": self.default_holiday_country or "(none)",
+            "default_questions": " | ".join(self.default_questions),
+            "llm": (
+                f"{self.llm_base_url} model {self.llm_model or '(default)'} key "
+                f"{secret(self.llm_api_key)}"
+                if self.llm_base_url
+                else "(off)"
+            ),
+            "encryption_keys": f"{len(self.encryption_keys)} configured"
+            if self.encryption_keys
+            else "(none: answers stored in plain text)",
+            "retention_days": str(self.retention_days) if self.retention_days else "(keep forever)",
+            "http_bind": self.http_bind or "(off)",
+            "log": f"{self.log_level} {self.log_format}",
+        }
+
+    def secret_values(self) -> list[str]:
+        """Every secret's clear text, so the log filter can scrub it wherever it appears."""
+        values = [k.get_secret_value() for k in self.encryption_keys]
+        for secret in (self.zulip_api_key, self.llm_api_key):
+            if secret is not None:
+                values.append(secret.get_secret_value())
+        password = url_password(self.database_url.get_secret_value())
+        if password:
+            values.append(password)
+        return [v for v in values if v]
+
+
+def _describe(error: Any) -> str:
+    field = str(error["loc"][0]) if error.get("loc") else "settings"
+    by_env = {env: (env, example) for env, example in EXAMPLES.values()}
+    env_name, example = EXAMPLES.get(field) or by_env.get(field, (field.upper(), ""))
+    message = str(error["msg"])
+    message = message.removeprefix("Value error, ")
+    text = f"{env_name}: {message}"
+    if example:
+        text += f" (for example: {example})"
+    return text
+
+
+def load_settings(zuliprc: Path | None = None) -> Settings:
+    """Build the settings from the environment and a zuliprc file, or raise SettingsError.
+
+    Precedence follows the official client: explicit values in the environment
+    win over the zuliprc file. The file is ``zuliprc`` (the ``--zuliprc``
+    option), else ``$ZULIP_CONFIG``, else ``~/.zuliprc`` when it exists and the
+    environment does not already give all three credentials.
+    """
+    env = os.environ
+    problems: list[str] = []
+    overrides: dict[str, Any] = {}
+    path: Path | None = zuliprc
+    if path is None and env.get("ZULIP_CONFIG"):
+        path = Path(env["ZULIP_CONFIG"]).expanduser()
+    if path is None and not all(env.get(k) for k in ("ZULIP_EMAIL", "ZULIP_API_KEY", "ZULIP_SITE")):
+        home_rc = Path(env.get("HOME", str(Path.home()))) / ".zuliprc"
+        if home_rc.exists():
+            path = home_rc
+    if path is not None:
+        overrides["zuliprc"] = path
+        try:
+            values = read_zuliprc(path)
+        except ValueError as exc:
+            problems.append(f"zuliprc: {exc} (for example: {EXAMPLES['zuliprc'][1]})")
+        else:
+            for field, value, env_name in (
+                ("zulip_email", values.email, "ZULIP_EMAIL"),
+                ("zulip_api_key", values.key, "ZULIP_API_KEY"),
+                ("zulip_site", values.site, "ZULIP_SITE"),
+            ):
+                if value is not None and not env.get(env_name):
+                    overrides[field] = value
+            if values.insecure is not None and not env.get("ZULIP_ALLOW_INSECURE"):
+                overrides["zulip_insecure"] = values.insecure
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:
+        problems.extend(_describe(error) for error in exc.errors())
+        raise SettingsError(problems) from None
+    if problems:
+        raise SettingsError(problems)
+    return settings

@@ -1,0 +1,248 @@
+"""The database schema: one SQLAlchemy Core table per stored concept.
+
+Alembic migrations under ``migrations/`` must produce exactly this schema;
+``tests/storage/test_migrations.py`` compares the two.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from zulip_standup.storage.types import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING)
+
+# A Zulip bot account and the organisation it serves. The lease columns say
+# which process currently runs its event loop (scale-out on PostgreSQL).
+realms = Table(
+    "realms",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("site", String(255), nullable=False),
+    Column("bot_email", String(255), nullable=False),
+    Column("bot_user_id", BigInteger, nullable=True),
+    Column("last_message_id", BigInteger, nullable=True),
+    Column("lease_owner", String(255), nullable=True),
+    Column("lease_expires_at", UTCDateTime, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("site", "bot_email", name="uq_realms_site_bot_email"),
+)
+
+# One standup (or retro) in one channel; several may share a channel by name.
+standups = Table(
+    "standups",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("realm_id", Integer, ForeignKey("realms.id", ondelete="CASCADE"), nullable=False),
+    Column("stream_id", BigInteger, nullable=False),
+    Column("stream_name", String(255), nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("team_timezone", String(64), nullable=False),
+    Column("prompt_time", String(5), nullable=False),
+    Column("reminder_times", JSON, nullable=False),
+    Column("cutoff_time", String(5), nullable=False),
+    Column("weekdays", JSON, nullable=False),
+    Column("frequency", String(16), nullable=False),
+    Column("interval_weeks", Integer, nullable=False),
+    Column("anchor_date", Date, nullable=True),
+    Column("monthly_ordinal", Integer, nullable=True),
+    Column("holiday_country", String(16), nullable=True),
+    Column("skip_dates", JSON, nullable=False),
+    Column("delivery_mode", String(8), nullable=False),
+    Column("honour_away", Boolean, nullable=False),
+    Column("questions", JSON, nullable=False),
+    Column("topic_template", String(120), nullable=False),
+    Column("report_style", String(16), nullable=False),
+    Column("mention_policy", String(16), nullable=False),
+    Column("ai_summary", Boolean, nullable=False),
+    Column("auto_sync", Boolean, nullable=False),
+    Column("use_scheduled_messages", Boolean, nullable=False),
+    Column("paused", Boolean, nullable=False),
+    Column("paused_until", Date, nullable=True),
+    Column("creator_user_id", BigInteger, nullable=False),
+    Column("managers", JSON, nullable=False),
+    Column("schedule_version", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("realm_id", "stream_id", "name", name="uq_standups_realm_stream_name"),
+)
+
+# What the bot knows about a person of a realm, shared by all their standups.
+people = Table(
+    "people",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("realm_id", Integer, ForeignKey("realms.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", BigInteger, nullable=False),
+    Column("display_name", String(255), nullable=False),
+    Column("profile_timezone", String(64), nullable=True),
+    Column("timezone_override", String(64), nullable=True),
+    Column("holiday_region", String(16), nullable=True),
+    Column("zulip_away", Boolean, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("realm_id", "user_id", name="uq_people_realm_user"),
+)
+
+# Membership of a person in a standup.
+participants = Table(
+    "participants",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("standup_id", Integer, ForeignKey("standups.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", BigInteger, nullable=False),
+    Column("display_name", String(255), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("added_at", UTCDateTime, nullable=False),
+    UniqueConstraint("standup_id", "user_id", name="uq_participants_standup_user"),
+)
+
+# A person's declared time off (inclusive local dates), valid for all their standups.
+time_off = Table(
+    "time_off",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("realm_id", Integer, ForeignKey("realms.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", BigInteger, nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_time_off_realm_user", "realm_id", "user_id"),
+)
+
+# One occurrence of a standup on a team-local date.
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("standup_id", Integer, ForeignKey("standups.id", ondelete="CASCADE"), nullable=False),
+    Column("run_date", Date, nullable=False),
+    Column("topic", String(255), nullable=True),
+    Column("digest_message_ids", JSON, nullable=False),
+    Column("digest_posted_at", UTCDateTime, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("standup_id", "run_date", name="uq_runs_standup_date"),
+)
+
+# The persisted answer conversation of one participant in one run.
+conversations = Table(
+    "conversations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", Integer, ForeignKey("runs.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", BigInteger, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("question_index", Integer, nullable=False),
+    Column("prompted_at", UTCDateTime, nullable=True),
+    Column("prompt_message_id", BigInteger, nullable=True),
+    Column("completed_at", UTCDateTime, nullable=True),
+    Column("late", Boolean, nullable=False),
+    Column("report_message_ids", JSON, nullable=False),
+    Column("report_posted_at", UTCDateTime, nullable=True),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("run_id", "user_id", name="uq_conversations_run_user"),
+)
+
+# One answer to one question; ``text`` holds ciphertext when encryption is on.
+answers = Table(
+    "answers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", Integer, ForeignKey("runs.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", BigInteger, nullable=False),
+    Column("question_index", Integer, nullable=False),
+    Column("question_text", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("encrypted", Boolean, nullable=False),
+    Column("source_message_id", BigInteger, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("edited", Boolean, nullable=False),
+    Column("edited_at", UTCDateTime, nullable=True),
+    UniqueConstraint("run_id", "user_id", "question_index", name="uq_answers_run_user_question"),
+    Index("ix_answers_source_message", "source_message_id"),
+    Index("ix_answers_created_at", "created_at"),
+)
+
+# Open and resolved blockers taken from answers to the blocker question.
+blockers = Table(
+    "blockers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("standup_id", Integer, ForeignKey("standups.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", BigInteger, nullable=False),
+    Column("run_date", Date, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("encrypted", Boolean, nullable=False),
+    Column("resolved_at", UTCDateTime, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_blockers_standup_open", "standup_id", "resolved_at"),
+)
+
+# Durable scheduled work. ``key`` is the natural key of the occurrence
+# (standup, kind, date, participant), so planning twice inserts nothing new.
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(200), nullable=False, unique=True),
+    Column("standup_id", Integer, ForeignKey("standups.id", ondelete="CASCADE"), nullable=True),
+    Column("kind", String(16), nullable=False),
+    Column("run_date", Date, nullable=True),
+    Column("user_id", BigInteger, nullable=True),
+    Column("due_at", UTCDateTime, nullable=False),
+    Column("deadline_at", UTCDateTime, nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("claimed_by", String(255), nullable=True),
+    Column("claimed_at", UTCDateTime, nullable=True),
+    Column("finished_at", UTCDateTime, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("scheduled_message_id", BigInteger, nullable=True),
+    Column("schedule_version", Integer, nullable=False),
+    Index("ix_jobs_status_due", "status", "due_at"),
+    Index("ix_jobs_standup_status", "standup_id", "status"),
+)
+
+# Zulip message ids already handled, so catch-up and redelivery are idempotent.
+processed_messages = Table(
+    "processed_messages",
+    metadata,
+    Column("realm_id", Integer, ForeignKey("realms.id", ondelete="CASCADE"), primary_key=True),
+    Column("message_id", BigInteger, primary_key=True),
+    Column("processed_at", UTCDateTime, nullable=False),
+)
+
+# Who changed what configuration, when.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("realm_id", Integer, ForeignKey("realms.id", ondelete="CASCADE"), nullable=False),
+    Column("standup_id", Integer, nullable=True),
+    Column("actor_user_id", BigInteger, nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("detail", JSON, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Index("ix_audit_log_standup", "standup_id"),
+)

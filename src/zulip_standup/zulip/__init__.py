@@ -1,0 +1,1 @@
+"""The Zulip adapter: the only importer of the zulip client."""

@@ -1,0 +1,88 @@
+"""The command line as an operator meets it: help, migrate, and check's failure lines."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+SECRET_KEY = "Q7wErTy9uIoP1aSdFgHjKlZxCvBnM123"
+
+
+def _run(*args: str, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    env.update(env_extra or {})
+    return subprocess.run(
+        [sys.executable, "-m", "zulip_standup", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_help_lists_the_commands() -> None:
+    """``--help`` exits 0 and names run, migrate and check."""
+    result = _run("--help")
+    assert result.returncode == 0
+    for command in ("run", "migrate", "check"):
+        assert command in result.stdout
+
+
+def test_migrate_creates_a_private_wal_database(tmp_path: Path) -> None:
+    """``migrate`` on a fresh machine creates the SQLite file 0600 and reports the revision."""
+    db = tmp_path / "state" / "standup.db"
+    result = _run("migrate", env_extra={"DATABASE_URL": f"sqlite:///{db}"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "migrated from empty to" in result.stdout
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
+    again = _run("migrate", env_extra={"DATABASE_URL": f"sqlite:///{db}"})
+    assert "already at revision" in again.stdout
+
+
+def test_check_missing_zuliprc(tmp_path: Path) -> None:
+    """A zuliprc that does not exist: one line naming the file, exit 2."""
+    result = _run("--zuliprc", str(tmp_path / "missing.zuliprc"), "check")
+    assert result.returncode == 2
+    assert f"zuliprc: zuliprc file {tmp_path / 'missing.zuliprc'} does not exist" in result.stdout
+
+
+def test_check_bad_site_url(tmp_path: Path) -> None:
+    """A site over plain HTTP to a remote host: ZULIP_SITE named, exit 2, key never printed."""
+    rc = tmp_path / "bot.zuliprc"
+    rc.write_text(f"[api]\nemail=bot@example.com\nkey={SECRET_KEY}\nsite=http://chat.example.com\n")
+    result = _run("--zuliprc", str(rc), "check")
+    assert result.returncode == 2
+    assert "ZULIP_SITE: 'http://chat.example.com' uses plain HTTP" in result.stdout
+    assert SECRET_KEY not in result.stdout + result.stderr
+
+
+def test_check_malformed_key(tmp_path: Path) -> None:
+    """A key with characters no Zulip key has is refused before any network call."""
+    rc = tmp_path / "bot.zuliprc"
+    bad = "not a key; " + SECRET_KEY
+    rc.write_text(f"[api]\nemail=bot@example.com\nkey={bad}\nsite=https://chat.example.com\n")
+    result = _run("--zuliprc", str(rc), "check")
+    assert result.returncode == 2
+    assert "ZULIP_API_KEY: the API key is malformed" in result.stdout
+    assert SECRET_KEY not in result.stdout + result.stderr
+
+
+def test_check_unreachable_server(tmp_path: Path) -> None:
+    """Nothing listening: the database line is ok, the Zulip line says it cannot connect."""
+    rc = tmp_path / "bot.zuliprc"
+    rc.write_text(f"[api]\nemail=bot@example.com\nkey={SECRET_KEY}\nsite=http://127.0.0.1:9\n")
+    result = _run(
+        "--zuliprc",
+        str(rc),
+        "check",
+        env_extra={"DATABASE_URL": f"sqlite:///{tmp_path / 'db' / 's.db'}"},
+    )
+    assert result.returncode == 2
+    assert "database: ok" in result.stdout
+    assert "zulip: FAILED: cannot reach Zulip at http://127.0.0.1:9" in result.stdout
+    assert "zulip_api_key: ********" in result.stdout
+    assert SECRET_KEY not in result.stdout + result.stderr

@@ -1,0 +1,198 @@
+"""Start-up validation: every bad value gets its own message with the setting and an example."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from zulip_standup.settings import SettingsError, load_settings
+
+GOOD_KEY = "A" * 32
+
+
+def _problems(monkeypatch: pytest.MonkeyPatch, **env: str) -> list[str]:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    return info.value.problems
+
+
+def test_defaults_are_valid_and_use_the_user_data_directory(tmp_path: Path) -> None:
+    """With nothing set, the settings load and the database is an SQLite file under XDG data."""
+    settings = load_settings()
+    url = settings.database_url.get_secret_value()
+    assert url.startswith("sqlite:///")
+    assert url.endswith("zulip-standup/standup.db")
+    assert str(tmp_path) in url
+    assert settings.default_prompt_time == "09:30"
+    assert len(settings.default_questions) == 3
+
+
+def test_bad_time_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unknown zone names the setting, the value and a good example."""
+    (problem,) = _problems(monkeypatch, STANDUP_DEFAULT_TIMEZONE="Mars/Olympus")
+    assert problem.startswith("STANDUP_DEFAULT_TIMEZONE:")
+    assert "'Mars/Olympus' is not an IANA time zone name" in problem
+    assert "for example: Europe/Berlin" in problem
+
+
+def test_malformed_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """25:00 is not a time; the message shows the HH:MM form."""
+    (problem,) = _problems(monkeypatch, STANDUP_DEFAULT_PROMPT_TIME="25:00")
+    assert problem.startswith("STANDUP_DEFAULT_PROMPT_TIME:")
+    assert "24-hour HH:MM" in problem
+    assert "for example: 09:30" in problem
+
+
+def test_single_digit_hour_is_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """9:30 means 09:30."""
+    monkeypatch.setenv("STANDUP_DEFAULT_CUTOFF_TIME", "9:30")
+    assert load_settings().default_cutoff_time == "09:30"
+
+
+def test_plain_http_to_a_remote_host_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """http:// is only for loopback test servers."""
+    (problem,) = _problems(monkeypatch, ZULIP_SITE="http://chat.example.com")
+    assert problem.startswith("ZULIP_SITE:")
+    assert "plain HTTP to a non-loopback host" in problem
+    assert "for example: https://chat.example.com" in problem
+
+
+@pytest.mark.parametrize(
+    "site", ["http://127.0.0.1:9991", "http://127.8.9.10", "http://[::1]:9991", "http://localhost"]
+)
+def test_plain_http_to_loopback_is_accepted(monkeypatch: pytest.MonkeyPatch, site: str) -> None:
+    """127.0.0.0/8, ::1 and localhost may use plain HTTP."""
+    monkeypatch.setenv("ZULIP_SITE", site)
+    assert load_settings().zulip_site == site
+
+
+def _make_unwritable(directory: Path) -> Callable[[], None]:
+    """Make ``directory`` unwritable even for root (immutable flag); return the undo."""
+    os.chmod(directory, 0o500)
+    if os.access(directory, os.W_OK) and shutil.which("chattr"):
+        subprocess.run(["chattr", "+i", str(directory)], check=False, capture_output=True)
+
+        def undo() -> None:
+            subprocess.run(["chattr", "-i", str(directory)], check=False, capture_output=True)
+            os.chmod(directory, 0o700)
+
+        return undo
+    return lambda: os.chmod(directory, 0o700)
+
+
+def test_unwritable_database_directory(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A database directory this user cannot write to is refused at start-up."""
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    undo = _make_unwritable(locked)
+    try:
+        if os.access(locked, os.W_OK):
+            pytest.skip("cannot make a directory unwritable for this user here")
+        (problem,) = _problems(monkeypatch, DATABASE_URL=f"sqlite:///{locked / 'standup.db'}")
+    finally:
+        undo()
+    assert problem.startswith("DATABASE_URL:")
+    assert "is not writable by this user" in problem
+
+
+def test_database_path_under_a_file_is_refused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A database 'directory' that is a file is refused (this also holds for root)."""
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    (problem,) = _problems(monkeypatch, DATABASE_URL=f"sqlite:///{blocker / 'standup.db'}")
+    assert problem.startswith("DATABASE_URL:")
+    assert "not a directory" in problem
+
+
+def test_unknown_holiday_country(monkeypatch: pytest.MonkeyPatch) -> None:
+    """XX is not a country the holidays library knows; DE-ZZ is not a German state."""
+    (problem,) = _problems(monkeypatch, STANDUP_DEFAULT_HOLIDAY_COUNTRY="XX")
+    assert problem.startswith("STANDUP_DEFAULT_HOLIDAY_COUNTRY:")
+    assert "'XX' is not a country code" in problem
+    assert "for example: DE-BY" in problem
+    monkeypatch.setenv("STANDUP_DEFAULT_HOLIDAY_COUNTRY", "DE-ZZ")
+    with pytest.raises(SettingsError, match="DE has no subdivision 'ZZ'"):
+        load_settings()
+
+
+@pytest.mark.parametrize("code", ["US", "de-by", "NG", "GB-SCT"])
+def test_known_holiday_countries(monkeypatch: pytest.MonkeyPatch, code: str) -> None:
+    """Countries and subdivisions are accepted case-insensitively."""
+    monkeypatch.setenv("STANDUP_DEFAULT_HOLIDAY_COUNTRY", code)
+    assert load_settings().default_holiday_country == code.upper()
+
+
+def test_every_bad_value_is_reported_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Several bad values give several lines, not just the first."""
+    problems = _problems(
+        monkeypatch,
+        STANDUP_DEFAULT_TIMEZONE="Nowhere/Land",
+        STANDUP_DEFAULT_REMINDER_TIME="noon",
+        STANDUP_LOG_FORMAT="xml",
+        STANDUP_ENCRYPTION_KEYS="not-a-fernet-key",
+        STANDUP_RETENTION_DAYS="-3",
+    )
+    names = sorted(p.split(":", 1)[0] for p in problems)
+    assert names == [
+        "STANDUP_DEFAULT_REMINDER_TIME",
+        "STANDUP_DEFAULT_TIMEZONE",
+        "STANDUP_ENCRYPTION_KEYS",
+        "STANDUP_LOG_FORMAT",
+        "STANDUP_RETENTION_DAYS",
+    ]
+    assert all("for example:" in p for p in problems)
+
+
+def test_environment_overrides_zuliprc(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Like the official client, explicit environment values win over the file."""
+    rc = tmp_path / "zuliprc"
+    rc.write_text(f"[api]\nemail=bot@example.com\nkey={GOOD_KEY}\nsite=https://a.example.com\n")
+    monkeypatch.setenv("ZULIP_SITE", "https://b.example.com")
+    settings = load_settings(rc)
+    assert settings.zulip_email == "bot@example.com"
+    assert settings.zulip_site == "https://b.example.com"
+    assert settings.zulip_api_key is not None
+    assert settings.zulip_api_key.get_secret_value() == GOOD_KEY
+
+
+def test_zulip_config_and_home_zuliprc(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """$ZULIP_CONFIG is read when no --zuliprc is given; ~/.zuliprc is the fallback."""
+    home_rc = Path(os.environ["HOME"]) / ".zuliprc"
+    home_rc.write_text(
+        f"[api]\nemail=home@example.com\nkey={GOOD_KEY}\nsite=https://h.example.com\n"
+    )
+    assert load_settings().zulip_email == "home@example.com"
+    other = tmp_path / "other.rc"
+    other.write_text(f"[api]\nemail=cfg@example.com\nkey={GOOD_KEY}\nsite=https://c.example.com\n")
+    monkeypatch.setenv("ZULIP_CONFIG", str(other))
+    assert load_settings().zulip_email == "cfg@example.com"
+
+
+def test_missing_zuliprc_file(tmp_path: Path) -> None:
+    """A named zuliprc that does not exist is one specific problem."""
+    with pytest.raises(SettingsError) as info:
+        load_settings(tmp_path / "nope.zuliprc")
+    (problem,) = info.value.problems
+    assert problem.startswith("zuliprc:")
+    assert "nope.zuliprc does not exist" in problem
+
+
+def test_secrets_are_not_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
+    """repr and the redacted view never show the key, the LLM key or the database password."""
+    monkeypatch.setenv("ZULIP_API_KEY", GOOD_KEY)
+    monkeypatch.setenv("STANDUP_LLM_API_KEY", "sk-verysecretvalue")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u:dbpassw0rd@db.example.com/x")
+    settings = load_settings()
+    shown = repr(settings) + str(settings.redacted())
+    for secret in (GOOD_KEY, "sk-verysecretvalue", "dbpassw0rd"):
+        assert secret not in shown
+    assert set(settings.secret_values()) >= {GOOD_KEY, "sk-verysecretvalue", "dbpassw0rd"}
