@@ -1,0 +1,7 @@
+"""``python -m localzulip`` runs the command line."""
+
+import sys
+
+from localzulip.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Static data files shipped with localzulip."""

@@ -1,0 +1,356 @@
+"""Every implemented endpoint, driven through the official client and checked against zulip.yaml."""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from lz_openapi import DEVIATIONS, Validator, spec_file
+
+from localzulip import LocalZulip, ServerConfig
+from localzulip.app import implemented_operation_ids
+
+pytestmark = pytest.mark.skipif(
+    spec_file() is None,
+    reason="zulip.yaml not found (../shared/zulip-openapi or $ZULIP_OPENAPI_SPEC)",
+)
+
+# The operationIds this suite drives; test_every_operation_is_covered keeps it honest.
+COVERED = {
+    "get-server-settings",
+    "get-own-user",
+    "get-users",
+    "get-user",
+    "get-user-by-email",
+    "update-settings",
+    "update-status",
+    "update-user",
+    "deactivate-user",
+    "reactivate-user",
+    "get-streams",
+    "get-stream-id",
+    "get-stream-by-id",
+    "get-subscribers",
+    "get-subscriptions",
+    "subscribe",
+    "unsubscribe",
+    "get-subscription-status",
+    "send-message",
+    "get-messages",
+    "get-message",
+    "update-message",
+    "delete-message",
+    "add-reaction",
+    "remove-reaction",
+    "register-queue",
+    "get-events",
+    "delete-queue",
+    "get-scheduled-messages",
+    "create-scheduled-message",
+    "update-scheduled-message",
+    "delete-scheduled-message",
+    "upload-file",
+    "get-file-temporary-url",
+}
+
+
+@pytest.fixture(scope="module")
+def env() -> Iterator[tuple[LocalZulip, Validator]]:
+    path = spec_file()
+    assert path is not None
+    with LocalZulip(config=ServerConfig(heartbeat_seconds=0.5)) as server:
+        validator = Validator(path, base_url=server.url)
+        yield server, validator
+
+
+@pytest.fixture
+def v(env: tuple[LocalZulip, Validator]) -> Iterator[Validator]:
+    _, validator = env
+    start = len(validator.failures)
+    yield validator
+    assert validator.failures[start:] == []
+
+
+def client(env: tuple[LocalZulip, Validator], who: str) -> Any:
+    server, validator = env
+    return validator.attach(server.client(who))
+
+
+def op_count(env: tuple[LocalZulip, Validator], op: str) -> int:
+    return int(env[0].stats.count(op))
+
+
+def test_every_operation_is_covered() -> None:
+    """The server's registry of implemented operationIds equals the list this suite covers."""
+    assert implemented_operation_ids() == COVERED
+
+
+def test_deviations_are_documented() -> None:
+    """Each deviation the validator may apply has a written reason."""
+    assert all(len(reason) > 40 for reason in DEVIATIONS.values())
+
+
+def test_server_settings_and_users(env: Any, v: Validator) -> None:
+    """get-server-settings, get-own-user, get-users, get-user, get-user-by-email conform."""
+    bot = client(env, "bot")
+    alice = client(env, "alice")
+    assert bot.get_server_settings()["zulip_feature_level"] == 247
+    assert bot.get_profile()["is_bot"] is True
+    assert alice.get_profile()["role"] == 100
+    members = bot.get_members()["members"]
+    assert [m["email"].lower() for m in members] == sorted(m["email"].lower() for m in members)
+    assert bot.get_members({"client_gravatar": False})["members"][0]["avatar_url"]
+    carol = env[0].user("carol")
+    assert bot.get_user_by_id(carol.user_id)["user"]["timezone"] == "Asia/Kolkata"
+    assert bot.get_user_by_id(99999)["msg"] == "No such user"
+    assert bot.call_endpoint("users/carol@example.com", "GET")["user"]["user_id"] == carol.user_id
+    assert bot.call_endpoint("users/nobody@example.com", "GET")["code"] == "BAD_REQUEST"
+    for op in ("get-server-settings", "get-own-user", "get-users", "get-user", "get-user-by-email"):
+        assert op_count(env, op) > 0
+
+
+def test_settings_status_and_admin_user_changes(env: Any, v: Validator) -> None:
+    """update-settings, update-status, update-user, deactivate-user, reactivate-user conform."""
+    server = env[0]
+    dave = client(env, "dave")
+    alice = client(env, "alice")
+    carol = client(env, "carol")
+    assert (
+        dave.call_endpoint("settings", "PATCH", {"timezone": "Europe/Paris"})["result"] == "success"
+    )
+    assert server.user("dave").timezone == "Europe/Paris"
+    assert (
+        dave.call_endpoint("settings", "PATCH", {"timezone": "Mars/Olympus"})["result"] == "error"
+    )
+    status = {"status_text": "On vacation", "emoji_name": "palm_tree", "away": True}
+    assert dave.call_endpoint("users/me/status", "POST", status)["result"] == "success"
+    assert dave.call_endpoint("users/me/status", "POST", {})["result"] == "error"
+    erin = server.user("erin").user_id
+    assert alice.update_user_by_id(erin, role=400)["result"] == "success"
+    assert carol.update_user_by_id(erin, role=200)["result"] == "error"
+    assert alice.deactivate_user_by_id(erin)["result"] == "success"
+    assert alice.reactivate_user_by_id(erin)["result"] == "success"
+    assert alice.update_user_by_id(erin, role=600)["result"] == "success"
+    for op in (
+        "update-settings",
+        "update-status",
+        "update-user",
+        "deactivate-user",
+        "reactivate-user",
+    ):
+        assert op_count(env, op) > 0
+
+
+def test_streams_and_subscriptions(env: Any, v: Validator) -> None:
+    """Channel lookups and (un)subscription conform, errors included."""
+    server = env[0]
+    bot = client(env, "bot")
+    names = [s["name"] for s in bot.get_streams()["streams"]]
+    assert "leads" not in names
+    assert "standup" in names
+    sid = bot.get_stream_id("standup")["stream_id"]
+    assert bot.get_stream_id("nope")["msg"] == "Invalid stream name 'nope'"
+    assert bot.call_endpoint(f"streams/{sid}", "GET")["stream"]["name"] == "standup"
+    assert bot.call_endpoint("streams/99999", "GET")["msg"] == "Invalid stream ID"
+    assert server.bot.user_id in bot.get_subscribers(stream="standup")["subscribers"]
+    assert bot.call_endpoint("streams/99999/members", "GET")["result"] == "error"
+    assert [s["name"] for s in bot.get_subscriptions()["subscriptions"]] == ["standup"]
+    first = bot.add_subscriptions([{"name": "general"}])
+    assert first["subscribed"] == {server.bot.email: ["general"]}
+    again = bot.add_subscriptions([{"name": "general"}])
+    assert again["already_subscribed"] == {server.bot.email: ["general"]}
+    assert bot.add_subscriptions([{"name": "leads"}])["result"] == "error"
+    assert bot.get_subscriptions({"include_subscribers": True})["subscriptions"][0]["subscribers"]
+    removed = bot.remove_subscriptions(["general"])
+    assert removed["removed"] == ["general"]
+    assert bot.remove_subscriptions(["no-such-channel"])["result"] == "error"
+    uid = server.bot.user_id
+    assert bot.call_endpoint(f"users/{uid}/subscriptions/{sid}", "GET")["is_subscribed"] is True
+    assert bot.call_endpoint(f"users/{uid}/subscriptions/99999", "GET")["result"] == "error"
+    for op in (
+        "get-streams",
+        "get-stream-id",
+        "get-stream-by-id",
+        "get-subscribers",
+        "get-subscriptions",
+        "subscribe",
+        "unsubscribe",
+        "get-subscription-status",
+    ):
+        assert op_count(env, op) > 0
+
+
+def test_messages(env: Any, v: Validator) -> None:
+    """Sending (all recorded error cases), fetching, editing, deleting and reacting conform."""
+    server = env[0]
+    bot = client(env, "bot")
+    carol = client(env, "carol")
+    bot_id = server.bot.user_id
+    sent = carol.send_message({"type": "private", "to": [bot_id], "content": "hi bot"})
+    assert sent["result"] == "success"
+    ch = bot.send_message({"type": "stream", "to": "standup", "topic": "daily", "content": "go"})
+    bad = [
+        {"type": "channel", "to": "standup", "topic": "t", "content": "x"},
+        {"type": "stream", "to": "nope", "topic": "t", "content": "x"},
+        {"type": "stream", "to": 99999, "topic": "t", "content": "x"},
+        {"type": "direct", "to": [99999], "content": "x"},
+        {"type": "direct", "to": ["nobody@example.com"], "content": "x"},
+        {"type": "direct", "to": [bot_id], "content": "  "},
+        {"type": "direct", "to": [bot_id]},
+        {"type": "direct", "content": "x"},
+        {"type": "stream", "to": "standup", "content": "x"},
+        {"type": "stream", "to": "standup", "topic": "a", "subject": "b", "content": "x"},
+        {"type": "direct", "to": [bot_id, "carol@example.com"], "content": "x"},
+    ]
+    for request in bad:
+        assert bot.send_message(request)["result"] == "error", request
+    narrow = [{"operator": "is", "operand": "dm"}]
+    got = bot.get_messages({"anchor": "newest", "num_before": 5, "num_after": 0, "narrow": narrow})
+    assert got["messages"][-1]["id"] == sent["id"]
+    assert bot.get_messages({"anchor": "oldest", "num_before": 0, "num_after": 1})["found_oldest"]
+    bad_narrow = [{"operator": "dm", "operand": [99999]}]
+    err = bot.get_messages(
+        {"anchor": "newest", "num_before": 1, "num_after": 0, "narrow": bad_narrow}
+    )
+    assert err["code"] == "BAD_NARROW"
+    assert bot.get_messages({"num_before": 1, "num_after": 0})["result"] == "error"
+    assert bot.get_raw_message(sent["id"])["raw_content"] == "hi bot"
+    assert (
+        bot.call_endpoint(f"messages/{sent['id']}", "GET", {"apply_markdown": False})["message"][
+            "content"
+        ]
+        == "hi bot"
+    )
+    assert bot.get_raw_message(99999999)["msg"] == "Invalid message(s)"
+    assert bot.update_message({"message_id": ch["id"], "content": "go!"})["result"] == "success"
+    assert carol.update_message({"message_id": ch["id"], "content": "x"})["result"] == "error"
+    assert bot.update_message({"message_id": ch["id"], "topic": "renamed"})["result"] == "success"
+    assert bot.update_message({"message_id": ch["id"]})["msg"] == "Nothing to change"
+    assert carol.add_reaction({"message_id": ch["id"], "emoji_name": "tada"})["result"] == "success"
+    dup = carol.add_reaction({"message_id": ch["id"], "emoji_name": "tada"})
+    assert dup["code"] == "REACTION_ALREADY_EXISTS"
+    assert carol.remove_reaction({"message_id": ch["id"], "emoji_name": "tada"})["result"] == (
+        "success"
+    )
+    gone = carol.remove_reaction({"message_id": ch["id"], "emoji_name": "tada"})
+    assert gone["code"] == "REACTION_DOES_NOT_EXIST"
+    assert carol.delete_message(ch["id"])["result"] == "error"
+    assert bot.delete_message(ch["id"])["result"] == "success"
+    assert bot.delete_message(ch["id"])["result"] == "error"
+    for op in (
+        "send-message",
+        "get-messages",
+        "get-message",
+        "update-message",
+        "delete-message",
+        "add-reaction",
+        "remove-reaction",
+    ):
+        assert op_count(env, op) > 0
+
+
+def test_events(env: Any, v: Validator) -> None:
+    """register-queue, get-events (immediate, waited, heartbeat, errors), delete-queue conform."""
+    server = env[0]
+    bot = client(env, "bot")
+    dave = client(env, "dave")
+    types = [
+        "message",
+        "update_message",
+        "reaction",
+        "realm_user",
+        "subscription",
+        "user_status",
+        "delete_message",
+        "scheduled_messages",
+    ]
+    reg = bot.register(event_types=types, fetch_event_types=[*types, "realm"])
+    assert reg["max_message_length"] == 10000
+    qid = reg["queue_id"]
+    dave.send_message({"type": "private", "to": [server.bot.user_id], "content": "hello"})
+    dave.call_endpoint("users/me/status", "POST", {"status_text": "busy"})
+    dave.call_endpoint("settings", "PATCH", {"timezone": "Asia/Tokyo"})
+    dave.add_subscriptions([{"name": "standup"}])
+    dave.remove_subscriptions(["standup"])
+    events = bot.get_events(queue_id=qid, last_event_id=-1, dont_block=True)["events"]
+    assert {e["type"] for e in events} >= {"message", "user_status", "realm_user", "subscription"}
+    last = events[-1]["id"]
+    beat = bot.get_events(queue_id=qid, last_event_id=last)
+    assert beat["events"][0]["type"] == "heartbeat"
+    assert beat["queue_id"] == qid
+    assert bot.get_events(queue_id="nope", last_event_id=-1)["code"] == "BAD_EVENT_QUEUE_ID"
+    assert bot.deregister(qid)["result"] == "success"
+    assert bot.deregister(qid)["code"] == "BAD_EVENT_QUEUE_ID"
+    for op in ("register-queue", "get-events", "delete-queue"):
+        assert op_count(env, op) > 0
+
+
+def test_scheduled_messages(env: Any, v: Validator) -> None:
+    """Scheduled-message CRUD conforms, including its 404 and validation errors."""
+    bot = client(env, "bot")
+    carol_id = env[0].user("carol").user_id
+    future = int(time.time()) + 3600
+    req = {
+        "type": "direct",
+        "to": [carol_id],
+        "content": "later",
+        "scheduled_delivery_timestamp": future,
+    }
+    created = bot.call_endpoint("scheduled_messages", "POST", req)
+    sid = created["scheduled_message_id"]
+    past = dict(req, scheduled_delivery_timestamp=future - 7200)
+    assert bot.call_endpoint("scheduled_messages", "POST", past)["result"] == "error"
+    listed = bot.call_endpoint("scheduled_messages", "GET")["scheduled_messages"]
+    assert listed[0]["type"] == "private"
+    edit = {"content": "later!", "scheduled_delivery_timestamp": future + 60}
+    assert bot.call_endpoint(f"scheduled_messages/{sid}", "PATCH", edit)["result"] == "success"
+    assert bot.call_endpoint("scheduled_messages/999", "PATCH", edit)["result"] == "error"
+    assert bot.call_endpoint(f"scheduled_messages/{sid}", "DELETE")["result"] == "success"
+    assert bot.call_endpoint(f"scheduled_messages/{sid}", "DELETE")["result"] == "error"
+    for op in (
+        "get-scheduled-messages",
+        "create-scheduled-message",
+        "update-scheduled-message",
+        "delete-scheduled-message",
+    ):
+        assert op_count(env, op) > 0
+
+
+def test_uploads(env: Any, v: Validator) -> None:
+    """upload-file (any field name) and get-file-temporary-url conform."""
+    bot = client(env, "bot")
+    handle = io.BytesIO(b"\x89PNG\r\n\x1a\nfake")
+    handle.name = "standup chart.png"
+    uri = bot.upload_file(handle)["uri"]
+    assert uri.endswith("/standup-chart.png")
+    temp = bot.call_endpoint(uri.replace("/user_uploads/", "user_uploads/", 1), "GET")
+    assert temp["url"].startswith("/user_uploads/temporary/")
+    assert op_count(env, "upload-file")
+    assert op_count(env, "get-file-temporary-url")
+
+
+def test_auth_errors_conform(env: Any, v: Validator) -> None:
+    """401 bodies for a wrong key validate (code UNAUTHORIZED, as recorded)."""
+    server = env[0]
+    import zulip
+
+    wrong = v.attach(zulip.Client(email=server.bot.email, api_key="x" * 32, site=server.url))
+    result = wrong.get_profile()
+    assert result["code"] == "UNAUTHORIZED"
+
+
+def test_rate_limit_error_conforms(env: Any, v: Validator) -> None:
+    """A 429 validates once its float retry-after is accounted for (documented deviation)."""
+    server = env[0]
+    server.core.ratelimiter.configure(limit=3, window=60)
+    try:
+        erin = client(env, "erin")
+        results = [erin.get_profile() for _ in range(5)]
+    finally:
+        server.core.ratelimiter.configure(limit=200, window=60)
+        server.core.ratelimiter.reset()
+    assert results[-1]["code"] == "RATE_LIMIT_HIT"
+    assert "retry-after" in v.used_deviations
