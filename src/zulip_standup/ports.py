@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Protocol
+
+from zulip_standup.domain.jobs import DueJob, JobStatus, ReplanResult, StoreStats
+from zulip_standup.domain.planning import Occurrence, PlanInput
 
 
 class Clock(Protocol):
@@ -12,3 +16,74 @@ class Clock(Protocol):
     def now(self) -> dt.datetime: ...
 
     async def sleep(self, seconds: float) -> None: ...
+
+
+# -- scheduling -------------------------------------------------------------
+# The worker and planner in ``services/scheduler.py`` depend on these; the
+# SQL implementations live in ``storage/jobs.py`` and ``storage/schedules.py``.
+
+
+class JobHandler(Protocol):
+    """Performs one due job at the chat edge (send a prompt, a reminder, post a digest).
+
+    Raise ``services.scheduler.TransientJobError`` (or another type the worker
+    was told is transient) to be retried with backoff; any other exception
+    fails the job for good.
+    """
+
+    async def __call__(self, job: DueJob) -> None: ...
+
+
+class JobQueue(Protocol):
+    """The durable job store as the scheduler uses it."""
+
+    def plan_window(
+        self,
+        standup_id: int,
+        occurrences: Sequence[Occurrence],
+        planned_until: dt.datetime,
+        version: int = 0,
+    ) -> int: ...
+
+    def replan_standup(
+        self,
+        standup_id: int,
+        occurrences: Sequence[Occurrence],
+        now: dt.datetime,
+        planned_until: dt.datetime,
+        version: int = 0,
+    ) -> ReplanResult: ...
+
+    def claim_due(
+        self,
+        now: dt.datetime,
+        limit: int,
+        worker_id: str,
+        *,
+        stale_after: dt.timedelta = ...,
+        max_attempts: int = ...,
+    ) -> list[DueJob]: ...
+
+    def complete(self, job_id: int, worker_id: str, now: dt.datetime) -> bool: ...
+
+    def drop(self, job_id: int, worker_id: str, now: dt.datetime, reason: str) -> bool: ...
+
+    def fail(
+        self,
+        job_id: int,
+        worker_id: str,
+        now: dt.datetime,
+        error: str,
+        retry_at: dt.datetime | None,
+    ) -> JobStatus: ...
+
+    @property
+    def stats(self) -> StoreStats: ...
+
+
+class PlanSource(Protocol):
+    """Read side of planning: which standups need jobs, and their schedules and people."""
+
+    def standups_to_plan(self, plan_if_before: dt.datetime, limit: int) -> list[int]: ...
+
+    def load(self, standup_id: int, time_off_from: dt.date) -> PlanInput | None: ...

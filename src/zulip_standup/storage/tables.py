@@ -86,7 +86,10 @@ standups = Table(
     Column("schedule_version", Integer, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    # How far ahead the scheduler has materialised jobs; NULL = never planned.
+    Column("planned_until", UTCDateTime, nullable=True),
     UniqueConstraint("realm_id", "stream_id", "name", name="uq_standups_realm_stream_name"),
+    Index("ix_standups_planned_until", "planned_until"),
 )
 
 # What the bot knows about a person of a realm, shared by all their standups.
@@ -154,6 +157,7 @@ conversations = Table(
     Column("user_id", BigInteger, nullable=False),
     Column("state", String(16), nullable=False),
     Column("question_index", Integer, nullable=False),
+    Column("data", JSON, nullable=False),
     Column("prompted_at", UTCDateTime, nullable=True),
     Column("prompt_message_id", BigInteger, nullable=True),
     Column("completed_at", UTCDateTime, nullable=True),

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: (none)
-Create Date: 2026-11-29 23:55:05.355002
+Create Date: 2026-11-30 00:13:51.111763
 """
 
 from collections.abc import Sequence
@@ -115,6 +115,7 @@ def upgrade() -> None:
         sa.Column("schedule_version", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("planned_until", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["realm_id"],
             ["realms.id"],
@@ -124,6 +125,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_standups")),
         sa.UniqueConstraint("realm_id", "stream_id", "name", name="uq_standups_realm_stream_name"),
     )
+    with op.batch_alter_table("standups", schema=None) as batch_op:
+        batch_op.create_index("ix_standups_planned_until", ["planned_until"], unique=False)
+
     op.create_table(
         "time_off",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -264,6 +268,7 @@ def upgrade() -> None:
         sa.Column("user_id", sa.BigInteger(), nullable=False),
         sa.Column("state", sa.String(length=16), nullable=False),
         sa.Column("question_index", sa.Integer(), nullable=False),
+        sa.Column("data", sa.JSON(), nullable=False),
         sa.Column("prompted_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("prompt_message_id", sa.BigInteger(), nullable=True),
         sa.Column("completed_at", sa.DateTime(timezone=True), nullable=True),
@@ -302,6 +307,9 @@ def downgrade() -> None:
         batch_op.drop_index("ix_time_off_realm_user")
 
     op.drop_table("time_off")
+    with op.batch_alter_table("standups", schema=None) as batch_op:
+        batch_op.drop_index("ix_standups_planned_until")
+
     op.drop_table("standups")
     op.drop_table("processed_messages")
     op.drop_table("people")

@@ -1,0 +1,283 @@
+"""The scheduler: a planner that materialises jobs ahead of time and a worker that runs due ones.
+
+The planner is incremental: each standup remembers how far ahead it is
+planned (``planned_until``) and is looked at again only when less than two
+thirds of the horizon remains, so a tick costs one indexed query plus work
+for the standups that actually need extending. Setting ``planned_until`` to
+NULL (as a settings change does) is a durable request to re-plan that
+standup on the next tick, in whichever process ticks first. The worker claims due jobs in
+batches, applies the lateness policy and hands each job to the app layer's
+handler; only errors the handler declares transient are retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import os
+import socket
+import uuid
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from zulip_standup.domain.jobs import (
+    DueJob,
+    JobStatus,
+    LatenessPolicy,
+    ReplanResult,
+    RetryPolicy,
+    Verdict,
+)
+from zulip_standup.domain.planning import PlanInput, plan_occurrences
+from zulip_standup.ports import Clock, JobHandler, JobQueue, PlanSource
+
+log = logging.getLogger(__name__)
+
+DEFAULT_HORIZON = dt.timedelta(hours=36)
+DEFAULT_BACKFILL = dt.timedelta(hours=24)
+# Time off that ended this long ago cannot affect any occurrence still to plan.
+_TIME_OFF_MARGIN = dt.timedelta(days=2)
+
+
+class TransientJobError(Exception):
+    """Raised by a job handler for a failure worth retrying (Zulip 5xx, 429, reset connection)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlanReport:
+    """What one planner pass did."""
+
+    standups: int = 0
+    inserted: int = 0
+    errors: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class TickReport:
+    """What one worker tick did; ``rows`` is the job-store rows it read or wrote."""
+
+    claimed: int = 0
+    done: int = 0
+    late: int = 0
+    dropped: int = 0
+    retried: int = 0
+    failed: int = 0
+    lost: int = 0
+    rows: int = 0
+
+
+class Planner:
+    """Keeps every standup's jobs materialised ``horizon`` ahead of the clock."""
+
+    def __init__(
+        self,
+        clock: Clock,
+        store: JobQueue,
+        source: PlanSource,
+        *,
+        horizon: dt.timedelta = DEFAULT_HORIZON,
+        max_backfill: dt.timedelta = DEFAULT_BACKFILL,
+        batch_size: int = 200,
+    ) -> None:
+        if not dt.timedelta(hours=3) <= horizon <= dt.timedelta(days=14):
+            msg = f"planning horizon must be 3 hours to 14 days, got {horizon}"
+            raise ValueError(msg)
+        self._clock = clock
+        self._store = store
+        self._source = source
+        self._horizon = horizon
+        self._refresh = horizon / 3
+        self._backfill = max_backfill
+        self._batch = batch_size
+
+    async def tick(self) -> PlanReport:
+        """Extend the standups whose planned horizon is running out."""
+        return await asyncio.to_thread(self.plan_due, self._clock.now())
+
+    async def replan(self, standup_id: int) -> ReplanResult:
+        """Re-plan one standup after its schedule, participants or time off changed."""
+        return await asyncio.to_thread(self.replan_now, standup_id, self._clock.now())
+
+    def plan_due(self, now: dt.datetime) -> PlanReport:
+        """Synchronous body of :meth:`tick`, for callers already in a thread."""
+        standups = inserted = errors = 0
+        while True:
+            ids = self._source.standups_to_plan(now + self._horizon - self._refresh, self._batch)
+            for standup_id in ids:
+                try:
+                    inserted += self._plan_one(standup_id, now)
+                except ValueError:
+                    errors += 1
+                    log.exception("standup_plan_failed", extra={"standup_id": standup_id})
+                    self._store.plan_window(standup_id, (), now + self._horizon)
+                standups += 1
+            if len(ids) < self._batch:
+                return PlanReport(standups, inserted, errors)
+
+    def _plan_one(self, standup_id: int, now: dt.datetime) -> int:
+        plan = self._source.load(standup_id, (now - self._backfill - _TIME_OFF_MARGIN).date())
+        if plan is None:
+            return 0
+        if plan.planned_until is None:
+            # Never planned, or a change cleared the horizon to ask for a re-plan: a durable
+            # request any process can act on.
+            return self._replan(standup_id, plan, now).inserted
+        end = now + self._horizon
+        start = max(plan.planned_until, now - self._backfill)
+        found = plan_occurrences(plan.schedule, plan.participants, start, end)
+        inserted = self._store.plan_window(standup_id, found, end, plan.version)
+        log.debug(
+            "standup_planned",
+            extra={"standup_id": standup_id, "until": end.isoformat(), "inserted": inserted},
+        )
+        return inserted
+
+    def replan_now(self, standup_id: int, now: dt.datetime) -> ReplanResult:
+        """Synchronous body of :meth:`replan`."""
+        plan = self._source.load(standup_id, (now - self._backfill - _TIME_OFF_MARGIN).date())
+        if plan is None:
+            return ReplanResult(0, 0, 0)
+        return self._replan(standup_id, plan, now)
+
+    def _replan(self, standup_id: int, plan: PlanInput, now: dt.datetime) -> ReplanResult:
+        end = max(now + self._horizon, plan.planned_until or now)
+        # Looking back lets a pending job whose time moved into the past keep its row.
+        found = plan_occurrences(plan.schedule, plan.participants, now - self._backfill, end)
+        result = self._store.replan_standup(standup_id, found, now, end, plan.version)
+        log.info(
+            "standup_replanned",
+            extra={
+                "standup_id": standup_id,
+                "inserted": result.inserted,
+                "updated": result.updated,
+                "deleted": result.deleted,
+            },
+        )
+        return result
+
+
+def default_worker_id() -> str:
+    """Host, process and a random suffix: unique among live workers, readable in the jobs table."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class Worker:
+    """Claims due jobs, applies the lateness policy and runs them through the handler."""
+
+    def __init__(
+        self,
+        clock: Clock,
+        store: JobQueue,
+        handler: JobHandler,
+        *,
+        worker_id: str | None = None,
+        batch_size: int = 100,
+        lateness: LatenessPolicy | None = None,
+        retry: RetryPolicy | None = None,
+        stale_after: dt.timedelta = dt.timedelta(minutes=10),
+        transient: tuple[type[BaseException], ...] = (TransientJobError,),
+    ) -> None:
+        if batch_size < 1:
+            msg = f"batch size must be positive, got {batch_size}"
+            raise ValueError(msg)
+        self._clock = clock
+        self._store = store
+        self._handler = handler
+        self.worker_id = worker_id or default_worker_id()
+        self.batch_size = batch_size
+        self._lateness = lateness or LatenessPolicy()
+        self._retry = retry or RetryPolicy()
+        self._stale_after = stale_after
+        self._transient = transient
+
+    async def tick(self) -> TickReport:
+        """Claim one batch of due jobs and perform them in due order."""
+        before = self._store.stats
+        claimed = await asyncio.to_thread(
+            self._store.claim_due,
+            self._clock.now(),
+            self.batch_size,
+            self.worker_id,
+            stale_after=self._stale_after,
+            max_attempts=self._retry.max_attempts,
+        )
+        outcomes: Counter[str] = Counter()
+        for job in claimed:
+            outcomes[await self._perform(job)] += 1
+        rows = self._store.stats.rows - before.rows
+        return TickReport(
+            claimed=len(claimed),
+            done=outcomes["done"] + outcomes["late"],
+            late=outcomes["late"],
+            dropped=outcomes["dropped"],
+            retried=outcomes["retried"],
+            failed=outcomes["failed"],
+            lost=outcomes["lost"],
+            rows=rows,
+        )
+
+    async def _perform(self, job: DueJob) -> str:
+        now = self._clock.now()
+        context = {"job_key": job.key, "kind": str(job.kind), "attempt": job.attempt}
+        verdict = self._lateness.verdict(job.kind, job.due_at, job.deadline_at, now)
+        if verdict is Verdict.DROP:
+            await asyncio.to_thread(
+                self._store.drop, job.id, self.worker_id, now, "deadline passed before it ran"
+            )
+            log.info("job_dropped", extra=context)
+            return "dropped"
+        job = replace(job, late=verdict is Verdict.RUN_LATE)
+        try:
+            await self._handler(job)
+        except self._transient as exc:
+            retry_at = self._retry.next_due(job.attempt, self._clock.now())
+            status = await asyncio.to_thread(
+                self._store.fail, job.id, self.worker_id, self._clock.now(), repr(exc), retry_at
+            )
+            retried = status is JobStatus.PENDING
+            log.warning("job_retry_scheduled" if retried else "job_failed", extra=context)
+            return "retried" if retried else "failed"
+        except Exception as exc:
+            # One failing job must never stop the worker; it is recorded and logged.
+            log.exception("job_failed", extra=context)
+            await asyncio.to_thread(
+                self._store.fail, job.id, self.worker_id, self._clock.now(), repr(exc), None
+            )
+            return "failed"
+        finished = await asyncio.to_thread(
+            self._store.complete, job.id, self.worker_id, self._clock.now()
+        )
+        if not finished:
+            log.warning("job_claim_lost", extra=context)
+            return "lost"
+        return "late" if job.late else "done"
+
+    async def run(
+        self,
+        stop: asyncio.Event,
+        *,
+        planner: Planner | None = None,
+        poll_seconds: float = 15.0,
+    ) -> None:
+        """Plan and work until ``stop`` is set; database hiccups are logged and retried."""
+        while not stop.is_set():
+            try:
+                if planner is not None:
+                    await planner.tick()
+                report = await self.tick()
+            except Exception:
+                log.exception("scheduler_tick_failed", extra={"worker_id": self.worker_id})
+                report = TickReport()
+            if report.claimed < self.batch_size:
+                await self._sleep_or_stop(stop, poll_seconds)
+
+    async def _sleep_or_stop(self, stop: asyncio.Event, seconds: float) -> None:
+        sleeper = asyncio.ensure_future(self._clock.sleep(seconds))
+        stopper = asyncio.ensure_future(stop.wait())
+        await asyncio.wait({sleeper, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        for task in (sleeper, stopper):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

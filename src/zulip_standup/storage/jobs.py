@@ -1,0 +1,343 @@
+"""The SQL of the durable job store: plan, re-plan, claim, finish and recover ``jobs`` rows.
+
+Claiming is one ``UPDATE ... WHERE id IN (SELECT ... LIMIT n)`` statement. On
+PostgreSQL the sub-select takes ``FOR UPDATE SKIP LOCKED`` so concurrent
+workers split the due rows between them; on SQLite the engine's
+``BEGIN IMMEDIATE`` makes each claim a single-writer transaction. The API is
+synchronous; async callers go through ``asyncio.to_thread``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Insert, RowMapping, delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from zulip_standup.domain.jobs import (
+    DueJob,
+    JobKey,
+    JobKind,
+    JobStatus,
+    ReplanResult,
+    StoreStats,
+)
+from zulip_standup.domain.planning import Occurrence
+from zulip_standup.storage.tables import jobs, standups
+
+
+def _insert_ignoring_duplicates(conn: Connection) -> Insert:
+    """An INSERT that skips rows whose natural key already exists."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(jobs).on_conflict_do_nothing(index_elements=["key"])
+    if conn.dialect.name == "sqlite":
+        return sqlite.insert(jobs).on_conflict_do_nothing(index_elements=["key"])
+    msg = f"the job store does not support {conn.dialect.name}"
+    raise NotImplementedError(msg)
+
+
+def _row_values(occurrence: Occurrence, version: int) -> dict[str, Any]:
+    return {
+        "key": occurrence.key,
+        "standup_id": occurrence.standup_id,
+        "kind": str(occurrence.kind),
+        "run_date": occurrence.run_date,
+        "user_id": occurrence.user_id,
+        "due_at": occurrence.due_at,
+        "deadline_at": occurrence.deadline_at,
+        "status": JobStatus.PENDING.value,
+        "attempts": 0,
+        "schedule_version": version,
+    }
+
+
+def _due_job(row: RowMapping) -> DueJob:
+    key = str(row["key"])
+    try:
+        reminder_index = JobKey.parse(key).reminder_index
+    except ValueError:  # housekeeping jobs may use keys of their own
+        reminder_index = None
+    return DueJob(
+        id=int(row["id"]),
+        key=key,
+        kind=JobKind(row["kind"]),
+        standup_id=row["standup_id"],
+        run_date=row["run_date"],
+        user_id=row["user_id"],
+        reminder_index=reminder_index,
+        due_at=row["due_at"],
+        deadline_at=row["deadline_at"],
+        attempt=int(row["attempts"]),
+    )
+
+
+class JobStore:
+    """Job rows on SQLite or PostgreSQL; counts the rows each call touches for benchmarks."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._lock = threading.Lock()
+        self._calls = 0
+        self._rows = 0
+
+    @property
+    def stats(self) -> StoreStats:
+        """Calls and rows so far; subtract two snapshots to cost one tick."""
+        with self._lock:
+            return StoreStats(self._calls, self._rows)
+
+    def _count(self, rows: int) -> None:
+        with self._lock:
+            self._calls += 1
+            self._rows += rows
+
+    # -- planning ---------------------------------------------------------
+
+    def plan_window(
+        self,
+        standup_id: int,
+        occurrences: Sequence[Occurrence],
+        planned_until: dt.datetime,
+        version: int = 0,
+    ) -> int:
+        """Insert occurrences with new keys and record the horizon; returns the inserted count."""
+        with self._engine.begin() as conn:
+            inserted = self._insert_new(conn, occurrences, version)
+            conn.execute(
+                update(standups)
+                .where(standups.c.id == standup_id)
+                .values(planned_until=planned_until)
+            )
+        self._count(inserted + 1)
+        return inserted
+
+    def insert(self, occurrences: Sequence[Occurrence], version: int = 0) -> int:
+        """Insert occurrences whose key is new; returns how many rows were created."""
+        with self._engine.begin() as conn:
+            inserted = self._insert_new(conn, occurrences, version)
+        self._count(inserted)
+        return inserted
+
+    @staticmethod
+    def _insert_new(conn: Connection, occurrences: Sequence[Occurrence], version: int) -> int:
+        if not occurrences:
+            return 0
+        statement = _insert_ignoring_duplicates(conn).returning(jobs.c.id)
+        rows = [_row_values(occ, version) for occ in occurrences]
+        return len(conn.execute(statement, rows).all())
+
+    def replan_standup(
+        self,
+        standup_id: int,
+        occurrences: Sequence[Occurrence],
+        now: dt.datetime,
+        planned_until: dt.datetime,
+        version: int = 0,
+    ) -> ReplanResult:
+        """Make one standup's pending jobs match a fresh plan, leaving every other standup alone.
+
+        A pending job whose key is in the plan takes the plan's due instant
+        (even when that is now in the past, so a prompt moved earlier still
+        goes out). A pending job due at or after ``now`` that is not in the
+        plan is deleted. New keys are inserted when due at or after ``now``.
+        Claimed and finished jobs are never touched.
+        """
+        wanted = {occ.key: occ for occ in occurrences}
+        updated = deleted = 0
+        with self._engine.begin() as conn:
+            pending = conn.execute(
+                select(jobs.c.id, jobs.c.key, jobs.c.due_at, jobs.c.deadline_at).where(
+                    jobs.c.standup_id == standup_id, jobs.c.status == JobStatus.PENDING.value
+                )
+            ).all()
+            still_pending = jobs.c.status == JobStatus.PENDING.value
+            for row in pending:
+                occ = wanted.get(row.key)
+                if occ is None:
+                    if row.due_at >= now:
+                        conn.execute(delete(jobs).where(jobs.c.id == row.id, still_pending))
+                        deleted += 1
+                elif (row.due_at, row.deadline_at) != (occ.due_at, occ.deadline_at):
+                    conn.execute(
+                        update(jobs)
+                        .where(jobs.c.id == row.id, still_pending)
+                        .values(
+                            due_at=occ.due_at, deadline_at=occ.deadline_at, schedule_version=version
+                        )
+                    )
+                    updated += 1
+            known = {row.key for row in pending}
+            fresh = [o for o in occurrences if o.key not in known and o.due_at >= now]
+            inserted = self._insert_new(conn, fresh, version)
+            conn.execute(
+                update(standups)
+                .where(standups.c.id == standup_id)
+                .values(planned_until=planned_until)
+            )
+        self._count(len(pending) + inserted + 1)
+        return ReplanResult(inserted, updated, deleted)
+
+    # -- working ----------------------------------------------------------
+
+    def claim_due(
+        self,
+        now: dt.datetime,
+        limit: int,
+        worker_id: str,
+        *,
+        stale_after: dt.timedelta = dt.timedelta(minutes=10),
+        max_attempts: int = 5,
+    ) -> list[DueJob]:
+        """Claim up to ``limit`` due jobs for ``worker_id``, oldest first.
+
+        Claims older than ``stale_after`` belong to a worker that died: they
+        become pending again, or failed once ``max_attempts`` claims are spent.
+        """
+        with self._engine.begin() as conn:
+            recovered = self._recover_stale(conn, now - stale_after, max_attempts)
+            due = (
+                select(jobs.c.id)
+                .where(jobs.c.status == JobStatus.PENDING.value, jobs.c.due_at <= now)
+                .order_by(jobs.c.due_at, jobs.c.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+            claimed = conn.execute(
+                update(jobs)
+                .where(jobs.c.id.in_(due.scalar_subquery()))
+                .values(
+                    status=JobStatus.CLAIMED.value,
+                    claimed_by=worker_id,
+                    claimed_at=now,
+                    attempts=jobs.c.attempts + 1,
+                )
+                .returning(*jobs.c)
+            ).all()
+        self._count(recovered + len(claimed))
+        found = [_due_job(row._mapping) for row in claimed]
+        return sorted(found, key=lambda job: (job.due_at, job.id))
+
+    @staticmethod
+    def _recover_stale(conn: Connection, claimed_before: dt.datetime, max_attempts: int) -> int:
+        stale = (
+            select(jobs.c.id)
+            .where(jobs.c.status == JobStatus.CLAIMED.value, jobs.c.claimed_at < claimed_before)
+            .with_for_update(skip_locked=True)
+        )
+        rows = conn.execute(
+            select(jobs.c.id, jobs.c.attempts, jobs.c.claimed_by).where(
+                jobs.c.id.in_(stale.scalar_subquery())
+            )
+        ).all()
+        for row in rows:
+            spent = row.attempts >= max_attempts
+            conn.execute(
+                update(jobs)
+                .where(jobs.c.id == row.id, jobs.c.status == JobStatus.CLAIMED.value)
+                .values(
+                    status=(JobStatus.FAILED if spent else JobStatus.PENDING).value,
+                    claimed_by=None,
+                    claimed_at=None,
+                    last_error=f"claim by {row.claimed_by} expired",
+                )
+            )
+        return len(rows)
+
+    def complete(self, job_id: int, worker_id: str, now: dt.datetime) -> bool:
+        """Mark done; False when the claim was lost (it expired and someone else has it)."""
+        return self._finish(job_id, worker_id, now, JobStatus.DONE, None)
+
+    def drop(self, job_id: int, worker_id: str, now: dt.datetime, reason: str) -> bool:
+        """Mark dropped by the lateness policy, keeping the reason."""
+        return self._finish(job_id, worker_id, now, JobStatus.DROPPED, reason)
+
+    def fail(
+        self,
+        job_id: int,
+        worker_id: str,
+        now: dt.datetime,
+        error: str,
+        retry_at: dt.datetime | None,
+    ) -> JobStatus:
+        """Record a failure: pending again at ``retry_at``, or failed for good when None."""
+        if retry_at is None:
+            self._finish(job_id, worker_id, now, JobStatus.FAILED, error)
+            return JobStatus.FAILED
+        with self._engine.begin() as conn:
+            conn.execute(
+                update(jobs)
+                .where(*self._owned(job_id, worker_id))
+                .values(
+                    status=JobStatus.PENDING.value,
+                    due_at=retry_at,
+                    claimed_by=None,
+                    claimed_at=None,
+                    last_error=error[:2000],
+                )
+            )
+        self._count(1)
+        return JobStatus.PENDING
+
+    @staticmethod
+    def _owned(job_id: int, worker_id: str) -> tuple[Any, ...]:
+        return (
+            jobs.c.id == job_id,
+            jobs.c.status == JobStatus.CLAIMED.value,
+            jobs.c.claimed_by == worker_id,
+        )
+
+    def _finish(
+        self, job_id: int, worker_id: str, now: dt.datetime, status: JobStatus, error: str | None
+    ) -> bool:
+        with self._engine.begin() as conn:
+            result = conn.execute(
+                update(jobs)
+                .where(*self._owned(job_id, worker_id))
+                .values(
+                    status=status.value,
+                    finished_at=now,
+                    last_error=None if error is None else error[:2000],
+                )
+            )
+        self._count(1)
+        return result.rowcount == 1
+
+    # -- reading ----------------------------------------------------------
+
+    def next_due_at(self) -> dt.datetime | None:
+        """The earliest pending due instant, so an idle worker knows how long it may sleep."""
+        with self._engine.connect() as conn:
+            value = conn.execute(
+                select(func.min(jobs.c.due_at)).where(jobs.c.status == JobStatus.PENDING.value)
+            ).scalar_one_or_none()
+        self._count(1)
+        return value
+
+    def rows_for_standup(
+        self, standup_id: int, statuses: Iterable[JobStatus] | None = None
+    ) -> list[dict[str, Any]]:
+        """A standup's job rows as dicts ordered by due instant (for status pages and tests)."""
+        query = select(jobs).where(jobs.c.standup_id == standup_id)
+        if statuses is not None:
+            query = query.where(or_(*(jobs.c.status == s.value for s in statuses)))
+        with self._engine.connect() as conn:
+            rows = [
+                dict(r._mapping) for r in conn.execute(query.order_by(jobs.c.due_at, jobs.c.id))
+            ]
+        self._count(len(rows))
+        return rows
+
+    def purge_finished(self, finished_before: dt.datetime) -> int:
+        """Delete done, dropped and failed rows finished before the given instant."""
+        finished = (JobStatus.DONE.value, JobStatus.DROPPED.value, JobStatus.FAILED.value)
+        with self._engine.begin() as conn:
+            result = conn.execute(
+                delete(jobs).where(
+                    jobs.c.status.in_(finished), jobs.c.finished_at < finished_before
+                )
+            )
+        self._count(result.rowcount)
+        return int(result.rowcount)
