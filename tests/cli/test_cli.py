@@ -86,3 +86,30 @@ def test_check_unreachable_server(tmp_path: Path) -> None:
     assert "zulip: FAILED: cannot reach Zulip at http://127.0.0.1:9" in result.stdout
     assert "zulip_api_key: ********" in result.stdout
     assert SECRET_KEY not in result.stdout + result.stderr
+
+
+def test_check_against_localzulip_good_and_bad_key(tmp_path: Path) -> None:
+    """Against a loopback Zulip: a good zuliprc prints the bot and feature level (exit 0);
+    a wrong key gives one specific line, exit 2, and the key never appears."""
+    from localzulip import LocalZulip
+
+    with LocalZulip() as server:
+        paths = server.write_zuliprcs(tmp_path / "rc")
+        db = f"sqlite:///{tmp_path / 'db' / 's.db'}"
+        good = _run("--zuliprc", str(paths["bot"]), "check", env_extra={"DATABASE_URL": db})
+        assert good.returncode == 0, good.stdout
+        bot = server.bot
+        assert f"zulip: ok, bot {bot.full_name!r} (id {bot.user_id})" in good.stdout
+        assert "feature level 247" in good.stdout
+        email, key = server.credentials("bot")
+        assert key not in good.stdout + good.stderr
+
+        wrong_key = "WrongKey" + "x" * 24
+        bad_rc = tmp_path / "bad.zuliprc"
+        bad_rc.write_text(f"[api]\nemail={email}\nkey={wrong_key}\nsite={server.url}\n")
+        bad = _run("--zuliprc", str(bad_rc), "check", env_extra={"DATABASE_URL": db})
+    assert bad.returncode == 2
+    assert f"zulip: FAILED: {server.url} rejected the credentials of {email} (Invalid API key)" in (
+        bad.stdout
+    )
+    assert wrong_key not in bad.stdout + bad.stderr

@@ -1,0 +1,476 @@
+"""Runs, answer conversations, answers (sealed at rest), processed message ids and personal data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, and_, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from zulip_standup.storage.crypto import AnswerCipher
+from zulip_standup.storage.tables import (
+    answers,
+    blockers,
+    conversations,
+    participants,
+    people,
+    processed_messages,
+    realms,
+    runs,
+    standups,
+    time_off,
+)
+
+ROTATE_BATCH = 500
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    id: int
+    standup_id: int
+    run_date: dt.date
+    topic: str | None
+    digest_message_ids: tuple[int, ...]
+    digest_posted_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class ConversationRecord:
+    """The persisted conversation state of one person in one run."""
+
+    id: int
+    run_id: int
+    user_id: int
+    state: str
+    question_index: int
+    data: dict[str, Any]
+    prompted_at: dt.datetime | None
+    prompt_message_id: int | None
+    completed_at: dt.datetime | None
+    late: bool
+    report_message_ids: tuple[int, ...]
+    report_posted_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class AnswerRecord:
+    run_id: int
+    user_id: int
+    question_index: int
+    question_text: str
+    text: str
+    source_message_id: int | None
+    created_at: dt.datetime
+    edited: bool
+    edited_at: dt.datetime | None
+
+
+def _run(row: Any) -> RunRecord:
+    return RunRecord(
+        id=int(row.id),
+        standup_id=int(row.standup_id),
+        run_date=row.run_date,
+        topic=row.topic,
+        digest_message_ids=tuple(int(i) for i in row.digest_message_ids),
+        digest_posted_at=row.digest_posted_at,
+    )
+
+
+def _conversation(row: Any) -> ConversationRecord:
+    return ConversationRecord(
+        id=int(row.id),
+        run_id=int(row.run_id),
+        user_id=int(row.user_id),
+        state=row.state,
+        question_index=int(row.question_index),
+        data=dict(row.data or {}),
+        prompted_at=row.prompted_at,
+        prompt_message_id=row.prompt_message_id,
+        completed_at=row.completed_at,
+        late=bool(row.late),
+        report_message_ids=tuple(int(i) for i in row.report_message_ids),
+        report_posted_at=row.report_posted_at,
+    )
+
+
+class RunStore:
+    """Sync SQL for the answering side; callers in async code use ``asyncio.to_thread``."""
+
+    def __init__(self, engine: Engine, cipher: AnswerCipher) -> None:
+        self.engine = engine
+        self.cipher = cipher
+
+    # -- runs ---------------------------------------------------------------
+    def run_for(self, standup_id: int, run_date: dt.date, now: dt.datetime) -> RunRecord:
+        """The run of that standup on that date, created on first use (race-safe)."""
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(runs).where(runs.c.standup_id == standup_id, runs.c.run_date == run_date)
+            ).first()
+            if row is not None:
+                return _run(row)
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    insert(runs).values(
+                        standup_id=standup_id,
+                        run_date=run_date,
+                        digest_message_ids=[],
+                        created_at=now,
+                    )
+                )
+        except IntegrityError:
+            pass  # another worker created it first
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(runs).where(runs.c.standup_id == standup_id, runs.c.run_date == run_date)
+            ).one()
+        return _run(row)
+
+    def get_run(self, run_id: int) -> RunRecord | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(runs).where(runs.c.id == run_id)).first()
+        return None if row is None else _run(row)
+
+    def find_run(self, standup_id: int, run_date: dt.date) -> RunRecord | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(runs).where(runs.c.standup_id == standup_id, runs.c.run_date == run_date)
+            ).first()
+        return None if row is None else _run(row)
+
+    def runs_between(self, standup_id: int, start: dt.date, end: dt.date) -> list[RunRecord]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(runs)
+                .where(
+                    runs.c.standup_id == standup_id,
+                    runs.c.run_date >= start,
+                    runs.c.run_date <= end,
+                )
+                .order_by(runs.c.run_date)
+            ).all()
+        return [_run(r) for r in rows]
+
+    def update_run(self, run_id: int, **values: Any) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(runs).where(runs.c.id == run_id).values(**values))
+
+    # -- conversations ------------------------------------------------------
+    def conversation(self, run_id: int, user_id: int) -> ConversationRecord | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(conversations).where(
+                    conversations.c.run_id == run_id, conversations.c.user_id == user_id
+                )
+            ).first()
+        return None if row is None else _conversation(row)
+
+    def start_conversation(
+        self, run_id: int, user_id: int, now: dt.datetime
+    ) -> tuple[ConversationRecord, bool]:
+        """The conversation row, created in state ``pending`` if missing; True when created."""
+        existing = self.conversation(run_id, user_id)
+        if existing is not None:
+            return existing, False
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    insert(conversations).values(
+                        run_id=run_id,
+                        user_id=user_id,
+                        state="pending",
+                        question_index=0,
+                        data={},
+                        late=False,
+                        report_message_ids=[],
+                        updated_at=now,
+                    )
+                )
+            created = True
+        except IntegrityError:
+            created = False
+        found = self.conversation(run_id, user_id)
+        assert found is not None
+        return found, created
+
+    def save_conversation(self, conversation_id: int, now: dt.datetime, **values: Any) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(conversations)
+                .where(conversations.c.id == conversation_id)
+                .values(updated_at=now, **values)
+            )
+
+    def claim_prompt(self, conversation_id: int, now: dt.datetime) -> bool:
+        """Mark the prompt as being sent; False if it was already (exactly-once prompting)."""
+        with self.engine.begin() as conn:
+            changed = conn.execute(
+                update(conversations)
+                .where(conversations.c.id == conversation_id, conversations.c.prompted_at.is_(None))
+                .values(prompted_at=now, updated_at=now)
+            ).rowcount
+        return bool(changed)
+
+    def open_conversations(
+        self, realm_id: int, user_id: int
+    ) -> list[tuple[ConversationRecord, int, dt.date]]:
+        """The person's conversations still asking questions, newest run first, with standup id."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(conversations, runs.c.standup_id, runs.c.run_date)
+                .join(runs, runs.c.id == conversations.c.run_id)
+                .join(standups, standups.c.id == runs.c.standup_id)
+                .where(
+                    standups.c.realm_id == realm_id,
+                    conversations.c.user_id == user_id,
+                    conversations.c.state == "asking",
+                )
+                .order_by(runs.c.run_date.desc(), conversations.c.id.desc())
+            ).all()
+        return [(_conversation(r), int(r.standup_id), r.run_date) for r in rows]
+
+    def conversations_of_run(self, run_id: int) -> list[ConversationRecord]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(conversations)
+                .where(conversations.c.run_id == run_id)
+                .order_by(conversations.c.id)
+            ).all()
+        return [_conversation(r) for r in rows]
+
+    # -- answers ------------------------------------------------------------
+    def save_answer(
+        self,
+        run_id: int,
+        user_id: int,
+        question_index: int,
+        question_text: str,
+        text: str,
+        source_message_id: int | None,
+        now: dt.datetime,
+        *,
+        edited: bool = False,
+    ) -> None:
+        """Insert or replace one answer; the text is sealed when encryption is on."""
+        sealed, encrypted = self.cipher.seal(text)
+        with self.engine.begin() as conn:
+            existing = conn.execute(
+                select(answers.c.id).where(
+                    answers.c.run_id == run_id,
+                    answers.c.user_id == user_id,
+                    answers.c.question_index == question_index,
+                )
+            ).scalar()
+            if existing is None:
+                conn.execute(
+                    insert(answers).values(
+                        run_id=run_id,
+                        user_id=user_id,
+                        question_index=question_index,
+                        question_text=question_text,
+                        text=sealed,
+                        encrypted=encrypted,
+                        source_message_id=source_message_id,
+                        created_at=now,
+                        edited=edited,
+                        edited_at=now if edited else None,
+                    )
+                )
+            else:
+                values: dict[str, Any] = {"text": sealed, "encrypted": encrypted}
+                if edited:
+                    values.update(edited=True, edited_at=now)
+                if source_message_id is not None:
+                    values["source_message_id"] = source_message_id
+                conn.execute(update(answers).where(answers.c.id == existing).values(**values))
+
+    def _answer(self, row: Any) -> AnswerRecord:
+        return AnswerRecord(
+            run_id=int(row.run_id),
+            user_id=int(row.user_id),
+            question_index=int(row.question_index),
+            question_text=row.question_text,
+            text=self.cipher.open(row.text, bool(row.encrypted)),
+            source_message_id=row.source_message_id,
+            created_at=row.created_at,
+            edited=bool(row.edited),
+            edited_at=row.edited_at,
+        )
+
+    def answers_of(self, run_id: int, user_id: int | None = None) -> list[AnswerRecord]:
+        query = select(answers).where(answers.c.run_id == run_id)
+        if user_id is not None:
+            query = query.where(answers.c.user_id == user_id)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.order_by(answers.c.user_id, answers.c.question_index)).all()
+        return [self._answer(r) for r in rows]
+
+    def answers_from_message(self, realm_id: int, message_id: int) -> list[AnswerRecord]:
+        """The answers a Zulip message provided (one, or several when answered all at once)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(answers)
+                .join(runs, runs.c.id == answers.c.run_id)
+                .join(standups, standups.c.id == runs.c.standup_id)
+                .where(answers.c.source_message_id == message_id, standups.c.realm_id == realm_id)
+                .order_by(answers.c.question_index)
+            ).all()
+        return [self._answer(r) for r in rows]
+
+    def answers_in_range(
+        self, standup_id: int, start: dt.date, end: dt.date, user_id: int | None = None
+    ) -> list[tuple[dt.date, AnswerRecord]]:
+        query = (
+            select(answers, runs.c.run_date)
+            .join(runs, runs.c.id == answers.c.run_id)
+            .where(
+                runs.c.standup_id == standup_id, runs.c.run_date >= start, runs.c.run_date <= end
+            )
+        )
+        if user_id is not None:
+            query = query.where(answers.c.user_id == user_id)
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                query.order_by(runs.c.run_date, answers.c.user_id, answers.c.question_index)
+            ).all()
+        return [(r.run_date, self._answer(r)) for r in rows]
+
+    # -- processed messages ---------------------------------------------------
+    def mark_processed(self, realm_id: int, message_id: int, now: dt.datetime) -> bool:
+        """Record a handled message id; False when it was handled before (redelivery)."""
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    insert(processed_messages).values(
+                        realm_id=realm_id, message_id=message_id, processed_at=now
+                    )
+                )
+                conn.execute(
+                    update(realms)
+                    .where(realms.c.id == realm_id)
+                    .where(
+                        (realms.c.last_message_id.is_(None))
+                        | (realms.c.last_message_id < message_id)
+                    )
+                    .values(last_message_id=message_id)
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    def is_processed(self, realm_id: int, message_id: int) -> bool:
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                select(processed_messages.c.message_id).where(
+                    processed_messages.c.realm_id == realm_id,
+                    processed_messages.c.message_id == message_id,
+                )
+            ).first()
+        return found is not None
+
+    def last_message_id(self, realm_id: int) -> int | None:
+        with self.engine.connect() as conn:
+            value = conn.execute(
+                select(realms.c.last_message_id).where(realms.c.id == realm_id)
+            ).scalar()
+        return None if value is None else int(value)
+
+    # -- retention, personal data, key rotation ----------------------------------
+    def purge_answers_before(self, cutoff: dt.datetime) -> int:
+        """Delete answers created before ``cutoff`` (retention); return how many."""
+        with self.engine.begin() as conn:
+            result = conn.execute(delete(answers).where(answers.c.created_at < cutoff))
+            conn.execute(delete(blockers).where(blockers.c.created_at < cutoff))
+            conn.execute(
+                delete(processed_messages).where(processed_messages.c.processed_at < cutoff)
+            )
+        return int(result.rowcount or 0)
+
+    def count_answers(self, realm_id: int, user_id: int) -> int:
+        with self.engine.connect() as conn:
+            return int(
+                conn.execute(
+                    select(func.count())
+                    .select_from(answers)
+                    .join(runs, runs.c.id == answers.c.run_id)
+                    .join(standups, standups.c.id == runs.c.standup_id)
+                    .where(standups.c.realm_id == realm_id, answers.c.user_id == user_id)
+                ).scalar_one()
+            )
+
+    def forget_person(self, realm_id: int, user_id: int) -> dict[str, int]:
+        """Delete everything stored about one person in one realm; return counts per kind."""
+        in_realm = select(standups.c.id).where(standups.c.realm_id == realm_id)
+        runs_in_realm = select(runs.c.id).where(runs.c.standup_id.in_(in_realm))
+        counts: dict[str, int] = {}
+        with self.engine.begin() as conn:
+            for name, statement in (
+                (
+                    "answers",
+                    delete(answers).where(
+                        answers.c.user_id == user_id, answers.c.run_id.in_(runs_in_realm)
+                    ),
+                ),
+                (
+                    "conversations",
+                    delete(conversations).where(
+                        conversations.c.user_id == user_id,
+                        conversations.c.run_id.in_(runs_in_realm),
+                    ),
+                ),
+                (
+                    "blockers",
+                    delete(blockers).where(
+                        blockers.c.user_id == user_id, blockers.c.standup_id.in_(in_realm)
+                    ),
+                ),
+                (
+                    "memberships",
+                    delete(participants).where(
+                        participants.c.user_id == user_id,
+                        participants.c.standup_id.in_(in_realm),
+                    ),
+                ),
+                (
+                    "time_off",
+                    delete(time_off).where(
+                        and_(time_off.c.realm_id == realm_id, time_off.c.user_id == user_id)
+                    ),
+                ),
+                (
+                    "profile",
+                    delete(people).where(
+                        and_(people.c.realm_id == realm_id, people.c.user_id == user_id)
+                    ),
+                ),
+            ):
+                counts[name] = int(conn.execute(statement).rowcount or 0)
+        return counts
+
+    def rotate_keys(self) -> int:
+        """Re-encrypt every answer with the newest key, in batches; return rows rewritten."""
+        rewritten = 0
+        last_id = 0
+        while True:
+            with self.engine.begin() as conn:
+                rows = conn.execute(
+                    select(answers.c.id, answers.c.text, answers.c.encrypted)
+                    .where(answers.c.id > last_id)
+                    .order_by(answers.c.id)
+                    .limit(ROTATE_BATCH)
+                ).all()
+                for row in rows:
+                    conn.execute(
+                        update(answers)
+                        .where(answers.c.id == row.id)
+                        .values(
+                            text=self.cipher.rotate(row.text, bool(row.encrypted)), encrypted=True
+                        )
+                    )
+            if not rows:
+                return rewritten
+            rewritten += len(rows)
+            last_id = int(rows[-1].id)
