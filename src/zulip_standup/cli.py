@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,10 +12,12 @@ from typing import TextIO
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from zulip_standup.app import BotProcess, RunOptions
 from zulip_standup.logs import configure_logging
 from zulip_standup.settings import Settings, SettingsError, load_settings
 from zulip_standup.storage import migrate as migrations
 from zulip_standup.storage.engine import DatabaseConfigError, make_engine
+from zulip_standup.zulip.events import FatalZulipError
 from zulip_standup.zulip.rest import ZulipAuthError, ZulipError, ZulipRest
 
 EXIT_OK = 0
@@ -73,10 +76,38 @@ def run_cli(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int
     if args.command == "migrate":
         return migrate(settings, stdout)
     if args.command == "run":
-        print("zulip-standup: `run` needs the bot event loop, which is not built yet", file=stdout)
-        return EXIT_FAILURE
+        return asyncio.run(run_bot(settings, stdout, migrate=not args.no_migrate))
     parser.error(f"unknown command {args.command}")
     return EXIT_CONFIG  # pragma: no cover - parser.error exits
+
+
+async def run_bot(settings: Settings, out: TextIO, *, migrate: bool) -> int:
+    """Run the bot until SIGTERM/SIGINT; exit 2 when Zulip rejects the credentials."""
+    if not settings.has_zulip_credentials:
+        print(
+            "zulip-standup: no Zulip credentials; give --zuliprc FILE or set "
+            "ZULIP_EMAIL, ZULIP_API_KEY and ZULIP_SITE",
+            file=out,
+        )
+        return EXIT_CONFIG
+    process = BotProcess(settings, options=RunOptions(migrate=migrate))
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, process.stop)
+    try:
+        await process.run()
+    except FatalZulipError as exc:
+        print(f"zulip-standup: Zulip rejected the bot's credentials ({exc}); stopping", file=out)
+        return EXIT_CONFIG
+    except (ZulipError, SQLAlchemyError, DatabaseConfigError, RuntimeError) as exc:
+        reason = _db_reason(exc) if isinstance(exc, SQLAlchemyError) else str(exc)
+        print(f"zulip-standup: cannot start: {reason}", file=out)
+        return EXIT_FAILURE
+    finally:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)
+    print("zulip-standup: stopped", file=out)
+    return EXIT_OK
 
 
 def migrate(settings: Settings, out: TextIO) -> int:

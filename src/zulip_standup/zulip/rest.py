@@ -7,13 +7,25 @@ looks like, but it hides response headers, ignores 429 and retries POSTs on
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
 import httpx
 
+from zulip_standup.clock import SystemClock
+from zulip_standup.ports import Clock
+from zulip_standup.zulip.pacer import Pacer
+
 log = logging.getLogger(__name__)
+
+# How often a call is tried when Zulip answers 429; each try waits what the server asks.
+MAX_RATE_LIMITED_TRIES = 6
+# Transient failures (5xx, dropped connections) of idempotent calls are retried this often.
+MAX_TRANSIENT_TRIES = 4
+BACKOFF_BASE_S = 0.5
+BACKOFF_MAX_S = 8.0
 
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=10.0)
 USER_AGENT = "zulip-standup/0.1"
@@ -42,6 +54,13 @@ class ZulipApiError(ZulipError):
 
 class ZulipAuthError(ZulipApiError):
     """HTTP 401: wrong key, wrong email or a deactivated account."""
+
+
+def is_transient(exc: Exception) -> bool:
+    """Failures worth retrying: no answer at all, or a 5xx/429 from the server or its proxy."""
+    if isinstance(exc, ZulipUnreachableError):
+        return True
+    return isinstance(exc, ZulipApiError) and (exc.status >= 500 or exc.status == 429)
 
 
 class ServerSettings(TypedDict, total=False):
@@ -76,10 +95,15 @@ class ZulipRest:
         verify: bool = True,
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         transport: httpx.AsyncBaseTransport | None = None,
+        clock: Clock | None = None,
+        pacer: Pacer | None = None,
     ) -> None:
         if not verify:
             log.warning("tls_verification_disabled", extra={"site": site})
         self.site = site.rstrip("/")
+        self.clock: Clock = clock or SystemClock()
+        self.pacer = pacer or Pacer(self.clock)
+        self.requests_made = 0
         self._client = httpx.AsyncClient(
             base_url=self.site + "/api/v1/",
             auth=httpx.BasicAuth(email, api_key),
@@ -99,13 +123,24 @@ class ZulipRest:
         await self._client.aclose()
 
     async def request(
-        self, method: str, path: str, params: dict[str, Any] | None = None
+        self,
+        method: str,
+        path: str,
+        params: dict[str, Any] | None = None,
+        *,
+        read_timeout: float | None = None,
+        files: dict[str, tuple[str, bytes, str]] | None = None,
     ) -> httpx.Response:
         """Send one request; raise ZulipUnreachableError when no HTTP answer comes back."""
+        encoded = _encode(params)
+        extra: dict[str, Any] = {}
+        if read_timeout is not None:
+            extra["timeout"] = httpx.Timeout(read_timeout, connect=10.0)
+        self.requests_made += 1
         try:
             if method == "GET":
-                return await self._client.request(method, path, params=params)
-            return await self._client.request(method, path, data=params)
+                return await self._client.request(method, path, params=encoded, **extra)
+            return await self._client.request(method, path, data=encoded, files=files, **extra)
         except httpx.TimeoutException as exc:
             msg = f"Zulip at {self.site} did not answer in time ({type(exc).__name__})"
             raise ZulipUnreachableError(msg) from None
@@ -114,10 +149,53 @@ class ZulipRest:
             raise ZulipUnreachableError(msg) from None
 
     async def call(
-        self, method: str, path: str, params: dict[str, Any] | None = None
+        self,
+        method: str,
+        path: str,
+        params: dict[str, Any] | None = None,
+        *,
+        paced: bool = True,
+        retry_transient: bool | None = None,
+        files: dict[str, tuple[str, bytes, str]] | None = None,
     ) -> dict[str, Any]:
-        """Send one request and return its success body, or raise the matching error."""
-        return decode(await self.request(method, path, params), self.site)
+        """Send one request through the pacer and return its success body.
+
+        A 429 is always waited out and retried (the server did nothing). Other
+        transient failures are retried only for idempotent calls: by default
+        every method but POST, whose retry could duplicate a message.
+        """
+        if retry_transient is None:
+            retry_transient = method != "POST"
+        rate_limited = 0
+        transient = 0
+        while True:
+            if paced:
+                await self.pacer.admit()
+            try:
+                response = await self.request(method, path, params, files=files)
+                if paced:
+                    self.pacer.observe(
+                        response.status_code, response.headers, _retry_after(response)
+                    )
+                return decode(response, self.site)
+            except ZulipApiError as exc:
+                if exc.status == 429 and rate_limited + 1 < MAX_RATE_LIMITED_TRIES:
+                    rate_limited += 1
+                    if not paced:
+                        await self.clock.sleep(_retry_after_of(exc) or 1.0)
+                    continue
+                if not (retry_transient and exc.status >= 500):
+                    raise
+                transient += 1
+                if transient >= MAX_TRANSIENT_TRIES:
+                    raise
+            except ZulipUnreachableError:
+                transient += 1
+                if not retry_transient or transient >= MAX_TRANSIENT_TRIES:
+                    raise
+            delay = min(BACKOFF_MAX_S, BACKOFF_BASE_S * 2 ** (transient - 1))
+            log.info("zulip_call_retried", extra={"path": path, "attempt": transient})
+            await self.clock.sleep(delay)
 
     async def server_settings(self) -> ServerSettings:
         body = await self.call("GET", "server_settings")
@@ -156,6 +234,29 @@ def decode(response: httpx.Response, site: str) -> dict[str, Any]:
     if response.status_code == 401:
         raise ZulipAuthError(response.status_code, code, msg, body)
     raise ZulipApiError(response.status_code, code, msg, body)
+
+
+def _encode(params: dict[str, Any] | None) -> dict[str, str] | None:
+    """Zulip's encoding, as the official client does it: non-strings are JSON."""
+    if params is None:
+        return None
+    return {k: v if isinstance(v, str) else json.dumps(v) for k, v in params.items()}
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    if response.status_code != 429:
+        return None
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    value = body.get("retry-after") if isinstance(body, dict) else None
+    return float(value) if isinstance(value, int | float) else None
+
+
+def _retry_after_of(exc: ZulipApiError) -> float | None:
+    value = exc.body.get("retry-after")
+    return float(value) if isinstance(value, int | float) else None
 
 
 def _short_reason(exc: httpx.HTTPError) -> str:

@@ -1,0 +1,367 @@
+"""Standup lifecycle commands: setup, status, config, pause, resume, delete, participants, test."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from zulip_standup.commands.context import CommandContext
+from zulip_standup.domain import command_types as ct
+from zulip_standup.domain import reply_texts as texts
+from zulip_standup.domain.chat import Person, Role
+from zulip_standup.domain.config_apply import apply_setting
+from zulip_standup.domain.config_settings import ChangeManagers
+from zulip_standup.domain.jobs import JobKind
+from zulip_standup.domain.planning import plan_occurrences
+from zulip_standup.domain.schedule import local_instant
+from zulip_standup.domain.standup import (
+    DEFAULT_NAME,
+    Question,
+    Standup,
+    StandupSettings,
+)
+from zulip_standup.domain.values import UserRef
+from zulip_standup.errors import UserFacingError
+from zulip_standup.services.access import can_see_channel, require_manager
+
+NEXT_PROMPT_LOOKAHEAD = dt.timedelta(days=8)
+
+
+def resolve_users(ctx: CommandContext, refs: tuple[UserRef, ...]) -> list[Person]:
+    """Active people for each reference; a clear error for unknown or ambiguous ones."""
+    people: list[Person] = []
+    for ref in refs:
+        found = ctx.rt.directory.find(user_id=ref.user_id, name=ref.name, email=ref.email)
+        shown = ref.name or ref.email or str(ref.user_id)
+        if not found:
+            raise UserFacingError(texts.unknown_user(shown))
+        if len(found) > 1:
+            raise UserFacingError(texts.ambiguous_user(shown))
+        people.append(found[0])
+    return people
+
+
+async def sync_people(ctx: CommandContext, people: list[Person]) -> None:
+    """Remember names and profile zones of people who join a standup."""
+    rt = ctx.rt
+    for person in people:
+        await rt.db(
+            rt.standups.upsert_person,
+            rt.realm_id,
+            person.user_id,
+            rt.now(),
+            display_name=person.full_name,
+            profile_timezone=person.timezone,
+        )
+
+
+async def next_prompts(
+    ctx: CommandContext, standup: Standup
+) -> list[tuple[str, int, dt.datetime | None]]:
+    """Each participant's next prompt instant, for the setup reply."""
+    rt = ctx.rt
+    plan = await rt.db(rt.schedules.load, standup.id, rt.now().date())
+    if plan is None:
+        return []
+    now = rt.now()
+    occurrences = plan_occurrences(
+        plan.schedule, plan.participants, now, now + NEXT_PROMPT_LOOKAHEAD
+    )
+    first: dict[int, dt.datetime] = {}
+    for occ in occurrences:
+        if occ.kind is JobKind.PROMPT and occ.user_id is not None:
+            first.setdefault(occ.user_id, occ.due_at)
+    members = await rt.db(rt.standups.participants, standup.id)
+    return [
+        (m.display_name, m.user_id, _in_zone(first.get(m.user_id), ctx, m.user_id)) for m in members
+    ]
+
+
+def _in_zone(instant: dt.datetime | None, ctx: CommandContext, user_id: int) -> dt.datetime | None:
+    # Shown with the person's own offset; Zulip renders it in each reader's zone anyway.
+    if instant is None:
+        return None
+    person = ctx.rt.directory.get(user_id)
+    zone = _valid_zone(person.timezone) if person is not None else None
+    return instant.astimezone(ZoneInfo(zone)) if zone else instant
+
+
+async def setup(ctx: CommandContext, cmd: ct.Setup) -> str:
+    rt = ctx.rt
+    channel = await ctx.channel("setup")
+    if not await can_see_channel(rt, ctx.sender, channel):
+        raise UserFacingError(texts.channel_not_found(channel.name))
+    name = cmd.standup or DEFAULT_NAME
+    existing = [
+        s
+        for s in await rt.db(rt.standups.in_channel, rt.realm_id, channel.stream_id)
+        if s.name == name
+    ]
+    times = {
+        key: value.strftime("%H:%M")
+        for key, value in (("prompt_time", cmd.prompt), ("cutoff_time", cmd.cutoff))
+        if value is not None
+    }
+    if cmd.reminder is not None:
+        times["reminder_times"] = (cmd.reminder.strftime("%H:%M"),)  # type: ignore[assignment]
+    subscribers = await rt.chat.get_subscribers(channel.stream_id)
+    members = rt.directory.humans(subscribers)
+    if existing:
+        standup = existing[0]
+        require_manager(rt, standup, ctx.sender)
+        settings = _validated(standup.settings.with_changes(**times))
+        standup = await rt.db(
+            rt.standups.update_settings, standup.id, settings, rt.now(), replan=True
+        )
+        created = False
+    else:
+        if ctx.sender.role == Role.GUEST and not ctx.sender.is_admin:
+            raise UserFacingError(
+                "Guests can't create standups; ask a member of the channel or an administrator."
+            )
+        settings = _validated(_new_settings(ctx, name).with_changes(**times))
+        standup = await rt.db(
+            rt.standups.create,
+            rt.realm_id,
+            channel.stream_id,
+            channel.name,
+            ctx.sender.user_id,
+            settings,
+            rt.now(),
+        )
+        created = True
+    await sync_people(ctx, members)
+    await rt.db(
+        rt.standups.set_participants,
+        standup.id,
+        [(p.user_id, p.full_name) for p in members],
+        rt.now(),
+    )
+    await rt.db(
+        rt.standups.audit,
+        rt.realm_id,
+        standup.id,
+        ctx.sender.user_id,
+        "setup" if created else "setup_update",
+        {"times": {k: str(v) for k, v in times.items()}},
+        rt.now(),
+    )
+    await rt.planner.replan(standup.id)
+    return texts.setup_done(standup, created, await next_prompts(ctx, standup))
+
+
+def _new_settings(ctx: CommandContext, name: str) -> StandupSettings:
+    defaults = ctx.rt.defaults
+    zone = defaults.timezone
+    questions = StandupSettings().questions
+    if defaults.questions:
+        last = len(defaults.questions) - 1
+        questions = tuple(
+            Question(text, blocker=i == last and "block" in text.lower())
+            for i, text in enumerate(defaults.questions)
+        )
+    return StandupSettings(
+        name=name,
+        team_timezone=_valid_zone(ctx.sender.timezone) or zone,
+        prompt_time=defaults.prompt_time,
+        reminder_times=(defaults.reminder_time,),
+        cutoff_time=defaults.cutoff_time,
+        holiday_country=defaults.holiday_country,
+        questions=questions,
+    )
+
+
+def _valid_zone(name: str) -> str | None:
+    if not name:
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return name
+
+
+def _validated(settings: StandupSettings) -> StandupSettings:
+    try:
+        return settings.validated()
+    except ValueError as exc:
+        raise UserFacingError(texts.config_invalid(str(exc))) from None
+
+
+async def status(ctx: CommandContext, cmd: ct.Status) -> str:
+    rt = ctx.rt
+    standup = await ctx.standup(cmd.standup, "status", manage=False)
+    members = await rt.db(rt.standups.participants, standup.id)
+    schedule = standup.settings.to_schedule(standup.id)
+    today = rt.now().astimezone(schedule.zone).date()
+    run = await rt.db(rt.runs.find_run, standup.id, today)
+    progress: dict[str, list[str]] = {
+        "answered": [],
+        "answering": [],
+        "skipped": [],
+        "away": [],
+        "waiting": [],
+    }
+    if run is not None:
+        by_user = {c.user_id: c for c in await rt.db(rt.runs.conversations_of_run, run.id)}
+        labels = {"done": "answered", "asking": "answering", "skipped": "skipped", "away": "away"}
+        for member in members:
+            conversation = by_user.get(member.user_id)
+            label = labels.get(conversation.state, "waiting") if conversation else "waiting"
+            progress[label].append(member.display_name)
+    plan = await rt.db(rt.schedules.load, standup.id, today)
+    events: list[tuple[str, dt.datetime]] = []
+    if plan is not None:
+        now = rt.now()
+        upcoming = plan_occurrences(
+            plan.schedule, plan.participants, now, now + dt.timedelta(days=15)
+        )
+        for kind, label in ((JobKind.PROMPT, "prompt"), (JobKind.DIGEST, "report")):
+            found = next((o for o in upcoming if o.kind is kind), None)
+            if found is not None:
+                events.append((label, found.due_at.astimezone(schedule.zone)))
+    return texts.status_text(
+        standup,
+        [(m.display_name, m.user_id) for m in members],
+        progress,
+        today if run is not None else None,
+        events,
+    )
+
+
+async def config(ctx: CommandContext, cmd: ct.Config) -> str:
+    rt = ctx.rt
+    standup = await ctx.standup(cmd.standup, "config", manage=True)
+    manager_ids: tuple[int, ...] = ()
+    if isinstance(cmd.setting, ChangeManagers):
+        manager_ids = tuple(p.user_id for p in resolve_users(ctx, cmd.setting.users))
+    change = apply_setting(standup.settings, cmd.setting, manager_ids)
+    settings = _validated(change.settings)
+    updated = await rt.db(
+        rt.standups.update_settings, standup.id, settings, rt.now(), replan=change.replan
+    )
+    await rt.db(
+        rt.standups.audit,
+        rt.realm_id,
+        standup.id,
+        ctx.sender.user_id,
+        "config",
+        {"setting": type(cmd.setting).__name__, "change": change.description},
+        rt.now(),
+    )
+    if change.replan:
+        await rt.planner.replan(standup.id)
+    return texts.config_updated(updated, change.description)
+
+
+async def pause(ctx: CommandContext, cmd: ct.Pause) -> str:
+    rt = ctx.rt
+    standup = await ctx.standup(cmd.standup, "pause", manage=True)
+    settings = standup.settings.with_changes(paused=True, paused_until=cmd.until)
+    updated = await rt.db(rt.standups.update_settings, standup.id, settings, rt.now(), replan=True)
+    await rt.db(
+        rt.standups.audit,
+        rt.realm_id,
+        standup.id,
+        ctx.sender.user_id,
+        "pause",
+        {"until": str(cmd.until)},
+        rt.now(),
+    )
+    await rt.planner.replan(standup.id)
+    return texts.paused(updated, cmd.until)
+
+
+async def resume(ctx: CommandContext, cmd: ct.Resume) -> str:
+    rt = ctx.rt
+    standup = await ctx.standup(cmd.standup, "resume", manage=True)
+    settings = standup.settings.with_changes(paused=False, paused_until=None)
+    updated = await rt.db(rt.standups.update_settings, standup.id, settings, rt.now(), replan=True)
+    await rt.db(
+        rt.standups.audit, rt.realm_id, standup.id, ctx.sender.user_id, "resume", {}, rt.now()
+    )
+    await rt.planner.replan(standup.id)
+    return texts.resumed(updated)
+
+
+async def delete(ctx: CommandContext, cmd: ct.Delete) -> str:
+    rt = ctx.rt
+    standup = await ctx.standup(cmd.standup, "delete", manage=True)
+    if not cmd.confirmed:
+        return texts.delete_confirm(standup)
+    await rt.db(
+        rt.standups.audit,
+        rt.realm_id,
+        None,
+        ctx.sender.user_id,
+        "delete",
+        {"standup": standup.name, "stream_id": standup.stream_id},
+        rt.now(),
+    )
+    await rt.db(rt.standups.delete, standup.id)
+    return texts.deleted(standup.name)
+
+
+async def participants(ctx: CommandContext, cmd: ct.Participants) -> str:
+    rt = ctx.rt
+    if cmd.action == "list":
+        standup = await ctx.standup(cmd.standup, "participants", manage=False)
+        listed = await rt.db(rt.standups.participants, standup.id)
+        return texts.participants_list(standup, [(m.display_name, m.user_id) for m in listed])
+    standup = await ctx.standup(cmd.standup, "participants", manage=True)
+    added: list[int] = []
+    removed: list[int] = []
+    if cmd.action == "sync":
+        members = rt.directory.humans(await rt.chat.get_subscribers(standup.stream_id))
+        await sync_people(ctx, members)
+        added, removed = await rt.db(
+            rt.standups.set_participants,
+            standup.id,
+            [(p.user_id, p.full_name) for p in members],
+            rt.now(),
+        )
+    elif cmd.action == "add":
+        people = [p for p in resolve_users(ctx, cmd.users) if not p.is_bot]
+        await sync_people(ctx, people)
+        added = await rt.db(
+            rt.standups.add_participants,
+            standup.id,
+            [(p.user_id, p.full_name) for p in people],
+            rt.now(),
+        )
+    else:
+        people = resolve_users(ctx, cmd.users)
+        removed = await rt.db(
+            rt.standups.remove_participants, standup.id, [p.user_id for p in people]
+        )
+    await rt.db(
+        rt.standups.audit,
+        rt.realm_id,
+        standup.id,
+        ctx.sender.user_id,
+        f"participants_{cmd.action}",
+        {"added": added, "removed": removed},
+        rt.now(),
+    )
+    await rt.planner.replan(standup.id)
+    name = rt.directory.name_of
+    return texts.participants_changed(standup, [name(u) for u in added], [name(u) for u in removed])
+
+
+async def test(ctx: CommandContext, cmd: ct.Test) -> str:
+    rt = ctx.rt
+    standup = await ctx.standup(cmd.standup, "test", manage=False)
+    first = standup.settings.questions[0].text
+    await rt.chat.send_dm([ctx.sender.user_id], texts.test_prompt(standup.name, first))
+    return texts.test_sent()
+
+
+def team_today(standup: Standup, now: dt.datetime) -> dt.date:
+    """The team-local date now."""
+    schedule = standup.settings.to_schedule(standup.id)
+    return now.astimezone(schedule.zone).date()
+
+
+def cutoff_instant(standup: Standup, run_date: dt.date) -> dt.datetime:
+    schedule = standup.settings.to_schedule(standup.id)
+    return local_instant(run_date, schedule.cutoff_time, schedule.zone)

@@ -1,0 +1,335 @@
+"""Every reply a command gives, in one place, so wording is reviewed and tested together."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from zulip_standup.domain.sanitize import plain_name, silent_mention
+from zulip_standup.domain.schedule import format_weekdays
+from zulip_standup.domain.standup import Standup, StandupSettings
+
+
+def global_time(instant: dt.datetime) -> str:
+    """Zulip's global time syntax: every reader sees it in their own zone."""
+    return f"<time:{instant.isoformat(timespec='seconds')}>"
+
+
+def _names(names: Iterable[str]) -> str:
+    listed = [plain_name(n) for n in names]
+    if not listed:
+        return "nobody"
+    if len(listed) == 1:
+        return listed[0]
+    return ", ".join(listed[:-1]) + " and " + listed[-1]
+
+
+# -- access -------------------------------------------------------------------
+def channel_not_found(name: str) -> str:
+    return (
+        f"I can't find a channel named **{plain_name(name)}** that you can see. "
+        "Check the name, e.g. `status #**team**`."
+    )
+
+
+def not_allowed(standup: Standup, names: Sequence[str]) -> str:
+    return (
+        f"Only organisation owners and administrators, the creator of **{standup.name}** "
+        f"and its managers ({_names(names)}) may change it."
+    )
+
+
+def no_standup_named(name: str, where: str, existing: Sequence[str]) -> str:
+    known = ", ".join(f"`{n}`" for n in existing) or "none yet"
+    return f"There is no standup called `{name}` in {where} (standups there: {known})."
+
+
+def no_standup_here(where: str) -> str:
+    return f"There is no standup in {where} yet. `setup` creates one, e.g. `@**Standup** setup`."
+
+
+def several_standups(where: str, names: Sequence[str]) -> str:
+    listed = ", ".join(f"`{n}`" for n in names)
+    return f"{where} has several standups ({listed}); name one, e.g. `status {names[0]}`."
+
+
+def channel_needed(command: str) -> str:
+    return (
+        f"`{command}` needs a channel: send it in the channel (`@**Standup** {command}`) "
+        f"or name one in a DM (`{command} #**team**`)."
+    )
+
+
+def not_a_participant(command: str) -> str:
+    return (
+        "You don't take part in any standup yet, so I don't know which one you mean. "
+        f"Name the channel: `{command} #**team**`."
+    )
+
+
+def several_of_yours(command: str, where: Sequence[str]) -> str:
+    listed = ", ".join(where)
+    return f"You take part in several standups ({listed}); name the channel: `{command} #**team**`."
+
+
+# -- setup and status ------------------------------------------------------------
+def settings_lines(settings: StandupSettings) -> list[str]:
+    reminders = ", ".join(settings.reminder_times) or "none"
+    questions = "\n".join(
+        f"  {i}. {q.text}{' *(blockers)*' if q.blocker else ''}"
+        for i, q in enumerate(settings.questions, start=1)
+    )
+    frequency = settings.frequency.value
+    if settings.frequency.value == "weekly" and settings.interval_weeks > 1:
+        frequency = f"every {settings.interval_weeks} weeks"
+    paused = "no"
+    if settings.paused:
+        paused = f"until {settings.paused_until}" if settings.paused_until else "yes"
+    return [
+        f"- **Times** ({settings.team_timezone}, mode {settings.delivery_mode.value}): prompt "
+        f"{settings.prompt_time}, reminders {reminders}, report {settings.cutoff_time}",
+        f"- **Days**: {format_weekdays(settings.weekdays)}, {frequency}; holidays: "
+        f"{settings.holiday_country or 'none'}",
+        f"- **Report**: style {settings.report_style.value}, topic `{settings.topic_template}`, "
+        f"mentions {settings.mention_policy.value}, "
+        f"AI summary {'on' if settings.ai_summary else 'off'}",
+        f"- **Paused**: {paused}; honour Zulip away status: "
+        f"{'yes' if settings.honour_away else 'no'}",
+        f"- **Questions**:\n{questions}",
+    ]
+
+
+def setup_done(
+    standup: Standup, created: bool, next_prompts: Sequence[tuple[str, int, dt.datetime | None]]
+) -> str:
+    head = (
+        f"Standup **{standup.name}** is set up in #**{standup.stream_name}**."
+        if created
+        else f"Standup **{standup.name}** in #**{standup.stream_name}** is updated."
+    )
+    people = "\n".join(
+        f"  - {silent_mention(name, uid)}: "
+        + (global_time(at) if at is not None else "no prompt in the next week")
+        for name, uid, at in next_prompts
+    )
+    return "\n".join(
+        [
+            head,
+            *settings_lines(standup.settings),
+            f"- **Participants** ({len(next_prompts)}), next prompt:\n{people or '  nobody yet'}",
+            "Change anything with `config`, e.g. `config prompt 09:00`; `help config` lists all.",
+        ]
+    )
+
+
+def setup_not_in_channel() -> str:
+    return channel_needed("setup")
+
+
+def status_text(
+    standup: Standup,
+    participants: Sequence[tuple[str, int]],
+    progress: dict[str, list[str]],
+    run_date: dt.date | None,
+    next_events: Sequence[tuple[str, dt.datetime]],
+) -> str:
+    lines = [f"**{standup.name}** in #**{standup.stream_name}**", *settings_lines(standup.settings)]
+    lines.append(
+        f"- **Participants** ({len(participants)}): " + _names(name for name, _ in participants)
+    )
+    if run_date is not None:
+        parts = [f"{label}: {_names(names)}" for label, names in progress.items() if names]
+        lines.append(f"- **{run_date:%a %d %b}**: " + ("; ".join(parts) or "nothing yet"))
+    for label, at in next_events:
+        lines.append(f"- Next {label}: {global_time(at)}")
+    return "\n".join(lines)
+
+
+# -- config ----------------------------------------------------------------------
+def config_updated(standup: Standup, what: str) -> str:
+    return f"Updated **{standup.name}**: {what}."
+
+
+def config_invalid(problem: str) -> str:
+    return f"That change would make the schedule invalid: {problem}. Nothing was changed."
+
+
+def paused(standup: Standup, until: dt.date | None) -> str:
+    if until is None:
+        return f"**{standup.name}** is paused until you say `resume`."
+    return f"**{standup.name}** is paused; it runs again from {until:%A %d %B %Y}."
+
+
+def resumed(standup: Standup) -> str:
+    return f"**{standup.name}** runs again on its schedule."
+
+
+def delete_confirm(standup: Standup) -> str:
+    return (
+        f"Deleting **{standup.name}** removes its schedule, every answer and every report record. "
+        f"This cannot be undone. To go ahead, send `delete {standup.name} confirm`."
+    )
+
+
+def deleted(name: str) -> str:
+    return f"Standup **{name}** and all its answers are deleted."
+
+
+# -- participants ------------------------------------------------------------------
+def participants_list(standup: Standup, people: Sequence[tuple[str, int]]) -> str:
+    listed = "\n".join(f"- {silent_mention(n, u)}" for n, u in people)
+    return f"**{standup.name}** has {len(people)} participants:\n{listed or '- nobody'}"
+
+
+def participants_changed(standup: Standup, added: Sequence[str], removed: Sequence[str]) -> str:
+    parts = []
+    if added:
+        parts.append(f"added {_names(added)}")
+    if removed:
+        parts.append(f"removed {_names(removed)}")
+    return f"**{standup.name}**: " + ("; ".join(parts) if parts else "no change") + "."
+
+
+def unknown_user(reference: str) -> str:
+    return (
+        f"I can't find an active person called {plain_name(reference)}. "
+        "Use a mention, e.g. `participants add @**Ann Lee**`."
+    )
+
+
+def ambiguous_user(reference: str) -> str:
+    return (
+        f"Several people are called {plain_name(reference)}; pick one from the mention "
+        "autocomplete so it includes their id, e.g. `@**Ann Lee|42**`."
+    )
+
+
+# -- personal ------------------------------------------------------------------
+def timezone_shown(effective: str, override: str | None, profile: str | None) -> str:
+    source = (
+        "set with `timezone`"
+        if override
+        else "from your Zulip profile"
+        if profile
+        else "the team's"
+    )
+    return (
+        f"Your standup time zone is **{effective}** ({source}). "
+        "Change it with `timezone Europe/Berlin`, or `timezone reset` to follow Zulip."
+    )
+
+
+def timezone_set(zone: str | None) -> str:
+    if zone is None:
+        return "Your standup time zone follows your Zulip profile again."
+    return f"Your standups now use **{zone}** for your prompts."
+
+
+def holidays_shown(region: str | None) -> str:
+    if region is None:
+        return "You have no personal holiday region. Set one with `holidays DE-BY`."
+    return f"Your personal holiday region is **{region}**; `holidays none` removes it."
+
+
+def holidays_set(region: str | None) -> str:
+    if region is None:
+        return "Your personal holiday region is removed."
+    return f"You won't be prompted on public holidays of **{region}**."
+
+
+def away_set(start: dt.date, end: dt.date) -> str:
+    if start == end:
+        return f"You are off on {start:%A %d %B}; no prompts that day."
+    return f"You are off from {start:%A %d %B} to {end:%A %d %B}; no prompts then."
+
+
+def back_done(changed: int) -> str:
+    if changed:
+        return "Welcome back! Your time off is cleared and prompts resume."
+    return "You had no time off planned, so nothing changed."
+
+
+def skip_done(names: Sequence[str], day: dt.date) -> str:
+    return f"Skipping {_names(names)} on {day:%A %d %B}."
+
+
+def nothing_to_skip(day: dt.date) -> str:
+    return f"You have no standup on {day:%A %d %B}."
+
+
+def my_data(
+    person_name: str,
+    zone: str,
+    override: str | None,
+    region: str | None,
+    time_off: Sequence[tuple[dt.date, dt.date]],
+    standups: Sequence[str],
+    answers: int,
+) -> str:
+    periods = ", ".join(f"{s}..{e}" for s, e in time_off) or "none"
+    return "\n".join(
+        [
+            f"This is everything I store about you, {plain_name(person_name)}:",
+            "- your Zulip user id and display name",
+            f"- time zone: {zone}" + (f" (your setting: {override})" if override else ""),
+            f"- personal holiday region: {region or 'none'}",
+            f"- time off: {periods}",
+            f"- standups you take part in: {', '.join(standups) or 'none'}",
+            f"- answers stored: {answers}",
+            "`forget me` deletes all of it; `export csv` gives you your answers.",
+        ]
+    )
+
+
+def forget_confirm() -> str:
+    return (
+        "This deletes your answers, settings and time off in every standup, for good. "
+        "Send `forget me confirm` to go ahead."
+    )
+
+
+def forgotten(counts: dict[str, int]) -> str:
+    return (
+        f"Done: I deleted {counts.get('answers', 0)} answers and everything else I stored about "
+        "you, and removed you from every standup."
+    )
+
+
+def test_sent() -> str:
+    return "I sent you a test prompt; it is not recorded as a real standup."
+
+
+def test_prompt(standup: str, first_question: str) -> str:
+    return (
+        f"**Test of {standup}** (nothing you answer here is recorded)\n\n"
+        f"This is how your prompt will look. The first question is:\n> {first_question}"
+    )
+
+
+def answer_started(name: str) -> str:
+    return f"Starting **{name}** now."
+
+
+def answer_nothing_open(name: str) -> str:
+    return f"There is no **{name}** run today to answer."
+
+
+# -- central error path ------------------------------------------------------------------
+def unknown_command(word: str, suggestion: str | None) -> str:
+    hint = f" Did you mean `{suggestion}`?" if suggestion else ""
+    return f"I don't know the command `{plain_name(word)[:40]}`.{hint} Send `help` for the list."
+
+
+def slow_down(seconds: int) -> str:
+    return f"You're sending commands faster than I can take them; please wait {seconds} s."
+
+
+def internal_error(incident: str) -> str:
+    return (
+        f"Sorry, something went wrong on my side (incident `{incident}`). "
+        "Nothing you sent is lost; the operator can look the incident up."
+    )
+
+
+def feature_unavailable(what: str) -> str:
+    return f"{what} is not available on this server."

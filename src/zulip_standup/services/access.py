@@ -1,0 +1,59 @@
+"""Who may see and change which standup, and which standup a command means (SECURITY.md 3-4)."""
+
+from __future__ import annotations
+
+from zulip_standup.domain import reply_texts as texts
+from zulip_standup.domain.chat import Channel, Person, Role
+from zulip_standup.domain.standup import Standup
+from zulip_standup.domain.values import ChannelRef
+from zulip_standup.errors import UserFacingError
+from zulip_standup.services.runtime import Runtime
+
+
+async def can_see_channel(rt: Runtime, person: Person, channel: Channel) -> bool:
+    """Public channels are visible to members; private ones (and all, for guests) to subscribers."""
+    if not channel.invite_only and person.role != Role.GUEST:
+        return True
+    return person.user_id in await rt.chat.get_subscribers(channel.stream_id)
+
+
+async def channel_by_ref(rt: Runtime, person: Person, ref: ChannelRef) -> Channel:
+    """The referenced channel, if it exists and the asker can see it (no existence leak)."""
+    channel = await rt.chat.find_channel(ref.name)
+    if channel is None or not await can_see_channel(rt, person, channel):
+        raise UserFacingError(texts.channel_not_found(ref.name))
+    return channel
+
+
+def require_manager(rt: Runtime, standup: Standup, person: Person) -> None:
+    """Refuse unless the asker is an org owner/admin, the creator or a listed manager."""
+    if standup.can_manage(person.user_id, person.is_admin):
+        return
+    names = [rt.directory.name_of(standup.creator_user_id)] + [
+        rt.directory.name_of(m) for m in sorted(standup.settings.managers)
+    ]
+    raise UserFacingError(texts.not_allowed(standup, names))
+
+
+async def require_reader(rt: Runtime, standup: Standup, person: Person) -> None:
+    channel = Channel(standup.stream_id, standup.stream_name, await _invite_only(rt, standup))
+    if not await can_see_channel(rt, person, channel):
+        raise UserFacingError(texts.channel_not_found(standup.stream_name))
+
+
+async def _invite_only(rt: Runtime, standup: Standup) -> bool:
+    return (await rt.chat.get_channel(standup.stream_id)).invite_only
+
+
+def pick_standup(standups: list[Standup], name: str | None, where: str) -> Standup:
+    """The named standup, or the only one; a clear error when it is ambiguous or missing."""
+    if name is not None:
+        for standup in standups:
+            if standup.name == name:
+                return standup
+        raise UserFacingError(texts.no_standup_named(name, where, [s.name for s in standups]))
+    if len(standups) == 1:
+        return standups[0]
+    if not standups:
+        raise UserFacingError(texts.no_standup_here(where))
+    raise UserFacingError(texts.several_standups(where, [s.name for s in standups]))

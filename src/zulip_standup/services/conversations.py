@@ -1,0 +1,323 @@
+"""The answer conversation in motion: prompts, reminders, replies, edits; effects carried out.
+
+The state machine in ``domain.conversation`` decides; this module loads and
+stores its state, performs the effects it returns (DMs, answers, reactions,
+reports) and keeps prompting exactly-once across restarts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from zulip_standup.domain import conversation_texts as texts
+from zulip_standup.domain.conversation import (
+    AnswerEdited,
+    AskQuestion,
+    ConversationContext,
+    ConversationState,
+    CutoffPassed,
+    Effect,
+    Event,
+    MarkSkipped,
+    MessageReceived,
+    Phase,
+    PostReport,
+    Prompted,
+    React,
+    ReminderDue,
+    SendPrompt,
+    SendRecap,
+    SendReminder,
+    SendText,
+    StoreAnswer,
+    UpdateReport,
+    step,
+)
+from zulip_standup.domain.holidays_calendar import parse_holiday_calendar
+from zulip_standup.domain.planning import (
+    Participant,
+    TimeOff,
+    effective_zone,
+    participant_absence,
+)
+from zulip_standup.domain.schedule import previous_run_date, since_phrase
+from zulip_standup.domain.standup import Standup
+from zulip_standup.services.runtime import Runtime
+from zulip_standup.storage.runs import ConversationRecord, RunRecord
+
+log = logging.getLogger(__name__)
+
+# States outside the machine's phases, for people not asked on a day.
+AWAY = "away"
+PLAN_QUESTION_INDEX = 1  # "What will you do today?" in the default questions
+PREVIOUS_RUN_LOOKBACK = dt.timedelta(days=400)
+ONE_DAY = dt.timedelta(days=1)
+
+# (standup, run, user id, is an update, indexes of the answers changed in this step)
+ReportHook = Callable[[Standup, RunRecord, int, bool, Sequence[int]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One conversation loaded for a step: where it lives and its current state."""
+
+    standup: Standup
+    run: RunRecord
+    record: ConversationRecord
+    state: ConversationState
+
+
+class Conversations:
+    """Drives answer conversations for one bot account."""
+
+    def __init__(self, runtime: Runtime, on_report: ReportHook) -> None:
+        self.rt = runtime
+        self._on_report = on_report
+
+    # -- loading and saving -------------------------------------------------
+    async def load(self, standup: Standup, run_date: dt.date, user_id: int) -> Turn:
+        """The person's conversation in that run, created (pending) if new."""
+        rt = self.rt
+        run = await rt.db(rt.runs.run_for, standup.id, run_date, rt.now())
+        record, _ = await rt.db(rt.runs.start_conversation, run.id, user_id, rt.now())
+        return Turn(standup, run, record, self._state_of(standup, record))
+
+    @staticmethod
+    def _state_of(standup: Standup, record: ConversationRecord) -> ConversationState:
+        count = len(standup.settings.questions)
+        if record.data.get("question_count") == count:
+            return ConversationState.from_dict(record.data)
+        if record.data:
+            # The questions changed since this run started: keep the phase, start the
+            # question bookkeeping afresh (the stored answers stay).
+            old = ConversationState.from_dict(record.data)
+            phase = old.phase if old.phase is not Phase.ASKING else Phase.PENDING
+            return ConversationState(count, phase=phase, late=old.late, reported=old.reported)
+        return ConversationState(count)
+
+    async def _save(self, turn: Turn, state: ConversationState) -> None:
+        rt = self.rt
+        completed = (
+            rt.now() if state.phase is Phase.DONE and turn.record.completed_at is None else None
+        )
+        values: dict[str, object] = {
+            "state": state.phase.value,
+            "question_index": state.current,
+            "data": state.as_dict(),
+            "late": state.late,
+        }
+        if completed is not None:
+            values["completed_at"] = completed
+        await rt.db(rt.runs.save_conversation, turn.record.id, rt.now(), **values)
+
+    # -- stepping -----------------------------------------------------------
+    async def apply(self, turn: Turn, event: Event, reply_to: int) -> ConversationState:
+        """Step the machine, persist the new state, then carry out its effects in order."""
+        context = ConversationContext(standup=turn.standup.name, day=turn.run.run_date)
+        if turn.run.digest_posted_at is not None and not turn.state.cutoff_passed:
+            turn = Turn(
+                turn.standup, turn.run, turn.record, step(turn.state, CutoffPassed(), context)[0]
+            )
+        state, effects = step(turn.state, event, context)
+        await self._save(turn, state)
+        await self._perform(turn, state, effects, reply_to)
+        return state
+
+    async def _perform(
+        self, turn: Turn, state: ConversationState, effects: Sequence[Effect], user_id: int
+    ) -> None:
+        rt = self.rt
+        questions = [q.text for q in turn.standup.settings.questions]
+        total = len(questions)
+        changed = [e.index for e in effects if isinstance(e, StoreAnswer)]
+        for effect in effects:
+            match effect:
+                case SendPrompt():
+                    await self._send_prompt(turn, user_id)
+                case AskQuestion(index=index):
+                    await rt.chat.send_dm(
+                        [user_id], texts.question_text(index + 1, total, questions[index])
+                    )
+                case SendReminder(index=index):
+                    await rt.chat.send_dm(
+                        [user_id],
+                        texts.reminder_text(turn.standup.name, index + 1, total, questions[index]),
+                    )
+                case StoreAnswer(index=index, text=text, source_message_id=mid, edited=edited):
+                    await rt.db(
+                        rt.runs.save_answer,
+                        turn.run.id,
+                        user_id,
+                        index,
+                        questions[index],
+                        text,
+                        mid,
+                        rt.now(),
+                        edited=edited,
+                    )
+                    rt.metrics.answers_recorded.inc()
+                    log.info(
+                        "answer_recorded",
+                        extra={
+                            "standup_id": turn.standup.id,
+                            "user_id": user_id,
+                            "question": index + 1,
+                        },
+                    )
+                case SendRecap():
+                    answers = await rt.db(rt.runs.answers_of, turn.run.id, user_id)
+                    by_index = {a.question_index: a.text for a in answers}
+                    await rt.chat.send_dm(
+                        [user_id],
+                        texts.recap_text(
+                            standup=turn.standup.name,
+                            day=turn.run.run_date,
+                            questions=questions,
+                            answers=[by_index.get(i) for i in range(total)],
+                        ),
+                    )
+                case SendText(text=text):
+                    await rt.chat.send_dm([user_id], text)
+                case React(message_id=message_id, emoji=emoji):
+                    await rt.chat.add_reaction(message_id, emoji)
+                case PostReport():
+                    await self._on_report(turn.standup, turn.run, user_id, False, changed)
+                case UpdateReport():
+                    await self._on_report(turn.standup, turn.run, user_id, True, changed)
+                case MarkSkipped():
+                    log.info(
+                        "day_skipped", extra={"standup_id": turn.standup.id, "user_id": user_id}
+                    )
+
+    # -- prompts and reminders ------------------------------------------------
+    async def prompt_text(self, turn: Turn, user_id: int) -> str:
+        """The prompt: standup, date, since when, what they planned last time, question 1."""
+        rt = self.rt
+        previous = await self.previous_run(turn.standup, turn.run.run_date)
+        planned = None
+        if previous is not None and len(turn.standup.settings.questions) > PLAN_QUESTION_INDEX:
+            earlier = await rt.db(rt.runs.find_run, turn.standup.id, previous)
+            if earlier is not None:
+                for answer in await rt.db(rt.runs.answers_of, earlier.id, user_id):
+                    if answer.question_index == PLAN_QUESTION_INDEX:
+                        planned = answer.text
+        questions = turn.standup.settings.questions
+        return texts.prompt_text(
+            standup=turn.standup.name,
+            day=turn.run.run_date,
+            first_question=questions[0].text,
+            question_count=len(questions),
+            since=since_phrase(previous, turn.run.run_date) if previous else None,
+            planned=planned,
+        )
+
+    async def previous_run(self, standup: Standup, run_date: dt.date) -> dt.date | None:
+        """The last run date before this one that really happened (pauses and skips included).
+
+        The schedule's own previous date is used when it is the last real run;
+        a standup's first run has none, so its prompt says no "since".
+        """
+        rt = self.rt
+        earlier = await rt.db(
+            rt.runs.runs_between, standup.id, run_date - PREVIOUS_RUN_LOOKBACK, run_date - ONE_DAY
+        )
+        if not earlier:
+            return None
+        last = earlier[-1].run_date
+        scheduled = previous_run_date(standup.settings.to_schedule(standup.id), run_date)
+        return scheduled if scheduled is not None and scheduled >= last else last
+
+    async def _send_prompt(self, turn: Turn, user_id: int) -> None:
+        rt = self.rt
+        content = await self.prompt_text(turn, user_id)
+        message_id = await rt.chat.send_dm([user_id], content)
+        await rt.db(
+            rt.runs.save_conversation, turn.record.id, rt.now(), prompt_message_id=message_id
+        )
+
+    async def prompt(self, standup: Standup, run_date: dt.date, user_id: int, *, late: bool) -> str:
+        """Run a prompt job exactly once; return what happened (for logs and tests)."""
+        rt = self.rt
+        turn = await self.load(standup, run_date, user_id)
+        if turn.record.state == AWAY or turn.state.phase is not Phase.PENDING:
+            return "already started"
+        absence = await self._absence(standup, run_date, user_id)
+        if absence is not None:
+            await rt.db(
+                rt.runs.save_conversation,
+                turn.record.id,
+                rt.now(),
+                state=AWAY,
+                data={"reason": absence},
+            )
+            return f"away ({absence})"
+        if turn.record.prompted_at is not None and turn.record.prompt_message_id is None:
+            # A previous attempt claimed the prompt and may have sent it before dying.
+            content = await self.prompt_text(turn, user_id)
+            found = await rt.chat.find_sent_dm([user_id], content)
+            if found is not None:
+                state, _ = step(turn.state, Prompted(), ConversationContext(standup.name, run_date))
+                await self._save(turn, state)
+                await rt.db(
+                    rt.runs.save_conversation, turn.record.id, rt.now(), prompt_message_id=found
+                )
+                return "reconciled"
+        elif not await rt.db(rt.runs.claim_prompt, turn.record.id, rt.now()):
+            return "already prompted"
+        if late:
+            await rt.chat.send_dm([user_id], texts.late_prompt_text(standup.name))
+        await self.apply(turn, Prompted(), user_id)
+        rt.metrics.prompts_sent.labels(late=str(late).lower()).inc()
+        log.info("prompt_sent", extra={"standup_id": standup.id, "user_id": user_id, "late": late})
+        return "prompted"
+
+    async def remind(self, standup: Standup, run_date: dt.date, user_id: int) -> str:
+        rt = self.rt
+        run = await rt.db(rt.runs.find_run, standup.id, run_date)
+        if run is None:
+            return "no run"
+        record = await rt.db(rt.runs.conversation, run.id, user_id)
+        if record is None or record.state != Phase.ASKING.value:
+            return "nothing to remind"
+        turn = Turn(standup, run, record, self._state_of(standup, record))
+        await self.apply(turn, ReminderDue(), user_id)
+        log.info("reminder_sent", extra={"standup_id": standup.id, "user_id": user_id})
+        return "reminded"
+
+    async def _absence(self, standup: Standup, run_date: dt.date, user_id: int) -> str | None:
+        rt = self.rt
+        person = await rt.db(rt.standups.person, rt.realm_id, user_id)
+        periods = await rt.db(rt.standups.time_off_of, rt.realm_id, user_id)
+        schedule = standup.settings.to_schedule(standup.id)
+        participant = Participant(
+            user_id=user_id,
+            profile_zone=person.profile_timezone if person else None,
+            zone_override=person.timezone_override if person else None,
+            holiday_region=parse_holiday_calendar(person.holiday_region)
+            if person and person.holiday_region
+            else None,
+            time_off=tuple(TimeOff(s, e) for s, e in periods),
+            away=bool(person and person.zulip_away),
+        )
+        absence = participant_absence(schedule, participant, run_date, include_away=True)
+        return None if absence is None else absence.value
+
+    # -- incoming -----------------------------------------------------------
+    async def receive(
+        self, turn: Turn, text: str, message_id: int, user_id: int
+    ) -> ConversationState:
+        return await self.apply(turn, MessageReceived(text, message_id), user_id)
+
+    async def edited(self, turn: Turn, message_id: int, text: str, user_id: int) -> None:
+        await self.apply(turn, AnswerEdited(message_id, text), user_id)
+
+    def local_today(self, standup: Standup, person_zone: str | None, now: dt.datetime) -> dt.date:
+        """The person's own date now (for answering ahead and relative dates)."""
+        schedule = standup.settings.to_schedule(standup.id)
+        participant = Participant(user_id=0, profile_zone=person_zone)
+        zone: ZoneInfo = effective_zone(participant, schedule.zone)
+        return now.astimezone(zone).date()

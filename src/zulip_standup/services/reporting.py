@@ -1,0 +1,318 @@
+"""Posting to the channel: each person's answers in the run's topic, edits, and the cutoff digest.
+
+Edits happen in place while the realm's edit window allows (read from the
+register response); after it a short update is posted instead. Long content
+is split by the renderers, never truncated by Zulip.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from zulip_standup.domain.blockers import Blocker, aged, blocker_from_answer
+from zulip_standup.domain.report import (
+    AnswerSet,
+    DigestInput,
+    Excused,
+    ExcuseKind,
+    PersonRef,
+    render_digest,
+    render_edit_update,
+    render_late_update,
+    render_person_report,
+    render_topic,
+    sanitizer_for,
+)
+from zulip_standup.domain.schedule import run_dates
+from zulip_standup.domain.standup import ReportStyle, Standup
+from zulip_standup.domain.summary import SummaryDay
+from zulip_standup.llm.openai_compat import AIConfig, summarize
+from zulip_standup.services.runtime import Runtime
+from zulip_standup.storage.runs import AnswerRecord, ConversationRecord, RunRecord
+
+log = logging.getLogger(__name__)
+
+EDIT_SAFETY_S = 30  # do not start an edit this close to the end of the window
+BLOCKER_LOOKBACK_DAYS = 60
+
+
+@dataclass(frozen=True)
+class RunPicture:
+    """Who answered what in one run, and who did not and why."""
+
+    answered: tuple[AnswerSet, ...]
+    excused: tuple[Excused, ...]
+    missing: tuple[PersonRef, ...]
+
+
+class Reporter:
+    """Writes a standup's reports into its channel."""
+
+    def __init__(self, runtime: Runtime, ai: AIConfig | None = None) -> None:
+        self.rt = runtime
+        self.ai = ai
+
+    # -- helpers ------------------------------------------------------------
+    def topic(self, standup: Standup, run: RunRecord) -> str:
+        return render_topic(
+            standup.settings.topic_template,
+            run.run_date,
+            standup_name=standup.name,
+            max_length=self.rt.server.max_topic_length,
+        )
+
+    def _can_edit(self, posted_at: dt.datetime | None) -> bool:
+        limit = self.rt.server.edit_limit_seconds
+        if posted_at is None:
+            return False
+        if limit is None or limit == 0:
+            return True  # no limit configured on the realm
+        return (self.rt.now() - posted_at).total_seconds() < limit - EDIT_SAFETY_S
+
+    def _zone_of(self, user_id: int) -> str:
+        person = self.rt.directory.get(user_id)
+        return person.timezone if person and person.timezone else "UTC"
+
+    def _answer_set(
+        self,
+        standup: Standup,
+        run: RunRecord,
+        conversation: ConversationRecord,
+        answers: Sequence[AnswerRecord],
+    ) -> AnswerSet:
+        by_index = {a.question_index: a for a in answers}
+        count = len(standup.settings.questions)
+        name = self.rt.directory.name_of(conversation.user_id)
+        return AnswerSet(
+            participant=PersonRef(conversation.user_id, name),
+            run_date=run.run_date,
+            answers=tuple(by_index[i].text if i in by_index else "" for i in range(count)),
+            answered_at=conversation.completed_at or self.rt.now(),
+            timezone=self._zone_of(conversation.user_id),
+            late=conversation.late,
+            edited=any(a.edited for a in answers),
+        )
+
+    async def picture(self, standup: Standup, run: RunRecord) -> RunPicture:
+        rt = self.rt
+        members = await rt.db(rt.standups.participants, standup.id)
+        conversations = {c.user_id: c for c in await rt.db(rt.runs.conversations_of_run, run.id)}
+        all_answers = await rt.db(rt.runs.answers_of, run.id)
+        answered: list[AnswerSet] = []
+        excused: list[Excused] = []
+        missing: list[PersonRef] = []
+        for user_id, conversation in conversations.items():
+            if conversation.state == "done":
+                mine = [a for a in all_answers if a.user_id == user_id]
+                answered.append(self._answer_set(standup, run, conversation, mine))
+        done = {a.participant.user_id for a in answered}
+        for member in members:
+            if member.user_id in done:
+                continue
+            person = PersonRef(member.user_id, member.display_name)
+            state = conversations.get(member.user_id)
+            if state is not None and state.state == "skipped":
+                excused.append(Excused(person, ExcuseKind.SKIPPED))
+            elif state is not None and state.state == "away":
+                reason = str(state.data.get("reason", "away"))
+                kind = ExcuseKind(reason) if reason in set(ExcuseKind) else ExcuseKind.AWAY
+                excused.append(Excused(person, kind))
+            else:
+                missing.append(person)
+        answered.sort(key=lambda a: a.answered_at)
+        return RunPicture(tuple(answered), tuple(excused), tuple(missing))
+
+    # -- a person's report ----------------------------------------------------
+    async def person_finished(
+        self,
+        standup: Standup,
+        run: RunRecord,
+        user_id: int,
+        update: bool,
+        changed: Sequence[int] = (),
+    ) -> None:
+        """Post (or update) one person's answers; then keep a posted digest's counts right."""
+        rt = self.rt
+        style = standup.settings.report_style
+        fresh = await rt.db(rt.runs.get_run, run.id)
+        run = fresh if fresh is not None else run
+        conversation = await rt.db(rt.runs.conversation, run.id, user_id)
+        if conversation is None:
+            return
+        if style is not ReportStyle.DIGEST:
+            await self._post_person(standup, run, conversation, update, changed)
+        if run.digest_posted_at is not None and not update:
+            await self._digest_late_answer(standup, run, user_id)
+
+    async def _post_person(
+        self,
+        standup: Standup,
+        run: RunRecord,
+        conversation: ConversationRecord,
+        update: bool,
+        changed: Sequence[int],
+    ) -> None:
+        rt = self.rt
+        policy = standup.settings.mention_policy
+        sanitize = sanitizer_for(policy)
+        answers = await rt.db(rt.runs.answers_of, run.id, conversation.user_id)
+        answer_set = self._answer_set(standup, run, conversation, answers)
+        parts = render_person_report(
+            answer_set,
+            standup.settings.questions,
+            sanitize=sanitize,
+            policy=policy,
+            limit=rt.server.max_message_length,
+        )
+        topic = self.topic(standup, run)
+        existing = conversation.report_message_ids
+        if update and existing:
+            if self._can_edit(conversation.report_posted_at) and len(parts) == len(existing):
+                for message_id, content in zip(existing, parts, strict=True):
+                    await rt.chat.edit_message(message_id, content)
+                log.info(
+                    "report_edited",
+                    extra={"standup_id": standup.id, "user_id": conversation.user_id},
+                )
+                return
+            person = answer_set.participant
+            for index in changed or range(len(standup.settings.questions)):
+                for content in render_edit_update(
+                    person,
+                    index,
+                    standup.settings.questions,
+                    answer_set.answers[index],
+                    sanitize=sanitize,
+                    policy=policy,
+                    limit=rt.server.max_message_length,
+                ):
+                    await rt.chat.send_stream(standup.stream_id, topic, content)
+            log.info(
+                "report_update_posted",
+                extra={"standup_id": standup.id, "user_id": conversation.user_id},
+            )
+            return
+        ids = [await rt.chat.send_stream(standup.stream_id, topic, content) for content in parts]
+        await rt.db(
+            rt.runs.save_conversation,
+            conversation.id,
+            rt.now(),
+            report_message_ids=ids,
+            report_posted_at=rt.now(),
+        )
+        log.info("report_posted", extra={"standup_id": standup.id, "user_id": conversation.user_id})
+
+    # -- the digest -------------------------------------------------------------
+    async def open_blockers(self, standup: Standup, today: dt.date) -> list[Blocker]:
+        """Each person's latest real blocker, if they have not answered "none" since."""
+        rt = self.rt
+        index = standup.settings.blocker_index
+        if index is None:
+            return []
+        start = today - dt.timedelta(days=BLOCKER_LOOKBACK_DAYS)
+        rows = await rt.db(rt.runs.answers_in_range, standup.id, start, today)
+        latest: dict[int, tuple[dt.date, str]] = {}
+        since: dict[int, dt.date] = {}
+        for run_date, answer in rows:
+            if answer.question_index != index:
+                continue
+            blocker = blocker_from_answer(answer.user_id, "", answer.text, run_date)
+            if blocker is None:
+                latest.pop(answer.user_id, None)
+                since.pop(answer.user_id, None)
+                continue
+            latest[answer.user_id] = (run_date, answer.text)
+            since.setdefault(answer.user_id, run_date)
+        schedule = standup.settings.to_schedule(standup.id)
+        dates = run_dates(schedule, start, today + dt.timedelta(days=1))
+        found = []
+        for user_id, (_, text) in sorted(latest.items()):
+            blocker = Blocker(user_id, rt.directory.name_of(user_id), text, since[user_id])
+            found.append(aged(blocker, today, dates))
+        return found
+
+    async def digest(self, standup: Standup, run_date: dt.date, *, attempt: int = 1) -> None:
+        """Post the cutoff digest once (styles living and digest); later calls do nothing."""
+        rt = self.rt
+        run = await rt.db(rt.runs.run_for, standup.id, run_date, rt.now())
+        if run.digest_posted_at is not None or standup.settings.report_style is ReportStyle.LIVE:
+            if run.digest_posted_at is None:
+                await rt.db(rt.runs.update_run, run.id, digest_posted_at=rt.now())
+            return
+        parts = await self._render_digest(standup, run)
+        topic = self.topic(standup, run)
+        ids: list[int] = []
+        for content in parts:
+            found = None
+            if attempt > 1:
+                found = await rt.chat.find_sent_in_topic(standup.stream_id, topic, content)
+            ids.append(
+                found
+                if found is not None
+                else await rt.chat.send_stream(standup.stream_id, topic, content)
+            )
+        await rt.db(
+            rt.runs.update_run,
+            run.id,
+            digest_message_ids=ids,
+            digest_posted_at=rt.now(),
+            topic=topic,
+        )
+        log.info("digest_posted", extra={"standup_id": standup.id, "run_date": str(run_date)})
+
+    async def _render_digest(self, standup: Standup, run: RunRecord) -> list[str]:
+        rt = self.rt
+        policy = standup.settings.mention_policy
+        sanitize = sanitizer_for(policy)
+        picture = await self.picture(standup, run)
+        blockers = await self.open_blockers(standup, run.run_date)
+        day = SummaryDay(
+            standup_name=standup.name,
+            run_date=run.run_date,
+            questions=standup.settings.questions,
+            answer_sets=picture.answered,
+            expected=len(picture.answered) + len(picture.missing),
+            blocker_count=len(blockers),
+        )
+        config = self.ai if standup.settings.ai_summary else None
+        summary = await summarize(day, config, sanitize=sanitize, policy=policy)
+        digest = DigestInput(
+            standup_name=standup.name,
+            run_date=run.run_date,
+            questions=standup.settings.questions,
+            answered=picture.answered,
+            excused=picture.excused,
+            missing=picture.missing,
+            blockers=tuple(blockers),
+            summary=summary.text,
+            summary_is_ai=summary.source == "ai",
+            include_answers=standup.settings.report_style is ReportStyle.DIGEST,
+        )
+        return render_digest(
+            digest, sanitize=sanitize, policy=policy, limit=rt.server.max_message_length
+        )
+
+    async def _digest_late_answer(self, standup: Standup, run: RunRecord, user_id: int) -> None:
+        """A late answer after the digest: edit the digest while allowed, else post a line."""
+        rt = self.rt
+        parts = await self._render_digest(standup, run)
+        existing = run.digest_message_ids
+        topic = self.topic(standup, run)
+        if self._can_edit(run.digest_posted_at) and len(parts) == len(existing):
+            for message_id, content in zip(existing, parts, strict=True):
+                await rt.chat.edit_message(message_id, content)
+            log.info("digest_edited", extra={"standup_id": standup.id})
+            return
+        picture = await self.picture(standup, run)
+        person = PersonRef(user_id, rt.directory.name_of(user_id))
+        line = render_late_update(
+            person,
+            len(picture.answered),
+            len(picture.answered) + len(picture.missing),
+            standup.settings.mention_policy,
+        )
+        await rt.chat.send_stream(standup.stream_id, topic, line)
+        log.info("digest_update_posted", extra={"standup_id": standup.id})

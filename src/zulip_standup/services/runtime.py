@@ -1,0 +1,58 @@
+"""Everything a use case needs, wired once per bot account by the composition root."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import ParamSpec, TypeVar
+
+from zulip_standup.domain.chat import ServerInfo
+from zulip_standup.http.metrics import Metrics
+from zulip_standup.ports import Clock
+from zulip_standup.services.directory import Directory
+from zulip_standup.services.scheduler import Planner
+from zulip_standup.storage.runs import RunStore
+from zulip_standup.storage.schedules import ScheduleReader
+from zulip_standup.storage.standups import StandupStore
+from zulip_standup.zulip.gateway import ZulipGateway
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """The operator's defaults for new standups (from Settings)."""
+
+    timezone: str = "UTC"
+    prompt_time: str = "09:30"
+    reminder_time: str = "11:45"
+    cutoff_time: str = "12:45"
+    holiday_country: str | None = None
+    questions: tuple[str, ...] = ()
+
+
+@dataclass
+class Runtime:
+    """The bot's collaborators; services take this instead of a dozen arguments."""
+
+    clock: Clock
+    chat: ZulipGateway
+    standups: StandupStore
+    runs: RunStore
+    directory: Directory
+    planner: Planner
+    schedules: ScheduleReader
+    metrics: Metrics
+    server: ServerInfo
+    realm_id: int
+    defaults: Defaults = field(default_factory=Defaults)
+
+    def now(self) -> dt.datetime:
+        return self.clock.now()
+
+    async def db(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run blocking storage code off the event loop."""
+        return await asyncio.to_thread(fn, *args, **kwargs)

@@ -1,0 +1,111 @@
+"""One pacer per bot account: keeps every send under Zulip's rate limit instead of hitting it.
+
+Zulip allows a user ``limit`` requests in any ``window`` seconds (200 per 60 s
+by default) and answers the next one with 429 and a ``retry-after``. The pacer
+keeps its own log of the calls it let through, learns the limit from the
+``X-RateLimit-*`` headers, waits when the window is full, and, should a 429
+still happen (another client on the same key), waits the time the server asks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Mapping
+
+from zulip_standup.ports import Clock
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LIMIT = 200
+DEFAULT_WINDOW_S = 60.0
+
+
+class Pacer:
+    """Admits requests so that no more than ``limit - reserve`` fall in any window."""
+
+    def __init__(
+        self,
+        clock: Clock,
+        *,
+        limit: int = DEFAULT_LIMIT,
+        window_s: float = DEFAULT_WINDOW_S,
+        reserve: int = 2,
+    ) -> None:
+        self._clock = clock
+        self.limit = limit
+        self.window_s = window_s
+        self.reserve = reserve
+        self._sent: deque[float] = deque()
+        self._lock = asyncio.Lock()
+        self._blocked_until = 0.0
+        self.waits = 0
+        self.waited_s = 0.0
+        self.rate_limited = 0
+
+    def _now(self) -> float:
+        return self._clock.now().timestamp()
+
+    def _prune(self, now: float) -> None:
+        while self._sent and self._sent[0] <= now - self.window_s:
+            self._sent.popleft()
+
+    def _budget(self) -> int:
+        return max(1, self.limit - self.reserve)
+
+    async def admit(self) -> None:
+        """Wait until one more request fits in the window, then count it as sent."""
+        async with self._lock:
+            while True:
+                now = self._now()
+                self._prune(now)
+                wait = self._blocked_until - now
+                if wait <= 0 and len(self._sent) >= self._budget():
+                    wait = self._sent[0] + self.window_s - now
+                if wait <= 0:
+                    self._sent.append(now)
+                    return
+                self.waits += 1
+                self.waited_s += wait
+                await self._clock.sleep(wait + 0.001)
+
+    def observe(
+        self, status: int, headers: Mapping[str, str], body_retry_after: float | None
+    ) -> None:
+        """Learn from a response: the server's limit, its view of what is left, and 429 waits."""
+        limit = _int(headers.get("X-RateLimit-Limit"))
+        if limit and limit != self.limit:
+            log.info("rate_limit_learned", extra={"limit": limit})
+            self.limit = limit
+        now = self._now()
+        remaining = _int(headers.get("X-RateLimit-Remaining"))
+        if remaining is not None and status != 429:
+            # Another client on the same key may have used part of the budget:
+            # trust the server when it sees fewer calls left than we do.
+            self._prune(now)
+            ours_left = self._budget() - len(self._sent)
+            if remaining < ours_left:
+                for _ in range(min(ours_left - remaining, self._budget())):
+                    self._sent.append(now)
+        if status == 429:
+            self.rate_limited += 1
+            retry_after = body_retry_after
+            if retry_after is None:
+                retry_after = _float(headers.get("Retry-After"))
+            self._blocked_until = max(self._blocked_until, now + (retry_after or 1.0))
+            log.warning("rate_limited", extra={"retry_after": retry_after})
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return None if value is None else int(float(value))
+    except ValueError:
+        return None
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        return None if value is None else float(value)
+    except ValueError:
+        return None
