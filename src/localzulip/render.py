@@ -19,6 +19,7 @@ EMOJI: dict[str, str] = {
     "slight_smile": "1f642",
     "heart": "2764",
     "check": "2714",
+    "pencil": "270f",
     "check_mark": "2714",
     "white_check_mark": "2705",
     "octopus": "1f419",

@@ -42,6 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the effective configuration and check the database and Zulip",
     )
     sub.add_parser("migrate", help="bring the database schema up to date")
+    demo = sub.add_parser(
+        "demo",
+        help="simulate a whole standup day against a bundled local Zulip (no server needed)",
+    )
+    demo.add_argument("--days", type=int, default=1, help="how many standup days (default 1)")
+    demo.add_argument("--json", type=Path, help="also write the counts to this JSON file")
     run = sub.add_parser("run", help="run the bot against the configured Zulip server")
     run.add_argument(
         "--no-migrate",
@@ -63,6 +69,8 @@ def run_cli(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int
     if args.command is None:
         parser.print_help(stdout)
         return EXIT_OK
+    if args.command == "demo":
+        return run_demo_command(args.days, args.json, stdout)
     try:
         settings = load_settings(args.zuliprc)
     except SettingsError as exc:
@@ -108,6 +116,19 @@ async def run_bot(settings: Settings, out: TextIO, *, migrate: bool) -> int:
             loop.remove_signal_handler(signum)
     print("zulip-standup: stopped", file=out)
     return EXIT_OK
+
+
+def run_demo_command(days: int, json_path: Path | None, out: TextIO) -> int:
+    """The demo needs no configuration: it brings its own Zulip server and database."""
+    # Imported here: localzulip is needed by the demo only, never by `run`.
+    from zulip_standup.demo import run_demo  # noqa: PLC0415
+
+    if not 1 <= days <= 14:
+        print("zulip-standup demo: --days must be 1 to 14, e.g. --days 3", file=out)
+        return EXIT_CONFIG
+    configure_logging("WARNING", "text")
+    result = asyncio.run(run_demo(out, days=days, json_path=json_path))
+    return EXIT_OK if result.duplicates == 0 else EXIT_FAILURE
 
 
 def migrate(settings: Settings, out: TextIO) -> int:

@@ -138,6 +138,7 @@ def configure_logging(
     handler._zulip_standup = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level)
-    # Alembic narrates every step at INFO; only its problems matter to an operator.
-    logging.getLogger("alembic").setLevel(max(logging.WARNING, root.level))
+    # Libraries that narrate every step at INFO; only their problems matter to an operator.
+    for name in ("alembic", "httpx", "httpcore", "aiohttp.access"):
+        logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
     return handler
