@@ -16,7 +16,9 @@ from zulip_standup.app import BotProcess, RunOptions
 from zulip_standup.logs import configure_logging
 from zulip_standup.settings import Settings, SettingsError, load_settings
 from zulip_standup.storage import migrate as migrations
+from zulip_standup.storage.crypto import AnswerCipher, UnreadableAnswerError
 from zulip_standup.storage.engine import DatabaseConfigError, make_engine
+from zulip_standup.storage.runs import RunStore
 from zulip_standup.zulip.events import FatalZulipError
 from zulip_standup.zulip.rest import ZulipAuthError, ZulipError, ZulipRest
 
@@ -42,6 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the effective configuration and check the database and Zulip",
     )
     sub.add_parser("migrate", help="bring the database schema up to date")
+    sub.add_parser(
+        "rotate-keys",
+        help="re-encrypt every stored answer with the first key of STANDUP_ENCRYPTION_KEYS",
+    )
     demo = sub.add_parser(
         "demo",
         help="simulate a whole standup day against a bundled local Zulip (no server needed)",
@@ -83,6 +89,8 @@ def run_cli(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int
         return asyncio.run(check(settings, stdout))
     if args.command == "migrate":
         return migrate(settings, stdout)
+    if args.command == "rotate-keys":
+        return rotate_keys(settings, stdout)
     if args.command == "run":
         return asyncio.run(run_bot(settings, stdout, migrate=not args.no_migrate))
     parser.error(f"unknown command {args.command}")
@@ -129,6 +137,30 @@ def run_demo_command(days: int, json_path: Path | None, out: TextIO) -> int:
     configure_logging("WARNING", "text")
     result = asyncio.run(run_demo(out, days=days, json_path=json_path))
     return EXIT_OK if result.duplicates == 0 else EXIT_FAILURE
+
+
+def rotate_keys(settings: Settings, out: TextIO) -> int:
+    """Re-encrypt answers under the newest key; safe while the bot runs (row by row, in batches)."""
+    if not settings.encryption_keys:
+        print(
+            "rotate-keys: STANDUP_ENCRYPTION_KEYS is empty; set NEWKEY,OLDKEY (newest first)",
+            file=out,
+        )
+        return EXIT_CONFIG
+    cipher = AnswerCipher([k.get_secret_value() for k in settings.encryption_keys])
+    try:
+        engine = make_engine(settings.database_url.get_secret_value())
+        migrations.upgrade(engine)
+        count = RunStore(engine, cipher).rotate_keys()
+    except UnreadableAnswerError as exc:
+        print(f"rotate-keys: FAILED: {exc}; keep the old key in the list", file=out)
+        return EXIT_FAILURE
+    except (DatabaseConfigError, SQLAlchemyError) as exc:
+        print(f"rotate-keys: FAILED: {_db_reason(exc)}", file=out)
+        return EXIT_FAILURE
+    engine.dispose()
+    print(f"rotate-keys: {count} answers now encrypted with the first key", file=out)
+    return EXIT_OK
 
 
 def migrate(settings: Settings, out: TextIO) -> int:

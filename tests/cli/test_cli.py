@@ -113,3 +113,45 @@ def test_check_against_localzulip_good_and_bad_key(tmp_path: Path) -> None:
         bad.stdout
     )
     assert wrong_key not in bad.stdout + bad.stderr
+
+
+def test_rotate_keys_re_encrypts_under_the_new_key(tmp_path: Path) -> None:
+    """`rotate-keys` with NEW,OLD rewrites every answer so that NEW alone can read it."""
+    import datetime as dt
+
+    from cryptography.fernet import Fernet
+
+    from zulip_standup.domain.standup import StandupSettings
+    from zulip_standup.storage import migrate
+    from zulip_standup.storage.crypto import AnswerCipher
+    from zulip_standup.storage.engine import make_engine
+    from zulip_standup.storage.runs import RunStore
+    from zulip_standup.storage.standups import StandupStore
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    url = f"sqlite:///{tmp_path / 'db' / 's.db'}"
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    now = dt.datetime(2026, 11, 30, tzinfo=dt.UTC)
+    store = StandupStore(engine)
+    realm = store.realm_id("https://z.example.com", "bot@z.example.com", 1, now)
+    standup = store.create(realm, 1, "dev", 2, StandupSettings(), now)
+    runs = RunStore(engine, AnswerCipher([old]))
+    run = runs.run_for(standup.id, now.date(), now)
+    for index in range(3):
+        runs.save_answer(run.id, 2, index, f"Q{index}", f"answer {index}", None, now)
+    engine.dispose()
+
+    missing = _run("rotate-keys", env_extra={"DATABASE_URL": url})
+    assert missing.returncode == 2
+    assert "STANDUP_ENCRYPTION_KEYS is empty" in missing.stdout
+    result = _run(
+        "rotate-keys", env_extra={"DATABASE_URL": url, "STANDUP_ENCRYPTION_KEYS": f"{new},{old}"}
+    )
+    assert result.returncode == 0, result.stdout
+    assert "3 answers now encrypted with the first key" in result.stdout
+    assert new not in result.stdout + result.stderr
+    engine = make_engine(url)
+    texts = [a.text for a in RunStore(engine, AnswerCipher([new])).answers_of(run.id)]
+    engine.dispose()
+    assert texts == ["answer 0", "answer 1", "answer 2"]

@@ -1,0 +1,66 @@
+"""Housekeeping: the retention purge of old answers, and trimming finished jobs.
+
+Runs inside the bot process on a timer (hourly), so retention is automatic
+(SECURITY.md promise 8) and the jobs table does not grow without bound.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from zulip_standup.ports import Clock
+from zulip_standup.storage.jobs import JobStore
+from zulip_standup.storage.runs import RunStore
+
+log = logging.getLogger(__name__)
+
+INTERVAL_S = 3600.0
+FINISHED_JOBS_KEPT = dt.timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class HousekeepingReport:
+    answers_purged: int
+    jobs_purged: int
+
+
+class Housekeeper:
+    """Purges answers older than ``retention_days`` (0 keeps them) and old finished jobs."""
+
+    def __init__(self, clock: Clock, runs: RunStore, jobs: JobStore, retention_days: int) -> None:
+        self._clock = clock
+        self._runs = runs
+        self._jobs = jobs
+        self.retention_days = retention_days
+
+    def run_once(self) -> HousekeepingReport:
+        now = self._clock.now()
+        answers = 0
+        if self.retention_days > 0:
+            answers = self._runs.purge_answers_before(now - dt.timedelta(days=self.retention_days))
+        finished = self._jobs.purge_finished(now - FINISHED_JOBS_KEPT)
+        if answers or finished:
+            log.info(
+                "housekeeping_done", extra={"answers_purged": answers, "jobs_purged": finished}
+            )
+        return HousekeepingReport(answers, finished)
+
+    async def run(self, stop: asyncio.Event, interval_s: float = INTERVAL_S) -> None:
+        """Run now, then every ``interval_s`` of clock time, until ``stop`` is set."""
+        last: dt.datetime | None = None
+        while not stop.is_set():
+            now = self._clock.now()
+            if last is None or (now - last).total_seconds() >= interval_s:
+                try:
+                    await asyncio.to_thread(self.run_once)
+                except Exception:  # a failed purge is retried next time; the bot carries on
+                    log.exception("housekeeping_failed")
+                last = now
+            sleeper = asyncio.ensure_future(self._clock.sleep(min(interval_s, 60.0)))
+            stopper = asyncio.ensure_future(stop.wait())
+            await asyncio.wait({sleeper, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            sleeper.cancel()
+            stopper.cancel()
