@@ -172,7 +172,7 @@ async def _dispatch(
         if request.transport is not None:
             request.transport.close()
         raise asyncio.CancelledError
-    if decision is not None and not isinstance(decision, str):
+    if decision is not None and not isinstance(decision, str):  # a Failure to answer with
         return web.Response(
             text=decision.body, status=decision.status, content_type=decision.content_type
         )
@@ -201,6 +201,10 @@ async def _dispatch(
             files,
         )
         result = await r.handler(ctx)
+        if decision == "drop_after":
+            if request.transport is not None:
+                request.transport.close()
+            raise asyncio.CancelledError
         if isinstance(result, web.StreamResponse):
             return result
         reply = result if isinstance(result, Reply) else Reply(result)

@@ -43,6 +43,7 @@ class _Rule:
     path_contains: str | None = None
     method: str | None = None
     drop: bool = False
+    after: bool = False  # drop only once the request has been carried out
 
 
 @dataclass
@@ -82,10 +83,24 @@ class FaultInjector:
                 self._rng.seed(seed)
             self._rules.append(_Rule(None, status, fraction, path_contains))
 
-    def drop_next(self, count: int = 1, *, path_contains: str | None = None) -> None:
-        """Close the connection of the next ``count`` matching requests without answering."""
+    def drop_next(
+        self,
+        count: int = 1,
+        *,
+        path_contains: str | None = None,
+        method: str | None = None,
+        after_commit: bool = False,
+    ) -> None:
+        """Close the connection of the next ``count`` matching requests without answering.
+
+        With ``after_commit`` the server first carries the request out (the message
+        is stored, the events sent) and only then drops the answer: the case in
+        which a client cannot know whether its POST took effect.
+        """
         with self._lock:
-            self._rules.append(_Rule(count, 0, 1.0, path_contains, drop=True))
+            self._rules.append(
+                _Rule(count, 0, 1.0, path_contains, method, drop=True, after=after_commit)
+            )
 
     def add_latency(self, seconds: float, *, path_contains: str | None = None) -> None:
         """Delay every matching request by ``seconds`` (real time) before answering."""
@@ -106,7 +121,7 @@ class FaultInjector:
         return 0.0
 
     def decide(self, method: str, path: str) -> Failure | str | None:
-        """A Failure to answer, ``"drop"`` to close the connection, or None."""
+        """A Failure to answer, ``"drop"``/``"drop_after"`` to close the connection, or None."""
         with self._lock:
             for rule in list(self._rules):
                 if rule.path_contains is not None and rule.path_contains not in path:
@@ -120,5 +135,7 @@ class FaultInjector:
                     if rule.remaining <= 0:
                         self._rules.remove(rule)
                 self.injected += 1
-                return "drop" if rule.drop else failure_for(rule.status)
+                if rule.drop:
+                    return "drop_after" if rule.after else "drop"
+                return failure_for(rule.status)
         return None

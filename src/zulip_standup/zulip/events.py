@@ -171,10 +171,16 @@ class EventStream:
             done, _ = await asyncio.wait({poll, stopper}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             stopper.cancel()
+            if not poll.done():
+                # Stopped, or this task was cancelled: never leave the poll orphaned.
+                poll.cancel()
+                with contextlib.suppress(asyncio.CancelledError, ZulipError):
+                    await poll
         if poll not in done:
-            poll.cancel()
-            with contextlib.suppress(asyncio.CancelledError, ZulipError):
-                await poll
+            if poll.done() and not poll.cancelled():
+                # Finished while we were stopping: retrieve the outcome so a late
+                # error (e.g. the queue deleted at shutdown) is not reported as lost.
+                poll.exception()
             return
         body = poll.result()
         for raw in body.get("events", []):

@@ -40,6 +40,9 @@ class Pacer:
         self._sent: deque[float] = deque()
         self._lock = asyncio.Lock()
         self._blocked_until = 0.0
+        # A call counts on the server from when it arrives, a little after we let it go;
+        # waiting one round trip longer than the window keeps our view behind the server's.
+        self._round_trip_s = 0.05
         self.waits = 0
         self.waited_s = 0.0
         self.rate_limited = 0
@@ -54,26 +57,33 @@ class Pacer:
     def _budget(self) -> int:
         return max(1, self.limit - self.reserve)
 
-    async def admit(self) -> None:
-        """Wait until one more request fits in the window, then count it as sent."""
+    async def admit(self) -> float:
+        """Wait until one more request fits in the window, count it, and return when it left."""
         async with self._lock:
             while True:
                 now = self._now()
-                self._prune(now)
+                self._prune(now - self._round_trip_s)
                 wait = self._blocked_until - now
                 if wait <= 0 and len(self._sent) >= self._budget():
-                    wait = self._sent[0] + self.window_s - now
+                    wait = self._sent[0] + self.window_s + self._round_trip_s - now
                 if wait <= 0:
                     self._sent.append(now)
-                    return
+                    return now
                 self.waits += 1
                 self.waited_s += wait
                 await self._clock.sleep(wait + 0.001)
 
     def observe(
-        self, status: int, headers: Mapping[str, str], body_retry_after: float | None
+        self,
+        status: int,
+        headers: Mapping[str, str],
+        body_retry_after: float | None,
+        sent_at: float | None = None,
     ) -> None:
         """Learn from a response: the server's limit, its view of what is left, and 429 waits."""
+        if sent_at is not None:
+            took = self._now() - sent_at
+            self._round_trip_s = max(0.01, 0.9 * self._round_trip_s, took)
         limit = _int(headers.get("X-RateLimit-Limit"))
         if limit and limit != self.limit:
             log.info("rate_limit_learned", extra={"limit": limit})

@@ -169,13 +169,12 @@ class ZulipRest:
         rate_limited = 0
         transient = 0
         while True:
-            if paced:
-                await self.pacer.admit()
+            sent_at = await self.pacer.admit() if paced else None
             try:
                 response = await self.request(method, path, params, files=files)
                 if paced:
                     self.pacer.observe(
-                        response.status_code, response.headers, _retry_after(response)
+                        response.status_code, response.headers, _retry_after(response), sent_at
                     )
                 return decode(response, self.site)
             except ZulipApiError as exc:
