@@ -17,8 +17,10 @@ from zulip_standup.llm.openai_compat import AIConfig
 from zulip_standup.ports import Clock
 from zulip_standup.services.bot import StandupBot
 from zulip_standup.services.directory import Directory
+from zulip_standup.services.housekeeping import Housekeeper
 from zulip_standup.services.rate_limit import CommandLimiter
 from zulip_standup.services.runtime import Defaults, Runtime
+from zulip_standup.services.scheduled_prompts import ScheduledPrompts
 from zulip_standup.services.scheduler import Planner, Worker
 from zulip_standup.settings import Settings
 from zulip_standup.storage import migrate as migrations
@@ -33,6 +35,8 @@ from zulip_standup.zulip.gateway import ZulipGateway
 from zulip_standup.zulip.rest import ZulipRest
 
 log = logging.getLogger(__name__)
+
+SHUTDOWN_GRACE_S = 10.0
 
 
 @dataclass
@@ -84,6 +88,7 @@ class BotProcess:
         self.bot: StandupBot | None = None
         self.stream: EventStream | None = None
         self.worker: Worker | None = None
+        self.scheduled_prompts: ScheduledPrompts | None = None
         self.health: HealthServer | None = None
 
     def stop(self) -> None:
@@ -169,10 +174,13 @@ class BotProcess:
                 questions=tuple(self.settings.default_questions),
             ),
         )
+        # The command limit is a rate limit: it follows real time like the pacer,
+        # also when scheduling runs on a test clock.
+        limiter_clock = self.options.zulip_clock or SystemClock()
         limiter = (
-            CommandLimiter(self.clock, burst=self.options.limiter_burst)
+            CommandLimiter(limiter_clock, burst=self.options.limiter_burst)
             if self.options.limiter_burst
-            else None
+            else CommandLimiter(limiter_clock)
         )
         self.bot = holder["bot"] = StandupBot(runtime, ai=self._ai_config(), limiter=limiter)
         self.worker = Worker(self.clock, job_store, self.bot.handle_job)
@@ -188,6 +196,19 @@ class BotProcess:
                     poll_seconds=self.options.worker_poll_seconds,
                 ),
                 name="scheduler",
+            )
+        )
+        housekeeper = Housekeeper(self.clock, runs, job_store, self.settings.retention_days)
+        tasks.append(asyncio.create_task(housekeeper.run(self.stop_event), name="housekeeping"))
+        # -- scheduled prompts hook (services/scheduled_prompts.py): hands prompts of standups
+        # -- with `config scheduled-messages on` to Zulip ahead of time; idle otherwise.
+        self.scheduled_prompts = ScheduledPrompts(runtime, self.bot.conversations)
+        tasks.append(
+            asyncio.create_task(
+                self.scheduled_prompts.run(
+                    self.stop_event, poll_seconds=self.options.worker_poll_seconds
+                ),
+                name="scheduled-prompts",
             )
         )
         if self.options.health and self.settings.http_bind:
@@ -227,8 +248,14 @@ class BotProcess:
         if self.stream is not None:
             self.stream.stop()
         self.stop_event.set()
-        for task in tasks:
-            task.cancel()
+        # Let the loops finish what they are doing (a database call in a thread cannot be
+        # cancelled; disposing the pool under it would leak its connection), then cancel
+        # whatever has not stopped in time.
+        pending = [task for task in tasks if not task.done()]
+        if pending:
+            _, late = await asyncio.wait(pending, timeout=SHUTDOWN_GRACE_S)
+            for task in late:
+                task.cancel()
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, FatalZulipError, Exception):
                 await task

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import Engine
+
 from localzulip import LocalZulip
 from zulip_standup.domain.standup import StandupSettings
 from zulip_standup.storage import migrate
@@ -21,6 +23,13 @@ async def test_old_answers_are_purged_automatically(zulip: LocalZulip, database_
     """With STANDUP_RETENTION_DAYS=365 an answer from 400 days ago disappears once the bot
     runs, while last week's answer stays (SECURITY.md promise 8)."""
     engine = make_engine(database_url)
+    try:
+        await _check_purge(zulip, database_url, engine)
+    finally:
+        engine.dispose()
+
+
+async def _check_purge(zulip: LocalZulip, database_url: str, engine: Engine) -> None:
     migrate.upgrade(engine)
     store = StandupStore(engine)
     email, _ = zulip.credentials("bot")
@@ -39,4 +48,3 @@ async def test_old_answers_are_purged_automatically(zulip: LocalZulip, database_
             await settle(bot, rounds=1)
     assert [a.text for a in runs.answers_of(old_run.id)] == []
     assert [a.text for a in runs.answers_of(new_run.id)] == ["recent"]
-    engine.dispose()
