@@ -1,0 +1,354 @@
+"""Prompts handed to Zulip ahead of time as scheduled messages (``config scheduled-messages on``).
+
+A real Zulip server delivers scheduled messages on the first full minute at or
+after their time, whatever the sender's rate limit, so prompts at 09:30 for a
+large organisation can arrive on time instead of trickling out at 200 a minute.
+
+How it works, for standups with ``use_scheduled_messages`` on a server whose
+feature level allows it (>= 179):
+
+* **Hand-off.** Every tick, pending prompt jobs due between ``min_lead`` and
+  ``lead`` from now get their prompt text (the same text a direct send would
+  use, fixed at hand-off time) scheduled through ``POST /scheduled_messages``
+  for the job's due second; the id is stored in ``jobs.scheduled_message_id``.
+* **Due time.** The prompt job still runs as usual and moves the conversation
+  to "asking"; :func:`handed_off` tells ``Conversations`` not to send the DM
+  again because Zulip delivers it.
+* **Changes.** Every change to the schedule, the participants or someone's
+  time off re-plans the standup, which deletes or moves pending jobs. Each tick
+  compares the scheduled messages this process handed off with the job rows:
+  a message whose job is gone, moved to another time, belongs to a standup that
+  turned the option off, or whose person is away (when the standup honours
+  away) is cancelled (``DELETE /scheduled_messages/{id}``) and the job falls
+  back to a fresh hand-off or a direct send.
+
+Without the option, on older servers, or when a hand-off fails, prompts are
+sent directly as before. Only one process per bot account should run the
+hand-off (the one holding the realm's event loop).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Engine, and_, select, update
+
+from zulip_standup.domain.conversation import Phase
+from zulip_standup.domain.jobs import JobKey, JobKind, JobStatus
+from zulip_standup.services.runtime import Runtime
+from zulip_standup.storage.tables import jobs, people, standups
+from zulip_standup.zulip.rest import ZulipApiError, ZulipError
+
+if TYPE_CHECKING:  # conversations.py calls handed_off(); import it only for types
+    from zulip_standup.services.conversations import Conversations
+
+log = logging.getLogger(__name__)
+
+# Zulip 7.0 (feature level 179) added the scheduled-messages API.
+MIN_FEATURE_LEVEL = 179
+DEFAULT_LEAD = dt.timedelta(minutes=60)
+# Zulip refuses a delivery time that is not in the future; leave room for the request.
+DEFAULT_MIN_LEAD = dt.timedelta(seconds=30)
+DEFAULT_BATCH = 100
+_AWAY = "away"  # conversations.AWAY: not asked that day
+_FINISHED = (JobStatus.DONE.value, JobStatus.DROPPED.value, JobStatus.FAILED.value)
+
+
+def supported(feature_level: int) -> bool:
+    """True when the server has the scheduled-messages API."""
+    return feature_level >= MIN_FEATURE_LEVEL
+
+
+def _scheduled_id_of(engine: Engine, key: str) -> int | None:
+    with engine.connect() as conn:
+        value = conn.execute(
+            select(jobs.c.scheduled_message_id).where(jobs.c.key == key)
+        ).scalar_one_or_none()
+    return None if value is None else int(value)
+
+
+async def handed_off(rt: Runtime, standup_id: int, run_date: dt.date, user_id: int) -> bool:
+    """True when this person's prompt was handed to Zulip: Zulip delivers it, do not send it."""
+    key = str(JobKey(standup_id, JobKind.PROMPT, run_date, user_id))
+    return await rt.db(_scheduled_id_of, rt.standups.engine, key) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class HandOffReport:
+    """What one tick did."""
+
+    handed_off: int = 0
+    cancelled: int = 0
+    failed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    job_id: int
+    standup_id: int
+    run_date: dt.date
+    user_id: int
+    due_at: dt.datetime
+
+
+class ScheduledPrompts:
+    """Hands due-soon prompts to Zulip and keeps the scheduled messages in line with the jobs."""
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        conversations: Conversations,
+        *,
+        lead: dt.timedelta = DEFAULT_LEAD,
+        min_lead: dt.timedelta = DEFAULT_MIN_LEAD,
+        batch: int = DEFAULT_BATCH,
+    ) -> None:
+        if not dt.timedelta(0) < min_lead < lead:
+            msg = f"need 0 < min_lead < lead, got {min_lead} and {lead}"
+            raise ValueError(msg)
+        self.rt = runtime
+        self.conversations = conversations
+        self.lead = lead
+        self.min_lead = min_lead
+        self.batch = batch
+        # Scheduled messages this process knows of: id -> delivery timestamp.
+        self.ledger: dict[int, int] = {}
+        self._skipped: set[int] = set()
+        self._seeded = False
+
+    @property
+    def enabled(self) -> bool:
+        return supported(self.rt.server.feature_level)
+
+    @property
+    def _engine(self) -> Engine:
+        return self.rt.standups.engine
+
+    async def run(self, stop: asyncio.Event, *, poll_seconds: float = 15.0) -> None:
+        """Tick until ``stop``; does nothing on servers without scheduled messages."""
+        if not self.enabled:
+            log.info(
+                "scheduled_prompts_unavailable",
+                extra={"feature_level": self.rt.server.feature_level},
+            )
+            return
+        while not stop.is_set():
+            try:
+                await self.tick()
+            except Exception:
+                log.exception("scheduled_prompts_tick_failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), poll_seconds)
+
+    async def tick(self) -> HandOffReport:
+        """Cancel what no longer matches its job, then hand off what falls due soon."""
+        if not self.enabled:
+            return HandOffReport()
+        if not self._seeded:
+            await self._seed()
+        cancelled = await self.reconcile()
+        handed, failed = await self.hand_off()
+        return HandOffReport(handed, cancelled, failed)
+
+    # -- start-up -----------------------------------------------------------
+    async def _seed(self) -> None:
+        """Learn the bot's pending scheduled messages, so a restart can still cancel them."""
+        if not await self.rt.db(self._in_use):
+            self._seeded = True
+            return
+        try:
+            body = await self.rt.chat.rest.call("GET", "scheduled_messages")
+        except ZulipError:
+            log.warning("scheduled_prompts_seed_failed")
+            return
+        for item in body.get("scheduled_messages", []):
+            if not item.get("failed"):
+                sid = int(item["scheduled_message_id"])
+                self.ledger[sid] = int(item["scheduled_delivery_timestamp"])
+        self._seeded = True
+
+    def _in_use(self) -> bool:
+        with self._engine.connect() as conn:
+            flagged = conn.execute(
+                select(standups.c.id).where(standups.c.use_scheduled_messages.is_(True)).limit(1)
+            ).first()
+            handed = conn.execute(
+                select(jobs.c.id)
+                .where(
+                    jobs.c.scheduled_message_id.is_not(None),
+                    jobs.c.status.in_((JobStatus.PENDING.value, JobStatus.CLAIMED.value)),
+                )
+                .limit(1)
+            ).first()
+        return flagged is not None or handed is not None
+
+    # -- keeping Zulip in line with the jobs ---------------------------------
+    def _rows_for(self, ids: list[int]) -> dict[int, Any]:
+        found: dict[int, Any] = {}
+        with self._engine.connect() as conn:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                rows = conn.execute(
+                    select(
+                        jobs.c.id,
+                        jobs.c.scheduled_message_id,
+                        jobs.c.status,
+                        jobs.c.due_at,
+                        standups.c.use_scheduled_messages,
+                        standups.c.honour_away,
+                        people.c.zulip_away,
+                    )
+                    .select_from(
+                        jobs.join(standups, standups.c.id == jobs.c.standup_id).outerjoin(
+                            people,
+                            and_(
+                                people.c.realm_id == standups.c.realm_id,
+                                people.c.user_id == jobs.c.user_id,
+                            ),
+                        )
+                    )
+                    .where(jobs.c.scheduled_message_id.in_(chunk))
+                ).all()
+                for row in rows:
+                    found[int(row.scheduled_message_id)] = row
+        return found
+
+    def _clear(self, job_id: int, scheduled_id: int) -> None:
+        with self._engine.begin() as conn:
+            conn.execute(
+                update(jobs)
+                .where(
+                    jobs.c.id == job_id,
+                    jobs.c.scheduled_message_id == scheduled_id,
+                    jobs.c.status == JobStatus.PENDING.value,
+                )
+                .values(scheduled_message_id=None)
+            )
+
+    async def reconcile(self) -> int:
+        """Cancel scheduled prompts whose job is gone, moved, switched off or away."""
+        if not self.ledger:
+            return 0
+        now = self.rt.now().timestamp()
+        rows = await self.rt.db(self._rows_for, sorted(self.ledger))
+        cancelled = 0
+        for sid, deliver_at in list(self.ledger.items()):
+            row = rows.get(sid)
+            if row is not None and row.status in _FINISHED:
+                del self.ledger[sid]
+                continue
+            if deliver_at <= now:
+                # Zulip delivers it now or has done so; nothing left to cancel.
+                if row is None or row.status != JobStatus.PENDING.value:
+                    del self.ledger[sid]
+                continue
+            if row is not None and (
+                row.status == JobStatus.CLAIMED.value
+                or (
+                    row.use_scheduled_messages
+                    and math.ceil(row.due_at.timestamp()) == deliver_at
+                    and not (row.honour_away and row.zulip_away)
+                )
+            ):
+                continue
+            try:
+                await self.rt.chat.cancel_scheduled(sid)
+            except ZulipError:
+                log.warning("scheduled_prompt_cancel_failed", extra={"scheduled_message_id": sid})
+                continue
+            if row is not None:
+                await self.rt.db(self._clear, int(row.id), sid)
+            del self.ledger[sid]
+            cancelled += 1
+            log.info("scheduled_prompt_cancelled", extra={"scheduled_message_id": sid})
+        return cancelled
+
+    # -- handing off --------------------------------------------------------
+    def _candidates(self, now: dt.datetime) -> list[_Candidate]:
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                select(jobs.c.id, jobs.c.standup_id, jobs.c.run_date, jobs.c.user_id, jobs.c.due_at)
+                .select_from(jobs.join(standups, standups.c.id == jobs.c.standup_id))
+                .where(
+                    jobs.c.status == JobStatus.PENDING.value,
+                    jobs.c.due_at >= now + self.min_lead,
+                    jobs.c.due_at <= now + self.lead,
+                    jobs.c.kind == JobKind.PROMPT.value,
+                    jobs.c.scheduled_message_id.is_(None),
+                    standups.c.use_scheduled_messages.is_(True),
+                )
+                .order_by(jobs.c.due_at, jobs.c.id)
+                .limit(self.batch + len(self._skipped))
+            ).all()
+        return [
+            _Candidate(int(r.id), int(r.standup_id), r.run_date, int(r.user_id), r.due_at)
+            for r in rows
+            if r.id not in self._skipped and r.user_id is not None and r.run_date is not None
+        ][: self.batch]
+
+    def _record(self, job_id: int, scheduled_id: int) -> bool:
+        with self._engine.begin() as conn:
+            changed = conn.execute(
+                update(jobs)
+                .where(
+                    jobs.c.id == job_id,
+                    jobs.c.status == JobStatus.PENDING.value,
+                    jobs.c.scheduled_message_id.is_(None),
+                )
+                .values(scheduled_message_id=scheduled_id)
+            ).rowcount
+        return bool(changed)
+
+    async def hand_off(self) -> tuple[int, int]:
+        """Schedule the prompts falling due within the lead; returns (handed off, failed)."""
+        rt = self.rt
+        candidates = await rt.db(self._candidates, rt.now())
+        handed = failed = 0
+        cache: dict[int, Any] = {}
+        for job in candidates:
+            if job.standup_id not in cache:
+                cache[job.standup_id] = await rt.db(rt.standups.get, job.standup_id)
+            standup = cache[job.standup_id]
+            if standup is None:
+                continue
+            if standup.settings.honour_away:
+                person = await rt.db(rt.standups.person, rt.realm_id, job.user_id)
+                if person is not None and person.zulip_away:
+                    self._skipped.add(job.job_id)
+                    continue
+            turn = await self.conversations.load(standup, job.run_date, job.user_id)
+            if (
+                turn.record.state == _AWAY
+                or turn.record.prompted_at is not None
+                or turn.state.phase is not Phase.PENDING
+            ):
+                self._skipped.add(job.job_id)
+                continue
+            content = await self.conversations.prompt_text(turn, job.user_id)
+            deliver_at = math.ceil(job.due_at.timestamp())
+            try:
+                sid = await rt.chat.schedule_dm([job.user_id], content, deliver_at)
+            except ZulipApiError as exc:
+                # Too close to its time, or refused: the job sends it directly.
+                log.warning(
+                    "scheduled_prompt_refused", extra={"job_id": job.job_id, "code": exc.code}
+                )
+                self._skipped.add(job.job_id)
+                failed += 1
+                continue
+            if not await rt.db(self._record, job.job_id, sid):
+                # The job changed while we scheduled: take it back.
+                with contextlib.suppress(ZulipError):
+                    await rt.chat.cancel_scheduled(sid)
+                continue
+            self.ledger[sid] = deliver_at
+            handed += 1
+        if handed:
+            log.info("scheduled_prompts_handed_off", extra={"count": handed})
+        return handed, failed

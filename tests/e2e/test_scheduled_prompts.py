@@ -1,0 +1,124 @@
+"""`config scheduled-messages on`: prompts handed to Zulip ahead of time, delivered on the minute.
+
+localzulip runs on a virtual clock here (the ``zulip`` fixture is overridden)
+so that its scheduled-message delivery and the bot's scheduling clock move
+together when the test steps time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+
+from localzulip import LocalZulip, ServerConfig, VirtualClock
+from localzulip.models import Message
+
+from .harness import SteppedClock, running_bot, settle, wait_for
+
+# Monday 30 Nov 2026, 03:00 UTC = 08:30 in Kolkata; Carol's prompt is at 09:30 there.
+START = dt.datetime(2026, 11, 30, 3, 0, tzinfo=dt.UTC)
+PROMPT_AT = dt.datetime(2026, 11, 30, 4, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def zulip() -> Iterator[LocalZulip]:
+    """The sample realm on a virtual clock the test moves with the bot's."""
+    clock = VirtualClock(start=START.timestamp())
+    config = ServerConfig(heartbeat_seconds=1.0, queue_timeout_seconds=86400)
+    with LocalZulip(clock=clock, config=config) as server:
+        yield server
+
+
+def _step(zulip: LocalZulip, clock: SteppedClock, instant: dt.datetime) -> None:
+    clock.set(instant)
+    zulip.virtual_clock.set_time(instant.timestamp())
+
+
+def _scheduled_for(zulip: LocalZulip, user_id: int) -> list[int]:
+    return zulip.call(
+        lambda: [
+            sm.scheduled_message_id
+            for sm in zulip.realm.scheduled.values()
+            if sm.to in ([user_id], user_id)
+        ]
+    )
+
+
+async def _eventually(check: object, within: float = 10.0) -> None:
+    assert callable(check)
+    for _ in range(int(within / 0.05)):
+        if check():
+            return
+        await asyncio.sleep(0.05)
+    assert check()
+
+
+def _is_prompt_to(zulip: LocalZulip, user_id: int) -> object:
+    def check(m: Message) -> bool:
+        return (
+            m.sender_id == zulip.bot.user_id
+            and user_id in m.dm_user_ids
+            and "Time for" in m.content
+        )
+
+    return check
+
+
+async def _set_up(zulip: LocalZulip) -> None:
+    alice = zulip.human("alice")
+    alice.send_stream("standup", "general", "@**Standup** setup")
+    await wait_for(zulip, lambda m: m.sender_id == zulip.bot.user_id and "is set up" in m.content)
+    alice.send_stream("standup", "general", "@**Standup** config scheduled-messages on")
+    await wait_for(
+        zulip,
+        lambda m: m.sender_id == zulip.bot.user_id and "scheduled messages" in m.content,
+    )
+
+
+async def test_prompt_is_scheduled_and_delivered_on_time(
+    zulip: LocalZulip, database_url: str
+) -> None:
+    clock = SteppedClock(START)
+    carol = zulip.human("carol")
+    async with running_bot(zulip, database_url, clock) as bot:
+        await _set_up(zulip)
+        _step(zulip, clock, PROMPT_AT - dt.timedelta(minutes=20))
+        await _eventually(lambda: len(_scheduled_for(zulip, carol.user.user_id)) == 1)
+        (sid,) = _scheduled_for(zulip, carol.user.user_id)
+        scheduled = zulip.call(lambda: zulip.realm.scheduled[sid])
+        assert scheduled.scheduled_delivery_timestamp == int(PROMPT_AT.timestamp())
+        assert "Time for" in scheduled.content
+        # Nothing has been sent to Carol yet.
+        assert not [m for m in zulip.dms("carol", "bot") if "Time for" in m.content]
+
+        _step(zulip, clock, PROMPT_AT)
+        await settle(bot)
+        prompt = await wait_for(zulip, _is_prompt_to(zulip, carol.user.user_id))  # type: ignore[arg-type]
+        assert prompt.timestamp == int(PROMPT_AT.timestamp())
+        await settle(bot, rounds=10)
+        prompts = [m for m in zulip.dms("carol", "bot") if "Time for" in m.content]
+        assert len(prompts) == 1, "the prompt job must not send the delivered prompt again"
+        # The conversation is open: Carol's answer is taken and question 2 follows.
+        carol.dm_bot("Fixed the login bug")
+        await wait_for(zulip, lambda m: "Question 2 of 3" in m.content)
+
+
+async def test_time_off_cancels_the_scheduled_prompt(zulip: LocalZulip, database_url: str) -> None:
+    clock = SteppedClock(START)
+    carol = zulip.human("carol")
+    async with running_bot(zulip, database_url, clock) as bot:
+        await _set_up(zulip)
+        _step(zulip, clock, PROMPT_AT - dt.timedelta(minutes=20))
+        await _eventually(lambda: len(_scheduled_for(zulip, carol.user.user_id)) == 1)
+        carol.dm_bot("away today")
+        await wait_for(
+            zulip,
+            lambda m: m.sender_id == zulip.bot.user_id and carol.user.user_id in m.dm_user_ids,
+        )
+        await _eventually(lambda: not _scheduled_for(zulip, carol.user.user_id))
+        _step(zulip, clock, PROMPT_AT + dt.timedelta(minutes=1))
+        await settle(bot, rounds=10)
+        assert not [m for m in zulip.dms("carol", "bot") if "Time for" in m.content]
