@@ -84,12 +84,20 @@ class BotProcess:
             clock=self.options.zulip_clock or SystemClock(),
         )
         self.stop_event = asyncio.Event()
+        self._killed = False
         self.ready = asyncio.Event()
         self.bot: StandupBot | None = None
         self.stream: EventStream | None = None
         self.worker: Worker | None = None
         self.scheduled_prompts: ScheduledPrompts | None = None
         self.health: HealthServer | None = None
+
+    def kill(self) -> None:
+        """Stop at once, as a crash would: in-flight work is interrupted at its next await,
+        nothing is finished or cleaned up (the event queue is left to expire on the server).
+        Restart safety is tested with this."""
+        self._killed = True
+        self.stop()
 
     def stop(self) -> None:
         self.stop_event.set()
@@ -187,6 +195,7 @@ class BotProcess:
         # The queue registered above is used by the stream: catch up on what
         # was missed while the bot was down before polling.
         await self.stream.catch_up()
+        await self.bot.resume()
         tasks.append(asyncio.create_task(self.stream.run(), name="event-stream"))
         tasks.append(
             asyncio.create_task(
@@ -245,6 +254,13 @@ class BotProcess:
         return {"database": database, "zulip": zulip}
 
     async def _shutdown(self, tasks: list[asyncio.Task[None]]) -> None:
+        if self._killed:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await self.rest.aclose()
+            log.warning("bot_killed")
+            return
         if self.stream is not None:
             self.stream.stop()
         self.stop_event.set()

@@ -167,9 +167,17 @@ class Simulation:
 
     async def _reply_and_wait(self, persona: Persona, content: str) -> Message:
         """Send a DM to the bot and wait until the bot has fully handled it (all replies sent)."""
-        sent = self.server.human(persona.short).dm_bot(content)
+        human = self.server.human(persona.short)
+        sent = human.dm_bot(content)
         await self._until(
             lambda: self._runtime().runs.is_processed(self._runtime().realm_id, sent.id)
+        )
+        # An answer is committed before its reply goes out: wait for the reply too.
+        user_id = human.user.user_id
+        await self.server.wait_for_message(
+            lambda m: m.sender_id == self.bot_id and user_id in m.dm_user_ids,
+            REPLY_WAIT_S,
+            after_id=sent.id,
         )
         return sent
 

@@ -173,7 +173,7 @@ def test_digest_counts_a_late_answer_when_re_rendered() -> None:
 def test_late_update_line() -> None:
     """Past the edit window a late answer gets an update line with the new count."""
     assert render_late_update(EVE, 3, 3) == (
-        "🕒 Late answer from @_**Eve|15**: now 3 of 3 answered (100%)."
+        "➕ @_**Eve|15** answered after the digest: now 3 of 3 answered (100%)."
     )
 
 

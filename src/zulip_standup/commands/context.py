@@ -20,6 +20,9 @@ from zulip_standup.services.access import (
 from zulip_standup.services.conversations import Conversations
 from zulip_standup.services.reporting import Reporter
 from zulip_standup.services.runtime import Runtime
+from zulip_standup.zulip.rest import ZulipApiError
+
+HTTP_BAD_REQUEST = 400
 
 
 @dataclass
@@ -43,7 +46,14 @@ class CommandContext:
         if self.channel_ref is not None:
             return await channel_by_ref(self.rt, self.sender, self.channel_ref)
         if self.message.stream_id is not None:
-            return await self.rt.chat.get_channel(self.message.stream_id)
+            try:
+                return await self.rt.chat.get_channel(self.message.stream_id)
+            except ZulipApiError as exc:
+                if exc.status != HTTP_BAD_REQUEST:
+                    raise
+                # A private channel the bot is not subscribed to: Zulip hides it.
+                name = self.message.stream_name or "this channel"
+                raise UserFacingError(texts.bot_not_in_channel(name, command)) from None
         raise UserFacingError(texts.channel_needed(command))
 
     async def standup(self, name: str | None, command: str, *, manage: bool) -> Standup:

@@ -6,9 +6,13 @@ import datetime as dt
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from zulip_standup.commands.context import CommandContext
+from zulip_standup.domain import command_texts
 from zulip_standup.domain import command_types as ct
+from zulip_standup.domain import config_apply as cs_apply
+from zulip_standup.domain import config_settings as cs
 from zulip_standup.domain import reply_texts as texts
 from zulip_standup.domain.chat import Person, Role
+from zulip_standup.domain.command_registry import COMMAND_BY_WORD, MAX_QUESTIONS, SETTING_BY_WORD
 from zulip_standup.domain.config_apply import apply_setting
 from zulip_standup.domain.config_settings import ChangeManagers
 from zulip_standup.domain.jobs import JobKind
@@ -27,14 +31,16 @@ from zulip_standup.services.access import can_see_channel, require_manager
 NEXT_PROMPT_LOOKAHEAD = dt.timedelta(days=8)
 
 
-def resolve_users(ctx: CommandContext, refs: tuple[UserRef, ...]) -> list[Person]:
-    """Active people for each reference; a clear error for unknown or ambiguous ones."""
+def resolve_users(
+    ctx: CommandContext, refs: tuple[UserRef, ...], command: str | None = None
+) -> list[Person]:
+    """Active people for each reference; a clear error (in ``command``'s form) otherwise."""
     people: list[Person] = []
     for ref in refs:
         found = ctx.rt.directory.find(user_id=ref.user_id, name=ref.name, email=ref.email)
         shown = ref.name or ref.email or str(ref.user_id)
         if not found:
-            raise UserFacingError(texts.unknown_user(shown))
+            raise UserFacingError(texts.unknown_user(shown, command))
         if len(found) > 1:
             raise UserFacingError(texts.ambiguous_user(shown))
         people.append(found[0])
@@ -234,8 +240,9 @@ async def config(ctx: CommandContext, cmd: ct.Config) -> str:
     standup = await ctx.standup(cmd.standup, "config", manage=True)
     manager_ids: tuple[int, ...] = ()
     if isinstance(cmd.setting, ChangeManagers):
-        manager_ids = tuple(p.user_id for p in resolve_users(ctx, cmd.setting.users))
-    change = apply_setting(standup.settings, cmd.setting, manager_ids)
+        users = resolve_users(ctx, cmd.setting.users, f"config managers {cmd.setting.action}")
+        manager_ids = tuple(p.user_id for p in users)
+    change = _applied(standup, cmd.setting, manager_ids)
     settings = _validated(change.settings)
     updated = await rt.db(
         rt.standups.update_settings, standup.id, settings, rt.now(), replan=change.replan
@@ -252,6 +259,46 @@ async def config(ctx: CommandContext, cmd: ct.Config) -> str:
     if change.replan:
         await rt.planner.replan(standup.id)
     return texts.config_updated(updated, change.description)
+
+
+_QUESTION_SETTINGS = (
+    cs.SetQuestions,
+    cs.AddQuestion,
+    cs.RemoveQuestion,
+    cs.MoveQuestion,
+    cs.ResetQuestions,
+    cs.SetBlockerQuestion,
+)
+
+
+def _applied(
+    standup: Standup, setting: cs.ConfigSetting, manager_ids: tuple[int, ...]
+) -> cs_apply.Change:
+    """The change a setting makes; a refusal is a sentence followed by that setting's usage."""
+    questions = standup.settings.questions
+    if isinstance(setting, cs.AddQuestion) and len(questions) >= MAX_QUESTIONS:
+        raise UserFacingError(
+            command_texts.too_many_questions_text(len(questions))
+            + "\n"
+            + _setting_usage("questions")
+        )
+    try:
+        return apply_setting(standup.settings, setting, manager_ids)
+    except UserFacingError as refusal:
+        word = "questions" if isinstance(setting, _QUESTION_SETTINGS) else None
+        if isinstance(setting, cs.UnskipDate):
+            word = "unskip"
+        text = refusal.text[:1].upper() + refusal.text[1:]
+        if not text.endswith((".", "?", "!")):
+            text += "."
+        raise UserFacingError(text + ("\n" + _setting_usage(word) if word else "")) from None
+
+
+def _setting_usage(word: str) -> str:
+    spec = SETTING_BY_WORD[word]
+    return command_texts.usage_text(
+        COMMAND_BY_WORD["config"], tuple(f"config {usage}" for usage in spec.usage)
+    )
 
 
 async def pause(ctx: CommandContext, cmd: ct.Pause) -> str:
@@ -321,7 +368,7 @@ async def participants(ctx: CommandContext, cmd: ct.Participants) -> str:
             rt.now(),
         )
     elif cmd.action == "add":
-        people = [p for p in resolve_users(ctx, cmd.users) if not p.is_bot]
+        people = [p for p in resolve_users(ctx, cmd.users, "participants add") if not p.is_bot]
         await sync_people(ctx, people)
         added = await rt.db(
             rt.standups.add_participants,
@@ -330,7 +377,7 @@ async def participants(ctx: CommandContext, cmd: ct.Participants) -> str:
             rt.now(),
         )
     else:
-        people = resolve_users(ctx, cmd.users)
+        people = resolve_users(ctx, cmd.users, "participants remove")
         removed = await rt.db(
             rt.standups.remove_participants, standup.id, [p.user_id for p in people]
         )

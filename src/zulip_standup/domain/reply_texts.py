@@ -60,6 +60,13 @@ def channel_needed(command: str) -> str:
     )
 
 
+def bot_not_in_channel(name: str, command: str) -> str:
+    return (
+        f"I can't see #**{plain_name(name)}**: it is a private channel I am not subscribed to. "
+        f"Add me to its subscribers first, then send `@**Standup** {command}` again."
+    )
+
+
 def not_a_participant(command: str) -> str:
     return (
         "You don't take part in any standup yet, so I don't know which one you mean. "
@@ -178,7 +185,8 @@ def deleted(name: str) -> str:
 # -- participants ------------------------------------------------------------------
 def participants_list(standup: Standup, people: Sequence[tuple[str, int]]) -> str:
     listed = "\n".join(f"- {silent_mention(n, u)}" for n, u in people)
-    return f"**{standup.name}** has {len(people)} participants:\n{listed or '- nobody'}"
+    noun = "participant" if len(people) == 1 else "participants"
+    return f"**{standup.name}** has {len(people)} {noun}:\n{listed or '- nobody'}"
 
 
 def participants_changed(standup: Standup, added: Sequence[str], removed: Sequence[str]) -> str:
@@ -190,10 +198,12 @@ def participants_changed(standup: Standup, added: Sequence[str], removed: Sequen
     return f"**{standup.name}**: " + ("; ".join(parts) if parts else "no change") + "."
 
 
-def unknown_user(reference: str) -> str:
+def unknown_user(reference: str, command: str | None = None) -> str:
+    """``command`` (e.g. ``participants add``) is the form the mention is used in."""
+    example = f"{command} @**Ann Lee**" if command else "@**Ann Lee**"
     return (
         f"I can't find an active person called {plain_name(reference)}. "
-        "Use a mention, e.g. `participants add @**Ann Lee**`."
+        f"Use a mention from the autocomplete, e.g. `{example}`."
     )
 
 
@@ -311,13 +321,22 @@ def answer_started(name: str) -> str:
 
 
 def answer_nothing_open(name: str) -> str:
-    return f"There is no **{name}** run today to answer."
+    return f"**{name}** has no run today or in the coming week to answer; `status` shows its days."
 
 
 # -- central error path ------------------------------------------------------------------
 def unknown_command(word: str, suggestion: str | None) -> str:
+    # Inside a code span Markdown escapes show literally: only backticks need care.
+    shown = " ".join(word.replace("`", "'").split())[:40]
     hint = f" Did you mean `{suggestion}`?" if suggestion else ""
-    return f"I don't know the command `{plain_name(word)[:40]}`.{hint} Send `help` for the list."
+    return f"I don't know the command `{shown}`.{hint} Send `help` for the list."
+
+
+def answer_truncated(limit: int) -> str:
+    return (
+        f"Zulip cut that message off at {limit:,} characters, so I did not store it. "
+        f"Please shorten it to at most {limit:,} characters and send it again."
+    )
 
 
 def slow_down(seconds: int) -> str:

@@ -67,6 +67,7 @@ class ExcuseKind(StrEnum):
     TIME_OFF = "time_off"
     HOLIDAY = "holiday"
     SKIPPED = "skipped"
+    LATER = "later"  # their prompt time has not come yet (a zone behind the team's)
 
 
 @dataclass(frozen=True)
@@ -280,12 +281,14 @@ _EXCUSE_LABELS = (
     (ExcuseKind.TIME_OFF, texts.ABSENT_TIME_OFF),
     (ExcuseKind.HOLIDAY, texts.ABSENT_HOLIDAY),
     (ExcuseKind.SKIPPED, texts.ABSENT_SKIPPED),
+    (ExcuseKind.LATER, texts.ABSENT_LATER),
 )
 _EXCUSE_HEADINGS = (
     (ExcuseKind.AWAY, texts.DIGEST_AWAY),
     (ExcuseKind.TIME_OFF, texts.DIGEST_TIME_OFF),
     (ExcuseKind.HOLIDAY, texts.DIGEST_HOLIDAY),
     (ExcuseKind.SKIPPED, texts.DIGEST_SKIPPED),
+    (ExcuseKind.LATER, texts.DIGEST_LATER),
 )
 
 

@@ -27,6 +27,7 @@ DIGEST_AWAY = "**Away ({count}):** {people}"
 DIGEST_TIME_OFF = "**Time off ({count}):** {people}"
 DIGEST_HOLIDAY = "**On holiday ({count}):** {people}"
 DIGEST_SKIPPED = "**Skipped ({count}):** {people}"
+DIGEST_LATER = "**Later today, in their own time zone ({count}):** {people}"
 DIGEST_MISSING = "**Missing ({count}):** {people}"
 DIGEST_PERSON_REASON = "{mention} ({reason})"
 DIGEST_SUMMARY_AI = "**🤖 Summary (AI)**"
@@ -34,12 +35,13 @@ DIGEST_SUMMARY_PLAIN = "**📊 Summary**"
 DIGEST_ANSWERS = "**Answers**"
 DIGEST_NOBODY = "nobody"
 DIGEST_LATE_UPDATE = (
-    "🕒 Late answer from {mention}: now {answered} of {expected} answered ({rate})."
+    "➕ {mention} answered after the digest: now {answered} of {expected} answered ({rate})."
 )
 ABSENT_AWAY = "away"
 ABSENT_TIME_OFF = "time off"
 ABSENT_HOLIDAY = "on holiday"
 ABSENT_SKIPPED = "skipped"
+ABSENT_LATER = "later today"
 
 # -- the plain summary ------------------------------------------------------
 SUMMARY_PARTICIPATION = "- Participation: {answered} of {expected} answered ({rate})."

@@ -284,6 +284,10 @@ async def summarize(
     plain = sanitize(summarize_plainly(day))
     if config is None:
         return SummaryResult(plain, "plain")
+    if not any(a.strip() for answer_set in day.todays() for a in answer_set.answers):
+        # Nobody answered: nothing to send, and nothing went wrong worth a warning.
+        logger.info("ai_summary_skipped", extra={"run_date": day.run_date.isoformat()})
+        return SummaryResult(plain, "plain", AIEmptyResponseError.kind)
     try:
         text = await ai_summary(
             day, config, sanitize=sanitize, policy=policy, client=client, sleep=sleep

@@ -2,7 +2,7 @@
 
 Names never leave the process: participants are numbered in user-id order
 (so the same team gets the same numbers every day), their full names, unique
-first names and Zulip mentions of them are replaced before the request, and
+first and last names and Zulip mentions of them are replaced before the request, and
 the placeholders in the answer are mapped back afterwards. Mentions of anyone
 else become "someone", group and wildcard mentions "a group".
 """
@@ -80,16 +80,29 @@ def assign(participants: Iterable[PersonRef]) -> Pseudonyms:
     rules: list[tuple[str, str, bool]] = [
         (p.name.strip(), placeholders[p.user_id], True) for p in unique if p.name.strip()
     ]
-    first_names: dict[str, list[PersonRef]] = {}
+    # Unique first and last names on their own ("Ann", "Archer") are names too; a part
+    # that occurs in two people's names (even as "Lee" in "Lee-Smith") is left alone.
+    part_owners: dict[str, set[int]] = {}
+    for person in unique:
+        for word in person.name.split():
+            for part in {word, *word.split("-")}:
+                part_owners.setdefault(part, set()).add(person.user_id)
+    full_names = {rule[0].casefold() for rule in rules}
+    single_parts: set[str] = set()
     for person in unique:
         parts = person.name.split()
-        if len(parts) > 1 and len(parts[0]) >= MIN_FIRST_NAME_LENGTH:
-            first_names.setdefault(parts[0], []).append(person)
-    full_names = {rule[0].casefold() for rule in rules}
-    for first, owners in first_names.items():
-        if len(owners) == 1 and first.casefold() not in full_names:
-            # Case-sensitive, so "Will" the person does not swallow "will" the verb.
-            rules.append((first, placeholders[owners[0].user_id], False))
+        if len(parts) < 2:
+            continue
+        for part in (parts[0], parts[-1]):
+            if (
+                len(part) >= MIN_FIRST_NAME_LENGTH
+                and part_owners.get(part) == {person.user_id}
+                and part.casefold() not in full_names
+                and part not in single_parts
+            ):
+                single_parts.add(part)
+                # Case-sensitive, so "Will" the person does not swallow "will" the verb.
+                rules.append((part, placeholders[person.user_id], False))
     rules.sort(key=lambda rule: (-len(rule[0]), rule[0]))  # longest first: "Ann Lee" before "Ann"
     patterns = tuple((_name_pattern(name, fold), holder) for name, holder, fold in rules)
     return Pseudonyms(placeholders, people, patterns)

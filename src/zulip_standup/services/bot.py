@@ -21,6 +21,7 @@ from zulip_standup.domain.chat import (
     IncomingMessage,
     MessageEdited,
     Person,
+    ServerInfo,
     StatusChanged,
     SubscriptionChanged,
     UserChanged,
@@ -40,6 +41,10 @@ from zulip_standup.zulip.rest import ZulipError, is_transient
 
 log = logging.getLogger(__name__)
 
+# An unfinished conversation takes late answers for this long after its run date; after
+# that, the person's messages are commands again.
+OPEN_CONVERSATION_DAYS = dt.timedelta(days=1)
+
 
 class StandupBot:
     """Routes events and jobs for one bot account."""
@@ -55,6 +60,10 @@ class StandupBot:
         self.reports = Reporter(runtime, ai)
         self.conversations = Conversations(runtime, self._on_report)
         self.limiter = limiter or CommandLimiter(runtime.clock)
+
+    async def resume(self) -> int:
+        """After a start: send what a crash before the last stop may have swallowed."""
+        return await self.conversations.resume(self.reports.repost_missing)
 
     async def _on_report(
         self, standup: Standup, run: RunRecord, user_id: int, update: bool, changed: Sequence[int]
@@ -123,18 +132,23 @@ class StandupBot:
     async def _route(self, message: IncomingMessage, sender: Person) -> str:
         rt = self.runtime
         text = message.content
+        today = self._local_today(sender)
         if message.is_dm:
             _, body = strip_address(text, rt.server.bot_full_name, rt.server.bot_user_id)
             if not body.lstrip().startswith("/"):
                 open_ones = await rt.db(rt.runs.open_conversations, rt.realm_id, sender.user_id)
                 for _record, standup_id, run_date in open_ones:
                     standup = await rt.db(rt.standups.get, standup_id)
-                    if standup is None:
+                    if standup is None or run_date < today - OPEN_CONVERSATION_DAYS:
                         continue
+                    if run_date < today and is_command(text, today, rt.server):
+                        break  # yesterday's unfinished standup does not swallow commands
+                    if is_truncated(text, rt.server.max_message_length):
+                        # Zulip cut the answer off: storing the stump would lose the rest.
+                        return reply_texts.answer_truncated(rt.server.max_message_length)
                     turn = await self.conversations.load(standup, run_date, sender.user_id)
                     await self.conversations.receive(turn, text, message.message_id, sender.user_id)
                     return ""
-        today = self._local_today(sender)
         parsed = parse_command(
             text,
             today=today,
@@ -300,6 +314,22 @@ class StandupBot:
             raise
         rt.metrics.jobs.labels(kind=str(job.kind)).inc()
         log.info("job_done", extra={"job_key": job.key, "outcome": outcome})
+
+
+TRUNCATION_NOTE = "\n[message truncated]"
+
+
+def is_truncated(text: str, limit: int) -> bool:
+    """True for content Zulip shortened to its message limit (it appends a note)."""
+    return len(text) >= limit - 1 and text.endswith(TRUNCATION_NOTE)
+
+
+def is_command(text: str, today: dt.date, server: ServerInfo) -> bool:
+    """Whether a DM reads as a valid command (used for conversations left open from before)."""
+    parsed = parse_command(
+        text, today=today, in_dm=True, bot_name=server.bot_full_name, bot_id=server.bot_user_id
+    )
+    return isinstance(parsed, ct.ParsedCommand)
 
 
 def body_first_word(text: str, bot_name: str, bot_id: int) -> str:

@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from zulip_standup.domain import conversation_texts as texts
@@ -37,17 +38,17 @@ from zulip_standup.domain.conversation import (
     UpdateReport,
     step,
 )
-from zulip_standup.domain.holidays_calendar import parse_holiday_calendar
 from zulip_standup.domain.planning import (
     Participant,
-    TimeOff,
     effective_zone,
-    participant_absence,
 )
 from zulip_standup.domain.schedule import previous_run_date, since_phrase
 from zulip_standup.domain.standup import Standup
+from zulip_standup.services import scheduled_prompts
+from zulip_standup.services.people import absence_on, participant_of, personal_deadline
 from zulip_standup.services.runtime import Runtime
-from zulip_standup.storage.runs import ConversationRecord, RunRecord
+from zulip_standup.storage.runs import ConversationRecord, NewAnswer, RunRecord
+from zulip_standup.zulip.rest import ZulipApiError
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +56,12 @@ log = logging.getLogger(__name__)
 AWAY = "away"
 PLAN_QUESTION_INDEX = 1  # "What will you do today?" in the default questions
 PREVIOUS_RUN_LOOKBACK = dt.timedelta(days=400)
+RESUME_LOOKBACK = dt.timedelta(days=2)
 ONE_DAY = dt.timedelta(days=1)
 
 # (standup, run, user id, is an update, indexes of the answers changed in this step)
 ReportHook = Callable[[Standup, RunRecord, int, bool, Sequence[int]], Awaitable[None]]
+MissingReportHook = Callable[[Standup, RunRecord, int], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -99,33 +102,74 @@ class Conversations:
             return ConversationState(count, phase=phase, late=old.late, reported=old.reported)
         return ConversationState(count)
 
-    async def _save(self, turn: Turn, state: ConversationState) -> None:
-        rt = self.rt
-        completed = (
-            rt.now() if state.phase is Phase.DONE and turn.record.completed_at is None else None
-        )
-        values: dict[str, object] = {
+    def _state_values(self, turn: Turn, state: ConversationState) -> dict[str, Any]:
+        values: dict[str, Any] = {
             "state": state.phase.value,
             "question_index": state.current,
             "data": state.as_dict(),
             "late": state.late,
         }
-        if completed is not None:
-            values["completed_at"] = completed
-        await rt.db(rt.runs.save_conversation, turn.record.id, rt.now(), **values)
+        if state.phase is Phase.DONE and turn.record.completed_at is None:
+            values["completed_at"] = self.rt.now()
+        return values
+
+    async def _save(self, turn: Turn, state: ConversationState) -> None:
+        rt = self.rt
+        await rt.db(
+            rt.runs.commit_step, turn.record.id, rt.now(), self._state_values(turn, state), ()
+        )
+
+    async def _past_deadline(self, turn: Turn, user_id: int) -> bool:
+        """Answers are late only after the person's own deadline: the later of the team's
+        cutoff and the cutoff on their own clock (people far west answer after the digest)."""
+        participant = await participant_of(self.rt, user_id)
+        deadline = personal_deadline(turn.standup, participant, turn.run.run_date)
+        return self.rt.now() >= deadline
 
     # -- stepping -----------------------------------------------------------
-    async def apply(self, turn: Turn, event: Event, reply_to: int) -> ConversationState:
-        """Step the machine, persist the new state, then carry out its effects in order."""
+    async def apply(
+        self, turn: Turn, event: Event, reply_to: int, *, message_id: int | None = None
+    ) -> ConversationState:
+        """Step the machine; store its answers, its state and (for a message) that the message
+        is handled in one transaction; then carry out the chat effects in order.
+
+        A crash before the commit leaves the message to be handled again on restart; after
+        it, only chat effects can be lost, and ``resume`` sends what a person is missing.
+        """
+        rt = self.rt
         context = ConversationContext(standup=turn.standup.name, day=turn.run.run_date)
-        if turn.run.digest_posted_at is not None and not turn.state.cutoff_passed:
-            turn = Turn(
-                turn.standup, turn.run, turn.record, step(turn.state, CutoffPassed(), context)[0]
+        state = turn.state
+        if not state.cutoff_passed and await self._past_deadline(turn, reply_to):
+            state = step(state, CutoffPassed(), context)[0]
+        new_state, effects = step(state, event, context)
+        questions = turn.standup.settings.questions
+        new_answers = [
+            NewAnswer(e.index, questions[e.index].text, e.text, e.source_message_id, e.edited)
+            for e in effects
+            if isinstance(e, StoreAnswer)
+        ]
+        committed = await rt.db(
+            rt.runs.commit_step,
+            turn.record.id,
+            rt.now(),
+            self._state_values(turn, new_state),
+            new_answers,
+            (rt.realm_id, message_id) if message_id is not None else None,
+        )
+        if not committed:
+            return turn.state
+        for answer in new_answers:
+            rt.metrics.answers_recorded.inc()
+            log.info(
+                "answer_recorded",
+                extra={
+                    "standup_id": turn.standup.id,
+                    "user_id": reply_to,
+                    "question": answer.question_index + 1,
+                },
             )
-        state, effects = step(turn.state, event, context)
-        await self._save(turn, state)
-        await self._perform(turn, state, effects, reply_to)
-        return state
+        await self._perform(turn, new_state, effects, reply_to)
+        return new_state
 
     async def _perform(
         self, turn: Turn, state: ConversationState, effects: Sequence[Effect], user_id: int
@@ -147,27 +191,8 @@ class Conversations:
                         [user_id],
                         texts.reminder_text(turn.standup.name, index + 1, total, questions[index]),
                     )
-                case StoreAnswer(index=index, text=text, source_message_id=mid, edited=edited):
-                    await rt.db(
-                        rt.runs.save_answer,
-                        turn.run.id,
-                        user_id,
-                        index,
-                        questions[index],
-                        text,
-                        mid,
-                        rt.now(),
-                        edited=edited,
-                    )
-                    rt.metrics.answers_recorded.inc()
-                    log.info(
-                        "answer_recorded",
-                        extra={
-                            "standup_id": turn.standup.id,
-                            "user_id": user_id,
-                            "question": index + 1,
-                        },
-                    )
+                case StoreAnswer():
+                    pass  # stored with the state, before any message went out
                 case SendRecap():
                     answers = await rt.db(rt.runs.answers_of, turn.run.id, user_id)
                     by_index = {a.question_index: a.text for a in answers}
@@ -183,7 +208,7 @@ class Conversations:
                 case SendText(text=text):
                     await rt.chat.send_dm([user_id], text)
                 case React(message_id=message_id, emoji=emoji):
-                    await rt.chat.add_reaction(message_id, emoji)
+                    await self._react(message_id, emoji)
                 case PostReport():
                     await self._on_report(turn.standup, turn.run, user_id, False, changed)
                 case UpdateReport():
@@ -192,6 +217,16 @@ class Conversations:
                     log.info(
                         "day_skipped", extra={"standup_id": turn.standup.id, "user_id": user_id}
                     )
+
+    async def _react(self, message_id: int, emoji: str) -> None:
+        """Acknowledge with a reaction; the change is stored already, so a refusal is not fatal."""
+        try:
+            await self.rt.chat.add_reaction(message_id, emoji)
+        except ZulipApiError as exc:
+            log.warning(
+                "reaction_failed",
+                extra={"message_id": message_id, "emoji": emoji, "error": str(exc)},
+            )
 
     # -- prompts and reminders ------------------------------------------------
     async def prompt_text(self, turn: Turn, user_id: int) -> str:
@@ -233,6 +268,10 @@ class Conversations:
 
     async def _send_prompt(self, turn: Turn, user_id: int) -> None:
         rt = self.rt
+        # -- scheduled prompts hook (services/scheduled_prompts.py): a prompt handed to
+        # -- Zulip ahead of time is delivered by Zulip, so it is not sent again here.
+        if await scheduled_prompts.handed_off(rt, turn.standup.id, turn.run.run_date, user_id):
+            return
         content = await self.prompt_text(turn, user_id)
         message_id = await rt.chat.send_dm([user_id], content)
         await rt.db(
@@ -268,6 +307,8 @@ class Conversations:
                 return "reconciled"
         elif not await rt.db(rt.runs.claim_prompt, turn.record.id, rt.now()):
             return "already prompted"
+        # A new run starts: an older one the person never finished stops taking answers.
+        await rt.db(rt.runs.close_older_conversations, standup.id, user_id, run_date, rt.now())
         if late:
             await rt.chat.send_dm([user_id], texts.late_prompt_text(standup.name))
         await self.apply(turn, Prompted(), user_id)
@@ -289,28 +330,67 @@ class Conversations:
         return "reminded"
 
     async def _absence(self, standup: Standup, run_date: dt.date, user_id: int) -> str | None:
+        return absence_on(standup, await participant_of(self.rt, user_id), run_date)
+
+    # -- after a restart --------------------------------------------------------
+    async def resume(self, report_missing: MissingReportHook) -> int:
+        """Re-send what a crash may have swallowed; return how many messages went out.
+
+        A step's state is committed before its messages are sent, so after a crash a
+        person can be waiting for a question that never left, or a finished person's
+        report can be missing from the channel. Only the last two days are looked at.
+        """
         rt = self.rt
-        person = await rt.db(rt.standups.person, rt.realm_id, user_id)
-        periods = await rt.db(rt.standups.time_off_of, rt.realm_id, user_id)
-        schedule = standup.settings.to_schedule(standup.id)
-        participant = Participant(
-            user_id=user_id,
-            profile_zone=person.profile_timezone if person else None,
-            zone_override=person.timezone_override if person else None,
-            holiday_region=parse_holiday_calendar(person.holiday_region)
-            if person and person.holiday_region
-            else None,
-            time_off=tuple(TimeOff(s, e) for s, e in periods),
-            away=bool(person and person.zulip_away),
-        )
-        absence = participant_absence(schedule, participant, run_date, include_away=True)
-        return None if absence is None else absence.value
+        resent = 0
+        today = rt.now().date()
+        for standup in await rt.db(rt.standups.in_realm, rt.realm_id):
+            runs = await rt.db(
+                rt.runs.runs_between, standup.id, today - RESUME_LOOKBACK, today + ONE_DAY
+            )
+            for run in runs:
+                for record in await rt.db(rt.runs.conversations_of_run, run.id):
+                    turn = Turn(standup, run, record, self._state_of(standup, record))
+                    resent += await self._resume_one(turn, report_missing)
+        if resent:
+            log.info("conversations_resumed", extra={"messages": resent})
+        return resent
+
+    async def _resume_one(self, turn: Turn, report_missing: MissingReportHook) -> int:
+        rt = self.rt
+        state, user_id = turn.state, turn.record.user_id
+        if state.phase is Phase.DONE and turn.record.report_posted_at is None:
+            await report_missing(turn.standup, turn.run, user_id)
+            return 1
+        if state.phase is not Phase.ASKING or turn.record.state != Phase.ASKING.value:
+            return 0  # not asking, or closed as missed when a newer run started
+        questions = turn.standup.settings.questions
+        if not state.answered and state.current == 0:
+            if turn.record.prompt_message_id is not None:
+                return 0
+            content = await self.prompt_text(turn, user_id)
+            found = await rt.chat.find_sent_dm([user_id], content)
+            if found is None:
+                await self._send_prompt(turn, user_id)
+                return 1
+            await rt.db(
+                rt.runs.save_conversation, turn.record.id, rt.now(), prompt_message_id=found
+            )
+            return 0
+        last_answer = max((mid for mid, _ in state.sources), default=0)
+        index = state.current
+        content = texts.question_text(index + 1, len(questions), questions[index].text)
+        if await rt.chat.find_sent_dm([user_id], content, after_id=last_answer) is None:
+            await rt.chat.send_dm([user_id], content)
+            return 1
+        return 0
 
     # -- incoming -----------------------------------------------------------
     async def receive(
         self, turn: Turn, text: str, message_id: int, user_id: int
     ) -> ConversationState:
-        return await self.apply(turn, MessageReceived(text, message_id), user_id)
+        return await self.apply(
+            turn, MessageReceived(text, message_id), user_id, message_id=message_id
+        )
 
     async def edited(self, turn: Turn, message_id: int, text: str, user_id: int) -> None:
         await self.apply(turn, AnswerEdited(message_id, text), user_id)

@@ -23,11 +23,16 @@ class Verdict:
 class _Bucket:
     tokens: float
     updated: float
-    warned: bool = False
+    warned_at: float | None = None
 
 
 class CommandLimiter:
-    """Allows ``burst`` messages at once and one more every ``refill_s`` seconds per person."""
+    """Allows ``burst`` messages at once and one more every ``refill_s`` seconds per person.
+
+    A person who goes over gets one "slow down" notice per episode: not again while
+    they keep sending faster than the refill, only once their bucket has filled up
+    again or, if they never stop, once every ``burst * refill_s`` seconds.
+    """
 
     def __init__(
         self, clock: Clock, *, burst: int = DEFAULT_BURST, refill_s: float = DEFAULT_REFILL_S
@@ -35,6 +40,7 @@ class CommandLimiter:
         self._clock = clock
         self.burst = burst
         self.refill_s = refill_s
+        self.rewarn_after_s = burst * refill_s
         self._buckets: dict[int, _Bucket] = {}
 
     def check(self, user_id: int) -> Verdict:
@@ -46,13 +52,15 @@ class CommandLimiter:
             bucket = self._buckets[user_id] = _Bucket(float(self.burst), now)
         bucket.tokens = min(self.burst, bucket.tokens + (now - bucket.updated) / self.refill_s)
         bucket.updated = now
+        if bucket.tokens >= self.burst:
+            bucket.warned_at = None  # a quiet spell ends the episode
         if bucket.tokens >= 1:
             bucket.tokens -= 1
-            bucket.warned = False
             return Verdict(allowed=True)
         wait = math.ceil((1 - bucket.tokens) * self.refill_s)
-        notify = not bucket.warned
-        bucket.warned = True
+        notify = bucket.warned_at is None or now - bucket.warned_at >= self.rewarn_after_s
+        if notify:
+            bucket.warned_at = now
         return Verdict(allowed=False, notify=notify, retry_after_s=max(1, wait))
 
     def _forget_full_buckets(self, now: float) -> None:

@@ -30,8 +30,10 @@ from zulip_standup.domain.schedule import run_dates
 from zulip_standup.domain.standup import ReportStyle, Standup
 from zulip_standup.domain.summary import SummaryDay
 from zulip_standup.llm.openai_compat import AIConfig, summarize
+from zulip_standup.services.people import absence_on, participant_of, prompt_instant
 from zulip_standup.services.runtime import Runtime
 from zulip_standup.storage.runs import AnswerRecord, ConversationRecord, RunRecord
+from zulip_standup.zulip.rest import ZulipApiError, is_transient
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +122,16 @@ class Reporter:
                 reason = str(state.data.get("reason", "away"))
                 kind = ExcuseKind(reason) if reason in set(ExcuseKind) else ExcuseKind.AWAY
                 excused.append(Excused(person, kind))
+            elif state is None or state.prompted_at is None:
+                # Not asked yet: absent that day, or their prompt time is still to come.
+                participant = await participant_of(rt, member.user_id)
+                absence = absence_on(standup, participant, run.run_date)
+                if absence is not None:
+                    excused.append(Excused(person, ExcuseKind(absence)))
+                elif prompt_instant(standup, participant, run.run_date) > rt.now():
+                    excused.append(Excused(person, ExcuseKind.LATER))
+                else:
+                    missing.append(person)
             else:
                 missing.append(person)
         answered.sort(key=lambda a: a.answered_at)
@@ -144,8 +156,25 @@ class Reporter:
             return
         if style is not ReportStyle.DIGEST:
             await self._post_person(standup, run, conversation, update, changed)
-        if run.digest_posted_at is not None and not update:
-            await self._digest_late_answer(standup, run, user_id)
+        if run.digest_posted_at is None or style is ReportStyle.LIVE or not run.digest_message_ids:
+            return  # no digest to keep right (none yet, or the style has none)
+        if not update:
+            await self._digest_late_answer(standup, run, conversation)
+        elif style is ReportStyle.DIGEST:
+            await self._digest_answer_edited(standup, run, conversation, changed)
+        elif standup.settings.blocker_index in changed and self._can_edit(run.digest_posted_at):
+            # The digest gathers blockers: keep its list right while it can be edited.
+            parts = await self._render_digest(standup, run)
+            if await self._edit_in_place(run.digest_message_ids, parts):
+                log.info("digest_edited", extra={"standup_id": standup.id})
+
+    async def repost_missing(self, standup: Standup, run: RunRecord, user_id: int) -> None:
+        """After a crash: post a finished person's report unless it is in the topic already."""
+        if standup.settings.report_style is ReportStyle.DIGEST:
+            return
+        conversation = await self.rt.db(self.rt.runs.conversation, run.id, user_id)
+        if conversation is not None and conversation.report_posted_at is None:
+            await self._post_person(standup, run, conversation, False, (), reconcile=True)
 
     async def _post_person(
         self,
@@ -154,6 +183,8 @@ class Reporter:
         conversation: ConversationRecord,
         update: bool,
         changed: Sequence[int],
+        *,
+        reconcile: bool = False,
     ) -> None:
         rt = self.rt
         policy = standup.settings.mention_policy
@@ -170,32 +201,28 @@ class Reporter:
         topic = self.topic(standup, run)
         existing = conversation.report_message_ids
         if update and existing:
-            if self._can_edit(conversation.report_posted_at) and len(parts) == len(existing):
-                for message_id, content in zip(existing, parts, strict=True):
-                    await rt.chat.edit_message(message_id, content)
+            if self._can_edit(conversation.report_posted_at) and await self._edit_in_place(
+                existing, parts
+            ):
                 log.info(
                     "report_edited",
                     extra={"standup_id": standup.id, "user_id": conversation.user_id},
                 )
                 return
-            person = answer_set.participant
-            for index in changed or range(len(standup.settings.questions)):
-                for content in render_edit_update(
-                    person,
-                    index,
-                    standup.settings.questions,
-                    answer_set.answers[index],
-                    sanitize=sanitize,
-                    policy=policy,
-                    limit=rt.server.max_message_length,
-                ):
-                    await rt.chat.send_stream(standup.stream_id, topic, content)
+            await self._post_edit_updates(standup, topic, answer_set, changed)
             log.info(
                 "report_update_posted",
                 extra={"standup_id": standup.id, "user_id": conversation.user_id},
             )
             return
-        ids = [await rt.chat.send_stream(standup.stream_id, topic, content) for content in parts]
+        ids = []
+        for content in parts:
+            found = None
+            if reconcile:
+                found = await rt.chat.find_sent_in_topic(standup.stream_id, topic, content)
+            if found is None:
+                found = await rt.chat.send_stream(standup.stream_id, topic, content)
+            ids.append(found)
         await rt.db(
             rt.runs.save_conversation,
             conversation.id,
@@ -204,6 +231,45 @@ class Reporter:
             report_posted_at=rt.now(),
         )
         log.info("report_posted", extra={"standup_id": standup.id, "user_id": conversation.user_id})
+
+    async def _edit_in_place(self, message_ids: Sequence[int], parts: Sequence[str]) -> bool:
+        """Edit posted messages to ``parts``; False when that cannot be done in place.
+
+        It cannot when the content now needs a different number of messages,
+        or when Zulip refuses the edit (its window closed first by its clock,
+        or the realm turned editing off): the caller then posts an update.
+        """
+        if len(parts) != len(message_ids):
+            return False
+        try:
+            for message_id, content in zip(message_ids, parts, strict=True):
+                await self.rt.chat.edit_message(message_id, content)
+        except ZulipApiError as exc:
+            if is_transient(exc):
+                raise
+            log.warning("edit_refused", extra={"status": exc.status, "code": exc.code})
+            return False
+        return True
+
+    async def _post_edit_updates(
+        self, standup: Standup, topic: str, answer_set: AnswerSet, changed: Sequence[int]
+    ) -> None:
+        """One short update message per changed answer, under the report."""
+        policy = standup.settings.mention_policy
+        questions = standup.settings.questions
+        for index in changed or range(len(questions)):
+            if index >= len(answer_set.answers):
+                continue
+            for content in render_edit_update(
+                answer_set.participant,
+                index,
+                questions,
+                answer_set.answers[index],
+                sanitize=sanitizer_for(policy),
+                policy=policy,
+                limit=self.rt.server.max_message_length,
+            ):
+                await self.rt.chat.send_stream(standup.stream_id, topic, content)
 
     # -- the digest -------------------------------------------------------------
     async def open_blockers(self, standup: Standup, today: dt.date) -> list[Blocker]:
@@ -295,19 +361,26 @@ class Reporter:
             digest, sanitize=sanitize, policy=policy, limit=rt.server.max_message_length
         )
 
-    async def _digest_late_answer(self, standup: Standup, run: RunRecord, user_id: int) -> None:
-        """A late answer after the digest: edit the digest while allowed, else post a line."""
+    async def _digest_late_answer(
+        self, standup: Standup, run: RunRecord, conversation: ConversationRecord
+    ) -> None:
+        """A late answer after the digest: edit the digest while allowed, else post under it.
+
+        In the ``digest`` style the digest is the only place answers appear, so
+        when it cannot be edited the late person's answers are posted too.
+        """
         rt = self.rt
         parts = await self._render_digest(standup, run)
-        existing = run.digest_message_ids
         topic = self.topic(standup, run)
-        if self._can_edit(run.digest_posted_at) and len(parts) == len(existing):
-            for message_id, content in zip(existing, parts, strict=True):
-                await rt.chat.edit_message(message_id, content)
+        if self._can_edit(run.digest_posted_at) and await self._edit_in_place(
+            run.digest_message_ids, parts
+        ):
             log.info("digest_edited", extra={"standup_id": standup.id})
             return
+        if standup.settings.report_style is ReportStyle.DIGEST:
+            await self._post_person(standup, run, conversation, False, ())
         picture = await self.picture(standup, run)
-        person = PersonRef(user_id, rt.directory.name_of(user_id))
+        person = PersonRef(conversation.user_id, rt.directory.name_of(conversation.user_id))
         line = render_late_update(
             person,
             len(picture.answered),
@@ -315,4 +388,28 @@ class Reporter:
             standup.settings.mention_policy,
         )
         await rt.chat.send_stream(standup.stream_id, topic, line)
+        log.info("digest_update_posted", extra={"standup_id": standup.id})
+
+    async def _digest_answer_edited(
+        self,
+        standup: Standup,
+        run: RunRecord,
+        conversation: ConversationRecord,
+        changed: Sequence[int],
+    ) -> None:
+        """``digest`` style: an answer changed after the digest; edit it, else post an update."""
+        rt = self.rt
+        parts = await self._render_digest(standup, run)
+        if self._can_edit(run.digest_posted_at) and await self._edit_in_place(
+            run.digest_message_ids, parts
+        ):
+            log.info("digest_edited", extra={"standup_id": standup.id})
+            return
+        if conversation.report_message_ids:
+            # Posted on its own after the digest closed: that message is the one to keep right.
+            await self._post_person(standup, run, conversation, True, changed)
+            return
+        answers = await rt.db(rt.runs.answers_of, run.id, conversation.user_id)
+        answer_set = self._answer_set(standup, run, conversation, answers)
+        await self._post_edit_updates(standup, self.topic(standup, run), answer_set, changed)
         log.info("digest_update_posted", extra={"standup_id": standup.id})

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from zulip_standup.storage.crypto import AnswerCipher
@@ -52,6 +53,17 @@ class ConversationRecord:
     late: bool
     report_message_ids: tuple[int, ...]
     report_posted_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class NewAnswer:
+    """An answer to write (plain text; sealed on the way in)."""
+
+    question_index: int
+    question_text: str
+    text: str
+    source_message_id: int | None
+    edited: bool = False
 
 
 @dataclass(frozen=True)
@@ -232,6 +244,23 @@ class RunStore:
             ).all()
         return [(_conversation(r), int(r.standup_id), r.run_date) for r in rows]
 
+    def close_older_conversations(
+        self, standup_id: int, user_id: int, before: dt.date, now: dt.datetime
+    ) -> int:
+        """Mark the person's unfinished conversations of earlier runs as ``missed``."""
+        earlier = select(runs.c.id).where(runs.c.standup_id == standup_id, runs.c.run_date < before)
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                update(conversations)
+                .where(
+                    conversations.c.user_id == user_id,
+                    conversations.c.run_id.in_(earlier),
+                    conversations.c.state.in_(("pending", "asking")),
+                )
+                .values(state="missed", updated_at=now)
+            )
+        return int(result.rowcount or 0)
+
     def conversations_of_run(self, run_id: int) -> list[ConversationRecord]:
         with self.engine.connect() as conn:
             rows = conn.execute(
@@ -255,37 +284,98 @@ class RunStore:
         edited: bool = False,
     ) -> None:
         """Insert or replace one answer; the text is sealed when encryption is on."""
-        sealed, encrypted = self.cipher.seal(text)
         with self.engine.begin() as conn:
-            existing = conn.execute(
-                select(answers.c.id).where(
-                    answers.c.run_id == run_id,
-                    answers.c.user_id == user_id,
-                    answers.c.question_index == question_index,
+            self._upsert_answer(
+                conn,
+                NewAnswer(question_index, question_text, text, source_message_id, edited),
+                run_id,
+                user_id,
+                now,
+            )
+
+    def _upsert_answer(
+        self, conn: Connection, answer: NewAnswer, run_id: int, user_id: int, now: dt.datetime
+    ) -> None:
+        sealed, encrypted = self.cipher.seal(answer.text)
+        existing = conn.execute(
+            select(answers.c.id).where(
+                answers.c.run_id == run_id,
+                answers.c.user_id == user_id,
+                answers.c.question_index == answer.question_index,
+            )
+        ).scalar()
+        if existing is None:
+            conn.execute(
+                insert(answers).values(
+                    run_id=run_id,
+                    user_id=user_id,
+                    question_index=answer.question_index,
+                    question_text=answer.question_text,
+                    text=sealed,
+                    encrypted=encrypted,
+                    source_message_id=answer.source_message_id,
+                    created_at=now,
+                    edited=answer.edited,
+                    edited_at=now if answer.edited else None,
                 )
-            ).scalar()
-            if existing is None:
+            )
+            return
+        values: dict[str, Any] = {"text": sealed, "encrypted": encrypted}
+        if answer.edited:
+            values.update(edited=True, edited_at=now)
+        if answer.source_message_id is not None:
+            values["source_message_id"] = answer.source_message_id
+        conn.execute(update(answers).where(answers.c.id == existing).values(**values))
+
+    def commit_step(
+        self,
+        conversation_id: int,
+        now: dt.datetime,
+        state: dict[str, Any],
+        new_answers: Sequence[NewAnswer],
+        processed: tuple[int, int] | None = None,
+    ) -> bool:
+        """Store a conversation step at once: its answers, its state and, for a message,
+        that the message is handled. False (and nothing written) when the message was
+        handled before; a crash leaves either all of it or none."""
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(conversations.c.run_id, conversations.c.user_id).where(
+                    conversations.c.id == conversation_id
+                )
+            ).one()
+            if processed is not None:
+                realm_id, message_id = processed
+                already = conn.execute(
+                    select(processed_messages.c.message_id).where(
+                        processed_messages.c.realm_id == realm_id,
+                        processed_messages.c.message_id == message_id,
+                    )
+                ).first()
+                if already is not None:
+                    return False
                 conn.execute(
-                    insert(answers).values(
-                        run_id=run_id,
-                        user_id=user_id,
-                        question_index=question_index,
-                        question_text=question_text,
-                        text=sealed,
-                        encrypted=encrypted,
-                        source_message_id=source_message_id,
-                        created_at=now,
-                        edited=edited,
-                        edited_at=now if edited else None,
+                    insert(processed_messages).values(
+                        realm_id=realm_id, message_id=message_id, processed_at=now
                     )
                 )
-            else:
-                values: dict[str, Any] = {"text": sealed, "encrypted": encrypted}
-                if edited:
-                    values.update(edited=True, edited_at=now)
-                if source_message_id is not None:
-                    values["source_message_id"] = source_message_id
-                conn.execute(update(answers).where(answers.c.id == existing).values(**values))
+                conn.execute(
+                    update(realms)
+                    .where(realms.c.id == realm_id)
+                    .where(
+                        (realms.c.last_message_id.is_(None))
+                        | (realms.c.last_message_id < message_id)
+                    )
+                    .values(last_message_id=message_id)
+                )
+            for answer in new_answers:
+                self._upsert_answer(conn, answer, int(row.run_id), int(row.user_id), now)
+            conn.execute(
+                update(conversations)
+                .where(conversations.c.id == conversation_id)
+                .values(updated_at=now, **state)
+            )
+        return True
 
     def _answer(self, row: Any) -> AnswerRecord:
         return AnswerRecord(

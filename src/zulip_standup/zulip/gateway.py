@@ -25,6 +25,10 @@ log = logging.getLogger(__name__)
 
 SEND_TRIES = 4
 RECONCILE_LOOKBACK = 20
+# Code points of the reactions the bot uses, as Zulip names them. Sending the
+# code with the name keeps a reaction working on servers whose emoji-name index
+# lacks an alias (Zulip accepts a name with its matching code).
+REACTION_CODES = {"pencil": "270f", "check": "2714", "warning": "26a0"}
 
 
 class ZulipGateway:
@@ -75,8 +79,11 @@ class ZulipGateway:
         assert last_error is not None
         raise last_error
 
-    async def _find_sent(self, narrow: list[dict[str, Any]], content: str) -> int | None:
-        """The id of a message with this content the bot already sent there, if any."""
+    async def _find_sent(
+        self, narrow: list[dict[str, Any]], content: str, after_id: int = 0
+    ) -> int | None:
+        """The id of a message with this content the bot already sent there (after
+        ``after_id``), if any."""
         try:
             body = await self._rest.call(
                 "GET",
@@ -92,16 +99,20 @@ class ZulipGateway:
         except ZulipError:
             return None
         for message in reversed(body.get("messages", [])):
+            if int(message["id"]) <= after_id:
+                continue
             if message.get("content") == content or _truncated_match(
                 message.get("content"), content
             ):
                 return int(message["id"])
         return None
 
-    async def find_sent_dm(self, user_ids: list[int], content: str) -> int | None:
+    async def find_sent_dm(
+        self, user_ids: list[int], content: str, after_id: int = 0
+    ) -> int | None:
         """A DM with exactly this content the bot already sent these people, if any."""
         return await self._find_sent(
-            [{"operator": "dm", "operand": sorted(set(user_ids))}], content
+            [{"operator": "dm", "operand": sorted(set(user_ids))}], content, after_id
         )
 
     async def find_sent_in_topic(self, stream_id: int, topic: str, content: str) -> int | None:
@@ -118,10 +129,12 @@ class ZulipGateway:
         await self._rest.call("PATCH", f"messages/{message_id}", {"content": content})
 
     async def add_reaction(self, message_id: int, emoji_name: str) -> None:
+        params = {"emoji_name": emoji_name}
+        code = REACTION_CODES.get(emoji_name)
+        if code is not None:
+            params |= {"emoji_code": code, "reaction_type": "unicode_emoji"}
         try:
-            await self._rest.call(
-                "POST", f"messages/{message_id}/reactions", {"emoji_name": emoji_name}
-            )
+            await self._rest.call("POST", f"messages/{message_id}/reactions", params)
         except ZulipApiError as exc:
             if exc.code != "REACTION_ALREADY_EXISTS":
                 raise

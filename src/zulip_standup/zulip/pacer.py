@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections import deque
 from collections.abc import Mapping
 
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_LIMIT = 200
 DEFAULT_WINDOW_S = 60.0
+MAX_WINDOW_S = 3600.0
 
 
 class Pacer:
@@ -89,6 +91,14 @@ class Pacer:
             log.info("rate_limit_learned", extra={"limit": limit})
             self.limit = limit
         now = self._now()
+        reset = _float(headers.get("X-RateLimit-Reset"))
+        if reset is not None and status != 429:
+            # Zulip's reset is whole epoch seconds, "the newest call + the window":
+            # rounding up what is left of it gives the window the server applies.
+            window = float(math.ceil(reset - now))
+            if 1.0 <= window <= MAX_WINDOW_S and window != self.window_s:
+                log.info("rate_limit_window_learned", extra={"window_s": window})
+                self.window_s = window
         remaining = _int(headers.get("X-RateLimit-Remaining"))
         if remaining is not None and status != 429:
             # Another client on the same key may have used part of the budget:

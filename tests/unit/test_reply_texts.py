@@ -1,0 +1,190 @@
+"""Every reply a command or the conversation gives, read as the person receiving it would."""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import re
+from collections.abc import Callable
+
+import pytest
+
+from zulip_standup.domain import conversation_texts as ct
+from zulip_standup.domain import reply_texts as rt
+from zulip_standup.domain.standup import Standup, StandupSettings
+
+STANDUP = Standup(1, 1, 10, "team", 5, StandupSettings(name="daily", team_timezone="Europe/Berlin"))
+DAY = dt.date(2026, 11, 30)
+AT = dt.datetime(2026, 11, 30, 9, 30, tzinfo=dt.UTC)
+
+# Each text with realistic arguments; every public text function must be listed.
+SAMPLES: dict[str, Callable[[], str]] = {
+    "channel_not_found": lambda: rt.channel_not_found("leads"),
+    "not_allowed": lambda: rt.not_allowed(STANDUP, ["Ann Lee", "Bo Chen"]),
+    "no_standup_named": lambda: rt.no_standup_named("retro", "#**team**", ["daily"]),
+    "no_standup_here": lambda: rt.no_standup_here("#**team**"),
+    "several_standups": lambda: rt.several_standups("#**team**", ["daily", "retro"]),
+    "channel_needed": lambda: rt.channel_needed("status"),
+    "bot_not_in_channel": lambda: rt.bot_not_in_channel("leads", "setup"),
+    "not_a_participant": lambda: rt.not_a_participant("status"),
+    "several_of_yours": lambda: rt.several_of_yours("status", ["`daily` in #**team**"]),
+    "setup_done": lambda: rt.setup_done(STANDUP, True, [("Ann Lee", 7, AT), ("Bo", 8, None)]),
+    "setup_not_in_channel": rt.setup_not_in_channel,
+    "status_text": lambda: rt.status_text(
+        STANDUP, [("Ann Lee", 7)], {"answered": ["Ann Lee"], "waiting": []}, DAY, [("prompt", AT)]
+    ),
+    "config_updated": lambda: rt.config_updated(STANDUP, "prompt at 10:00"),
+    "config_invalid": lambda: rt.config_invalid("the cutoff must come after the prompt"),
+    "paused": lambda: rt.paused(STANDUP, DAY),
+    "resumed": lambda: rt.resumed(STANDUP),
+    "delete_confirm": lambda: rt.delete_confirm(STANDUP),
+    "deleted": lambda: rt.deleted("daily"),
+    "participants_list": lambda: rt.participants_list(STANDUP, [("Ann Lee", 7)]),
+    "participants_changed": lambda: rt.participants_changed(STANDUP, ["Ann Lee"], []),
+    "unknown_user": lambda: rt.unknown_user("Nobody", "participants add"),
+    "ambiguous_user": lambda: rt.ambiguous_user("Ann"),
+    "timezone_shown": lambda: rt.timezone_shown("Asia/Kolkata", None, "Asia/Kolkata"),
+    "timezone_set": lambda: rt.timezone_set("Europe/Berlin"),
+    "holidays_shown": lambda: rt.holidays_shown(None),
+    "holidays_set": lambda: rt.holidays_set("DE-BY"),
+    "away_set": lambda: rt.away_set(DAY, DAY + dt.timedelta(days=3)),
+    "back_done": lambda: rt.back_done(1),
+    "skip_done": lambda: rt.skip_done(["daily"], DAY),
+    "nothing_to_skip": lambda: rt.nothing_to_skip(DAY),
+    "my_data": lambda: rt.my_data("Ann Lee", "UTC", None, None, [], ["daily in #team"], 3),
+    "forget_confirm": rt.forget_confirm,
+    "forgotten": lambda: rt.forgotten({"answers": 3}),
+    "test_sent": rt.test_sent,
+    "test_prompt": lambda: rt.test_prompt("daily", "What did you do?"),
+    "answer_started": lambda: rt.answer_started("daily"),
+    "answer_nothing_open": lambda: rt.answer_nothing_open("daily"),
+    "unknown_command": lambda: rt.unknown_command("statsu", "stats"),
+    "answer_truncated": lambda: rt.answer_truncated(10_000),
+    "slow_down": lambda: rt.slow_down(2),
+    "internal_error": lambda: rt.internal_error("0a1b2c3d"),
+    "feature_unavailable": lambda: rt.feature_unavailable("The AI summary"),
+    "prompt_text": lambda: ct.prompt_text(
+        standup="daily", day=DAY, first_question="What did you do?", question_count=3
+    ),
+    "question_text": lambda: ct.question_text(2, 3, "What will you do today?"),
+    "recap_text": lambda: ct.recap_text(
+        standup="daily", day=DAY, questions=["Done?", "Next?"], answers=["a", None]
+    ),
+    "skip_confirmation_text": lambda: ct.skip_confirmation_text("daily", DAY),
+    "late_notice_text": lambda: ct.late_notice_text("daily"),
+    "reminder_text": lambda: ct.reminder_text("daily", 1, 3, "What did you do?"),
+    "no_open_standup_text": ct.no_open_standup_text,
+    "answer_too_long_text": lambda: ct.answer_too_long_text(12_000, 10_000),
+    "already_done_text": lambda: ct.already_done_text("daily"),
+    "already_skipped_text": lambda: ct.already_skipped_text("daily"),
+    "not_started_text": lambda: ct.not_started_text("daily"),
+    "first_question_text": ct.first_question_text,
+    "restart_text": ct.restart_text,
+    "bad_question_number_text": lambda: ct.bad_question_number_text(7, 3),
+    "cannot_skip_done_text": lambda: ct.cannot_skip_done_text("daily"),
+    "edit_not_understood_text": lambda: ct.edit_not_understood_text(3),
+    "late_prompt_text": lambda: ct.late_prompt_text("daily"),
+}
+# Refusals and problems: each must show a form to use (a `code` span) to get it right.
+# (``not_allowed`` names the people to ask instead; see test_exact_wording_of_key_replies.)
+PROBLEMS = {
+    "channel_not_found",
+    "no_standup_named",
+    "no_standup_here",
+    "several_standups",
+    "channel_needed",
+    "bot_not_in_channel",
+    "not_a_participant",
+    "several_of_yours",
+    "unknown_user",
+    "ambiguous_user",
+    "unknown_command",
+    "not_started_text",
+    "already_done_text",
+    "already_skipped_text",
+    "cannot_skip_done_text",
+    "edit_not_understood_text",
+    "no_open_standup_text",
+    "answer_nothing_open",
+}
+TEXT_ONLY = {"global_time", "settings_lines", "day_label", "quoted"}  # building blocks
+
+
+def public_texts() -> set[str]:
+    names = set()
+    for module in (rt, ct):
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if fn.__module__ == module.__name__ and not name.startswith("_"):
+                names.add(name)
+    return names - TEXT_ONLY
+
+
+def test_every_text_is_covered() -> None:
+    """A new reply text must be added here, so it is read like the others."""
+    assert set(SAMPLES) == public_texts()
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_reads_as_a_finished_message(name: str) -> None:
+    """Non-empty, starts like a sentence, ends with punctuation (or a list/quote), and
+    shows no Python leftovers: no None, repr, unfilled braces or doubled spaces."""
+    reply = SAMPLES[name]()
+    assert reply.strip() == reply
+    assert reply
+    # A sentence may open with a name in bold or a command in a code span.
+    assert reply.startswith(("**", "`", "#**")) or reply[:1].isupper(), reply
+    last_line = reply.splitlines()[-1]
+    assert last_line.endswith((".", "?", "!", ":", "`", "*", ">")) or last_line.startswith(
+        ("- ", "  ", "**", "a", "_")
+    ), reply
+    for leftover in ("None", "datetime.", "{", "}", "[]", "()", "  .", " ,", "..", "\\_"):
+        assert leftover not in reply.replace("{date}", ""), (leftover, reply)
+    assert "Traceback" not in reply
+
+
+@pytest.mark.parametrize("name", sorted(PROBLEMS))
+def test_problems_show_how_to_get_it_right(name: str) -> None:
+    """Every refusal or problem includes a command or form in a code span."""
+    assert re.search(r"`[^`]+`", SAMPLES[name]()), SAMPLES[name]()
+
+
+def test_exact_wording_of_key_replies() -> None:
+    """The replies people meet most, word for word."""
+    assert rt.not_allowed(STANDUP, ["Ann Lee"]) == (
+        "Only organisation owners and administrators, the creator of **daily** "
+        "and its managers (Ann Lee) may change it."
+    )
+    assert rt.unknown_command("statsu", "stats") == (
+        "I don't know the command `statsu`. Did you mean `stats`? Send `help` for the list."
+    )
+    assert rt.slow_down(4) == (
+        "You're sending commands faster than I can take them; please wait 4 s."
+    )
+    assert rt.internal_error("0a1b2c3d") == (
+        "Sorry, something went wrong on my side (incident `0a1b2c3d`). "
+        "Nothing you sent is lost; the operator can look the incident up."
+    )
+    assert ct.skip_confirmation_text("daily", DAY) == (
+        "OK, you are skipping **daily** on Monday 30 Nov. Changed your mind? Say `restart`."
+    )
+
+
+def test_counts_agree_with_their_nouns() -> None:
+    """One participant, two participants."""
+    assert "has 1 participant:" in rt.participants_list(STANDUP, [("Ann Lee", 7)])
+    two = rt.participants_list(STANDUP, [("Ann Lee", 7), ("Bo Chen", 8)])
+    assert "has 2 participants:" in two
+
+
+def test_names_cannot_mention_or_format() -> None:
+    """A display name with Markdown or a wildcard mention is shown as plain text."""
+    reply = rt.not_allowed(STANDUP, ["@**all**", "*Eve*"])
+    assert "@**all**" not in reply
+    assert "(@" not in reply or "\\*" in reply
+
+
+def test_unknown_command_shows_the_word_as_typed() -> None:
+    """Inside the code span the word is shown as typed (no Markdown escapes), and a
+    backtick in it cannot break the span."""
+    assert "`my_cmd`" in rt.unknown_command("my_cmd", None)
+    assert rt.unknown_command("a`b", None).count("`") % 2 == 0
