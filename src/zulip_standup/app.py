@@ -194,6 +194,7 @@ class BotProcess:
         self.worker = Worker(self.clock, job_store, self.bot.handle_job)
         # The queue registered above is used by the stream: catch up on what
         # was missed while the bot was down before polling.
+        await asyncio.to_thread(runs.ensure_anchor, realm_id, self.stream.max_message_id)
         await self.stream.catch_up()
         await self.bot.resume()
         tasks.append(asyncio.create_task(self.stream.run(), name="event-stream"))

@@ -461,6 +461,17 @@ class RunStore:
             ).first()
         return found is not None
 
+    def ensure_anchor(self, realm_id: int, message_id: int) -> None:
+        """Start catch-up from ``message_id`` if the bot never handled a message here yet,
+        so DMs sent during the first outage are still found (-1, no message yet, is 0)."""
+        message_id = max(message_id, 0)
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(realms)
+                .where(realms.c.id == realm_id, realms.c.last_message_id.is_(None))
+                .values(last_message_id=message_id)
+            )
+
     def last_message_id(self, realm_id: int) -> int | None:
         with self.engine.connect() as conn:
             value = conn.execute(

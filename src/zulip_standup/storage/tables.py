@@ -225,6 +225,8 @@ jobs = Table(
     Column("scheduled_message_id", BigInteger, nullable=True),
     Column("schedule_version", Integer, nullable=False),
     Index("ix_jobs_status_due", "status", "due_at"),
+    # Stale-claim recovery looks for old claims; without this it scans every job.
+    Index("ix_jobs_status_claimed_at", "status", "claimed_at"),
     Index("ix_jobs_standup_status", "standup_id", "status"),
 )
 

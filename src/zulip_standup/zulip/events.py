@@ -70,6 +70,7 @@ class EventStream:
         self.server: ServerInfo | None = None
         self.connected = asyncio.Event()
         self.own_user_id: int | None = None
+        self.max_message_id = -1
         self._me: OwnUser | None = None
 
     def stop(self) -> None:
@@ -79,7 +80,7 @@ class EventStream:
         """Register a queue for the event types the bot uses and read the realm limits."""
         params: dict[str, Any] = {
             "event_types": list(EVENT_TYPES),
-            "fetch_event_types": ["realm", "realm_user"],
+            "fetch_event_types": ["message", "realm", "realm_user"],
             "all_public_streams": False,
             "apply_markdown": False,
             "client_gravatar": True,
@@ -92,6 +93,7 @@ class EventStream:
             self._me = await self._rest.own_user()
             self.own_user_id = int(self._me.get("user_id", 0))
         self.queue_id = str(body["queue_id"])
+        self.max_message_id = int(body.get("max_message_id", -1))
         self.last_event_id = int(body.get("last_event_id", -1))
         self.registrations += 1
         self.connected.set()
