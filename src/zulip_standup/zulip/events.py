@@ -14,7 +14,14 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from zulip_standup.domain.chat import ChatEvent, IncomingMessage, ServerInfo
+from zulip_standup.domain.chat import (
+    ChatEvent,
+    IncomingMessage,
+    MessageEdited,
+    ServerInfo,
+    StatusChanged,
+    UserChanged,
+)
 from zulip_standup.ports import Clock
 from zulip_standup.zulip.rest import (
     OwnUser,
@@ -38,6 +45,7 @@ LONGPOLL_READ_TIMEOUT_S = 90.0
 BACKOFF_MAX_S = 60.0
 CATCH_UP_BATCH = 100
 CATCH_UP_MAX_BATCHES = 50
+DISPATCH_CONCURRENCY = 16
 
 EventHandler = Callable[[ChatEvent], Awaitable[None]]
 
@@ -64,6 +72,7 @@ class EventStream:
         self._last_message_id = last_message_id
         self._queue_lifespan_secs = queue_lifespan_secs
         self._stopping = asyncio.Event()
+        self._dispatcher = Dispatcher(handler)
         self.queue_id: str | None = None
         self.last_event_id = -1
         self.registrations = 0
@@ -118,6 +127,13 @@ class EventStream:
 
     async def run(self) -> None:
         """Register, catch up, then poll until stopped; re-register whenever the queue is lost."""
+        try:
+            await self._run()
+            await self._dispatcher.drain()
+        finally:
+            self._dispatcher.cancel()
+
+    async def _run(self) -> None:
         failures = 0
         while not self._stopping.is_set():
             try:
@@ -200,12 +216,7 @@ class EventStream:
         return decode(response, self._rest.site)
 
     async def _dispatch(self, event: ChatEvent) -> None:
-        try:
-            await self._handler(event)
-        except Exception:
-            # One central error path: the handler logs and replies; anything
-            # that still escapes must not end the event loop.
-            log.exception("event_handler_failed", extra={"event_type": type(event).__name__})
+        await self._dispatcher.submit(event)
 
     async def catch_up(self) -> int:
         """Deliver DMs and mentions newer than the last processed message id; return the count."""
@@ -243,9 +254,70 @@ class EventStream:
                     await self._dispatch(message)
                 if body.get("found_newest", True) or not messages:
                     break
+        await self._dispatcher.drain()
         if delivered:
             log.info("missed_messages_caught_up", extra={"count": delivered})
         return delivered
+
+
+def _ordering_key(event: ChatEvent) -> object:
+    """Events of one person are handled in order; different people in parallel."""
+    match event:
+        case IncomingMessage(sender_id=user_id):
+            return user_id
+        case MessageEdited(editor_id=user_id, message_id=message_id):
+            return user_id if user_id is not None else ("message", message_id)
+        case UserChanged(user_id=user_id) | StatusChanged(user_id=user_id):
+            return user_id
+    return "channels"
+
+
+class Dispatcher:
+    """Runs handlers concurrently across people and in order for each, at most ``limit`` at once.
+
+    A full house makes the poll wait (backpressure), so memory stays bounded however fast
+    messages arrive.
+    """
+
+    def __init__(self, handler: EventHandler, limit: int = DISPATCH_CONCURRENCY) -> None:
+        self._handler = handler
+        self._slots = asyncio.Semaphore(limit)
+        self._locks: dict[object, tuple[asyncio.Lock, int]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def submit(self, event: ChatEvent) -> None:
+        await self._slots.acquire()
+        key = _ordering_key(event)
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        task = asyncio.create_task(self._run(event, key, lock))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _run(self, event: ChatEvent, key: object, lock: asyncio.Lock) -> None:
+        try:
+            async with lock:
+                await self._handler(event)
+        except Exception:
+            # One central error path: the handler logs and replies; anything
+            # that still escapes must not end the event loop.
+            log.exception("event_handler_failed", extra={"event_type": type(event).__name__})
+        finally:
+            held, users = self._locks[key]
+            if users <= 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (held, users - 1)
+            self._slots.release()
+
+    async def drain(self) -> None:
+        """Wait for every submitted event to be handled."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    def cancel(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
 
 
 def is_addressed_to_bot(message: IncomingMessage) -> bool:
