@@ -10,6 +10,7 @@ import difflib
 from dataclasses import dataclass
 
 from zulip_standup.domain import values
+from zulip_standup.domain.schedule import DAY_WORDS
 
 MAX_COMMAND_CHARS = 2000
 MAX_QUESTIONS = 10
@@ -350,7 +351,7 @@ def closest_setting(word: str) -> str | None:
 RESERVED_WORDS: frozenset[str] = frozenset(
     {word for name in COMMAND_BY_WORD for word in name.split()}
     | set(SETTING_BY_WORD)
-    | set(values.DAY_WORDS)
+    | set(DAY_WORDS)
     | set(values.MONTH_ABBREVIATIONS)
     | {
         "prompt", "reminder", "reminders", "cutoff", "until", "confirm", "list", "add",

@@ -23,6 +23,7 @@ from zulip_standup.domain.command_registry import (
     SETTINGS,
     closest_setting,
 )
+from zulip_standup.domain.schedule import DAY_WORDS
 
 MAX_REMINDERS = 4
 FREE_TEXT_SETTINGS = frozenset({"questions", "topic"})
@@ -111,7 +112,7 @@ def _frequency(args: ArgReader, word: str) -> ct.ConfigSetting:
             )
             raise ArgumentError(message)
         day_token = args.require("the weekday, as in monthly last fri")
-        weekday = values.DAY_WORDS.get(day_token.lower)
+        weekday = DAY_WORDS.get(day_token.lower)
         if weekday is None:
             raise ArgumentError(f"unknown day {shown(day_token.text)}; use mon, tue, ... sun")
         args.expect_end()

@@ -20,6 +20,7 @@ from zulip_standup.domain.command_args import (
     standup_name,
 )
 from zulip_standup.domain.command_registry import MAX_ANSWER_CHARS, MAX_QUESTIONS, RESERVED_WORDS
+from zulip_standup.domain.schedule import DAY_WORDS
 
 MAX_AWAY_DAYS = 366
 
@@ -86,7 +87,7 @@ def _date_pair(args: ArgReader, words: list[str]) -> tuple[dt.date, dt.date]:
 def _end_date(args: ArgReader, text: str, start: dt.date, end: dt.date | None = None) -> dt.date:
     """The last day; a weekday name means the first such day on or after ``start``."""
     end = end or future_date(args, text, "the last day")
-    if text.strip().lower() in values.DAY_WORDS:
+    if text.strip().lower() in DAY_WORDS:
         while end < start:
             end += dt.timedelta(days=7)
     return end

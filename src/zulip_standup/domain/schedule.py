@@ -37,7 +37,7 @@ MONTHLY_ORDINALS = frozenset({1, 2, 3, 4, -1})
 PREVIOUS_RUN_LOOKBACK_DAYS = 800  # covers every-N-weeks and monthly schedules with long pauses
 YEAR_SHOWN_AFTER_DAYS = 183  # "since 24 Dec" stays unambiguous for about half a year
 
-_DAY_WORDS: dict[str, int] = {
+DAY_WORDS: dict[str, int] = {
     **{abbr: i for i, abbr in enumerate(DAY_ABBREVIATIONS)},
     **{name.lower(): i for i, name in enumerate(DAY_NAMES)},
     "tues": 1,
@@ -94,8 +94,8 @@ def parse_weekdays(text: str) -> frozenset[int]:
 
 
 def _day_number(word: str, token: str, text: str) -> int:
-    if word in _DAY_WORDS:
-        return _DAY_WORDS[word]
+    if word in DAY_WORDS:
+        return DAY_WORDS[word]
     where = f"range {token!r}" if token != word else repr(text.strip())
     msg = f"unknown day {word!r} in {where}; {_DAYS_FORM}"
     raise ValueError(msg)

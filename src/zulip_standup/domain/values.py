@@ -16,41 +16,26 @@ from dataclasses import dataclass
 
 import holidays
 
+from zulip_standup.domain.schedule import (
+    DAY_WORDS,
+    format_weekdays,
+    parse_weekdays,
+)
+
 TIME_FORM = "write a time like 09:30, 9:30, 9am or 5:30pm"
 DATE_FORM = "write a date like 2026-03-14, today, tomorrow, fri or 14 Mar"
 RANGE_FORM = "write a range like 2026-03-01..2026-03-14, 7 days, 2 weeks or a single date"
 ZONE_FORM = "use an IANA zone name like Europe/Berlin, America/New_York or UTC"
 REGION_FORM = "use a country code like US, DE or NG, a subdivision like DE-BY or GB-SCT, or none"
-DAYS_FORM = "use weekdays, all, daily, day names like mon,wed,fri or a range like mon-thu"
 USER_FORM = "mention a person like @**Full Name** (type @ and pick the name) or give their email"
 CHANNEL_FORM = "name a channel like #**standup** (type # and pick the channel)"
 MAX_RANGE_DAYS = 3660
 
-DAY_ABBREVIATIONS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTH_ABBREVIATIONS = (
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
 )  # fmt: skip
-WEEKDAYS = frozenset(range(5))
-ALL_DAYS = frozenset(range(7))
 NO_REGION_WORDS = frozenset({"none", "off", "no", "-"})
 
-DAY_WORDS: dict[str, int] = {
-    **{abbr: i for i, abbr in enumerate(DAY_ABBREVIATIONS)},
-    **{name.lower(): i for i, name in enumerate(DAY_NAMES)},
-    "tues": 1,
-    "weds": 2,
-    "thur": 3,
-    "thurs": 3,
-}
-_DAY_SET_WORDS: dict[str, frozenset[int]] = {
-    "weekdays": WEEKDAYS,
-    "workdays": WEEKDAYS,
-    "all": ALL_DAYS,
-    "daily": ALL_DAYS,
-    "everyday": ALL_DAYS,
-    "weekends": frozenset({5, 6}),
-}
 _MONTH_WORDS: dict[str, int] = {
     **{abbr: i + 1 for i, abbr in enumerate(MONTH_ABBREVIATIONS)},
     "sept": 9,
@@ -278,43 +263,9 @@ def parse_holiday_region(text: str) -> HolidayRegion | None:
     return HolidayRegion(country, canonical)
 
 
-def parse_weekday_set(text: str) -> frozenset[int]:
-    """Parse ``weekdays``, ``all``/``daily``, ``mon,wed,fri`` or ``mon-thu`` (0 = Monday)."""
-    cleaned = re.sub(r"\s*-\s*", "-", text.strip().lower())
-    if not cleaned:
-        msg = f"no days given; {DAYS_FORM}"
-        raise ValueError(msg)
-    if cleaned in _DAY_SET_WORDS:
-        return _DAY_SET_WORDS[cleaned]
-    days: set[int] = set()
-    for token in filter(None, re.split(r"[,\s]+", cleaned)):
-        start_word, dash, end_word = token.partition("-")
-        start = _day_number(start_word, text)
-        if not dash:
-            days.add(start)
-            continue
-        end = _day_number(end_word, text)
-        span = (end - start) % 7
-        days.update((start + offset) % 7 for offset in range(span + 1))
-    return frozenset(days)
-
-
-def _day_number(word: str, text: str) -> int:
-    if word in DAY_WORDS:
-        return DAY_WORDS[word]
-    msg = f"unknown day {_shown(word)} in {_shown(text)}; {DAYS_FORM}"
-    raise ValueError(msg)
-
-
-def format_weekday_set(days: frozenset[int]) -> str:
-    """The shortest text ``parse_weekday_set`` reads back as ``days``."""
-    for word in ("weekdays", "all", "weekends"):
-        if days == _DAY_SET_WORDS[word]:
-            return word
-    ordered = sorted(days)
-    if len(ordered) >= 3 and ordered == list(range(ordered[0], ordered[-1] + 1)):
-        return f"{DAY_ABBREVIATIONS[ordered[0]]}-{DAY_ABBREVIATIONS[ordered[-1]]}"
-    return ",".join(DAY_ABBREVIATIONS[d] for d in ordered)
+# Weekday sets have one parser, the schedule's; these names keep the grammar's vocabulary.
+parse_weekday_set = parse_weekdays
+format_weekday_set = format_weekdays
 
 
 @dataclass(frozen=True, slots=True)
