@@ -15,7 +15,7 @@ from zulip_standup.domain.standup import Standup
 from zulip_standup.domain.stats import ParticipationRow, compute_stats, render_stats
 from zulip_standup.domain.values import DateRange
 from zulip_standup.errors import UserFacingError
-from zulip_standup.services.access import require_reader
+from zulip_standup.services.access import can_read, require_reader
 
 DEFAULT_HISTORY_DAYS = 7
 DEFAULT_STATS_DAYS = 30
@@ -35,9 +35,11 @@ async def _readable_standups(ctx: CommandContext, name: str | None, command: str
     rt = ctx.rt
     if ctx.channel_ref is None and ctx.message.stream_id is None and name is None:
         mine = await rt.db(rt.standups.of_participant, rt.realm_id, ctx.sender.user_id)
-        if not mine:
+        # Taking part is not enough: someone who left a private channel no longer reads it.
+        visible = [s for s in mine if await can_read(rt, s, ctx.sender)]
+        if not visible:
             raise UserFacingError(texts.no_standups(command))
-        return mine
+        return visible
     return [await ctx.standup(name, command, manage=False)]
 
 

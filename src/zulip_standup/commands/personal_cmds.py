@@ -13,6 +13,7 @@ from zulip_standup.domain.conversation import ChangeRequested, Phase, Prompted, 
 from zulip_standup.domain.schedule import is_run_date
 from zulip_standup.domain.standup import Standup
 from zulip_standup.errors import UserFacingError
+from zulip_standup.services.people import remember
 
 
 async def _replan_mine(ctx: CommandContext) -> None:
@@ -22,15 +23,7 @@ async def _replan_mine(ctx: CommandContext) -> None:
 
 
 async def _ensure_person(ctx: CommandContext) -> None:
-    rt = ctx.rt
-    await rt.db(
-        rt.standups.upsert_person,
-        rt.realm_id,
-        ctx.sender.user_id,
-        rt.now(),
-        display_name=ctx.sender.full_name,
-        profile_timezone=ctx.sender.timezone,
-    )
+    await remember(ctx.rt, [ctx.sender])
 
 
 async def timezone(ctx: CommandContext, cmd: ct.Timezone) -> str:

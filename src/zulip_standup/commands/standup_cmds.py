@@ -27,6 +27,7 @@ from zulip_standup.domain.standup import (
 from zulip_standup.domain.values import UserRef
 from zulip_standup.errors import UserFacingError
 from zulip_standup.services.access import can_see_channel, require_manager
+from zulip_standup.services.people import remember
 
 NEXT_PROMPT_LOOKAHEAD = dt.timedelta(days=8)
 
@@ -49,16 +50,7 @@ def resolve_users(
 
 async def sync_people(ctx: CommandContext, people: list[Person]) -> None:
     """Remember names and profile zones of people who join a standup."""
-    rt = ctx.rt
-    for person in people:
-        await rt.db(
-            rt.standups.upsert_person,
-            rt.realm_id,
-            person.user_id,
-            rt.now(),
-            display_name=person.full_name,
-            profile_timezone=person.timezone,
-        )
+    await remember(ctx.rt, people)
 
 
 async def next_prompts(

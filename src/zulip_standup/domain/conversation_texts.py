@@ -33,16 +33,24 @@ def prompt_text(
     question_count: int,
     since: str | None = None,
     planned: str | None = None,
+    blocker: str | None = None,
 ) -> str:
-    """The first message of a run: standup, date, "since …", last plan, first question, hint.
+    """The first message of a run: standup, date, "since …", last plan, open blocker,
+    first question, hint.
 
     ``since`` is a phrase such as ``since Friday`` (from the schedule);
-    ``planned`` is what the person said they would do at the previous run.
+    ``planned`` is what the person said they would do at the previous run;
+    ``blocker`` is the blocker they reported then, if it was a real one.
     """
     period = f", {since}" if since else ""
     lines = [f"Hi! Time for **{standup}** on {day_label(day)}{period}."]
     if planned:
         lines.append(f"Last time you planned:\n{quoted(planned)}")
+    if blocker:
+        lines.append(
+            f"Last time you were blocked by:\n{quoted(blocker)}\n"
+            "Is it resolved? Say so when you reach the blocker question (`none` if it is)."
+        )
     lines.append(question_text(1, question_count, first_question))
     lines.append(ANSWER_HINT if question_count > 1 else "Reply with your answer, or `skip`.")
     return "\n\n".join(lines)

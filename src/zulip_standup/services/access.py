@@ -35,9 +35,14 @@ def require_manager(rt: Runtime, standup: Standup, person: Person) -> None:
     raise UserFacingError(texts.not_allowed(standup, names))
 
 
-async def require_reader(rt: Runtime, standup: Standup, person: Person) -> None:
+async def can_read(rt: Runtime, standup: Standup, person: Person) -> bool:
+    """Whether the person may read the standup's answers: they can see its channel."""
     channel = Channel(standup.stream_id, standup.stream_name, await _invite_only(rt, standup))
-    if not await can_see_channel(rt, person, channel):
+    return await can_see_channel(rt, person, channel)
+
+
+async def require_reader(rt: Runtime, standup: Standup, person: Person) -> None:
+    if not await can_read(rt, standup, person):
         raise UserFacingError(texts.channel_not_found(standup.stream_name))
 
 

@@ -32,6 +32,7 @@ from zulip_standup.domain.standup import Standup
 from zulip_standup.errors import UserFacingError
 from zulip_standup.llm.openai_compat import AIConfig
 from zulip_standup.services.conversations import Conversations
+from zulip_standup.services.people import remember
 from zulip_standup.services.rate_limit import CommandLimiter
 from zulip_standup.services.reporting import Reporter
 from zulip_standup.services.runtime import Runtime
@@ -134,8 +135,10 @@ class StandupBot:
         text = message.content
         today = self._local_today(sender)
         if message.is_dm:
-            _, body = strip_address(text, rt.server.bot_full_name, rt.server.bot_user_id)
-            if not body.lstrip().startswith("/"):
+            # `/standup status`, `/status` or `@**Standup** status` are commands even while
+            # answering; anything else is an answer to the open question.
+            addressed, body = strip_address(text, rt.server.bot_full_name, rt.server.bot_user_id)
+            if not addressed and not body.lstrip().startswith("/"):
                 open_ones = await rt.db(rt.runs.open_conversations, rt.realm_id, sender.user_id)
                 for _record, standup_id, run_date in open_ones:
                     standup = await rt.db(rt.standups.get, standup_id)
@@ -235,14 +238,7 @@ class StandupBot:
         if not mine and before is not None:
             return
         if event.full_name is not None or event.timezone is not None:
-            await rt.db(
-                rt.standups.upsert_person,
-                rt.realm_id,
-                person.user_id,
-                rt.now(),
-                display_name=person.full_name,
-                profile_timezone=person.timezone,
-            )
+            await remember(rt, [person])
         if event.is_active is False:
             for standup in mine:
                 await rt.db(rt.standups.remove_participants, standup.id, [person.user_id])
@@ -258,15 +254,7 @@ class StandupBot:
                     continue
                 if event.added:
                     people = rt.directory.humans(event.user_ids)
-                    for person in people:
-                        await rt.db(
-                            rt.standups.upsert_person,
-                            rt.realm_id,
-                            person.user_id,
-                            rt.now(),
-                            display_name=person.full_name,
-                            profile_timezone=person.timezone,
-                        )
+                    await remember(rt, people)
                     await rt.db(
                         rt.standups.add_participants,
                         standup.id,

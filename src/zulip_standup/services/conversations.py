@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from zulip_standup.domain import conversation_texts as texts
+from zulip_standup.domain.blockers import is_real_blocker
 from zulip_standup.domain.conversation import (
     AnswerEdited,
     AskQuestion,
@@ -233,13 +234,15 @@ class Conversations:
         """The prompt: standup, date, since when, what they planned last time, question 1."""
         rt = self.rt
         previous = await self.previous_run(turn.standup, turn.run.run_date)
-        planned = None
-        if previous is not None and len(turn.standup.settings.questions) > PLAN_QUESTION_INDEX:
+        planned = blocker = None
+        blocker_index = turn.standup.settings.blocker_index
+        if previous is not None:
             earlier = await rt.db(rt.runs.find_run, turn.standup.id, previous)
-            if earlier is not None:
-                for answer in await rt.db(rt.runs.answers_of, earlier.id, user_id):
-                    if answer.question_index == PLAN_QUESTION_INDEX:
-                        planned = answer.text
+            for answer in await rt.db(rt.runs.answers_of, earlier.id, user_id) if earlier else []:
+                if answer.question_index == PLAN_QUESTION_INDEX and blocker_index != 1:
+                    planned = answer.text
+                if answer.question_index == blocker_index and is_real_blocker(answer.text):
+                    blocker = answer.text
         questions = turn.standup.settings.questions
         return texts.prompt_text(
             standup=turn.standup.name,
@@ -248,6 +251,7 @@ class Conversations:
             question_count=len(questions),
             since=since_phrase(previous, turn.run.run_date) if previous else None,
             planned=planned,
+            blocker=blocker,
         )
 
     async def previous_run(self, standup: Standup, run_date: dt.date) -> dt.date | None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
+from zulip_standup.domain.chat import Person
 from zulip_standup.domain.holidays_calendar import parse_holiday_calendar
 from zulip_standup.domain.planning import (
     Participant,
@@ -14,6 +16,19 @@ from zulip_standup.domain.planning import (
 from zulip_standup.domain.schedule import local_instant
 from zulip_standup.domain.standup import Standup
 from zulip_standup.services.runtime import Runtime
+
+
+async def remember(rt: Runtime, people: Iterable[Person]) -> None:
+    """Store the names and Zulip profile zones of people the bot deals with."""
+    for person in people:
+        await rt.db(
+            rt.standups.upsert_person,
+            rt.realm_id,
+            person.user_id,
+            rt.now(),
+            display_name=person.full_name,
+            profile_timezone=person.timezone,
+        )
 
 
 async def participant_of(rt: Runtime, user_id: int) -> Participant:
