@@ -260,6 +260,8 @@ CONFIG_TABLE: list[tuple[str, ct.ConfigSetting]] = [
     ("mentions silent", ct.SetMentions("silent")),
     ("mentions notify", ct.SetMentions("notify")),
     ("ai on", ct.SetAi(True)),
+    ("rollup on", ct.SetRollup(True)),
+    ("weekly off", ct.SetRollup(False)),
     ("ai off", ct.SetAi(False)),
     ("managers add @**Ada Lovelace|12**", ct.ChangeManagers("add", (ADA,))),
     ("managers remove @**Bob**", ct.ChangeManagers("remove", (BOB,))),

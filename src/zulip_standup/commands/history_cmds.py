@@ -12,10 +12,11 @@ from zulip_standup.domain import history_texts as texts
 from zulip_standup.domain.blockers import Blocker
 from zulip_standup.domain.export import AnswerRow, to_csv, to_json
 from zulip_standup.domain.standup import Standup
-from zulip_standup.domain.stats import ParticipationRow, compute_stats, render_stats
+from zulip_standup.domain.stats import compute_stats, render_stats
 from zulip_standup.domain.values import DateRange
 from zulip_standup.errors import UserFacingError
 from zulip_standup.services.access import can_read, require_reader
+from zulip_standup.services.rollup import participation
 
 DEFAULT_HISTORY_DAYS = 7
 DEFAULT_STATS_DAYS = 30
@@ -84,32 +85,10 @@ async def search(ctx: CommandContext, cmd: ct.Search) -> str:
     return texts.search_results(cmd.words, hits[:MAX_SEARCH_RESULTS], len(hits))
 
 
-async def _participation(
-    ctx: CommandContext, standup: Standup, period: DateRange
-) -> list[ParticipationRow]:
-    rt = ctx.rt
-    rows: list[ParticipationRow] = []
-    for run in await rt.db(rt.runs.runs_between, standup.id, period.start, period.end):
-        for conversation in await rt.db(rt.runs.conversations_of_run, run.id):
-            if conversation.state in {"away", "skipped"}:
-                continue
-            rows.append(
-                ParticipationRow(
-                    run_date=run.run_date,
-                    user_id=conversation.user_id,
-                    name=rt.directory.name_of(conversation.user_id),
-                    answered=conversation.state == "done",
-                    prompted_at=conversation.prompted_at,
-                    answered_at=conversation.completed_at,
-                )
-            )
-    return rows
-
-
 async def stats(ctx: CommandContext, cmd: ct.Stats) -> str:
     standup = await ctx.standup(cmd.standup, "stats", manage=False)
     period = _range(ctx, None, cmd.days or DEFAULT_STATS_DAYS)
-    rows = await _participation(ctx, standup, period)
+    rows = await participation(ctx.rt, standup, period.start, period.end)
     today = team_today(standup, ctx.rt.now())
     open_blockers = len(await ctx.reports.open_blockers(standup, today))
     return render_stats(compute_stats(rows, period.start, period.end, open_blockers))
@@ -118,7 +97,7 @@ async def stats(ctx: CommandContext, cmd: ct.Stats) -> str:
 async def chart(ctx: CommandContext, cmd: ct.Chart) -> str:
     standup = await ctx.standup(cmd.standup, "chart", manage=False)
     period = _range(ctx, None, cmd.days or DEFAULT_STATS_DAYS)
-    rows = await _participation(ctx, standup, period)
+    rows = await participation(ctx.rt, standup, period.start, period.end)
     figures = compute_stats(rows, period.start, period.end)
     png = render_participation_chart(figures.days, texts.chart_title(standup.name, period))
     url = await ctx.rt.chat.upload_file(f"{standup.name}-participation.png", png, "image/png")

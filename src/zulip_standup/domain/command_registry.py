@@ -300,6 +300,8 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("mentions", "mention people silently in reports, or notify them",
                 ("mentions silent|notify",), ("mentions silent",)),
     SettingSpec("ai", "add an AI summary to the digest", ("ai on|off",), ("ai on",)),
+    SettingSpec("rollup", "post a weekly roll-up with a participation chart",
+                ("rollup on|off",), ("rollup on",), aliases=("weekly",)),
     SettingSpec("managers", "people who may change this standup",
                 ("managers add @user...", "managers remove @user..."),
                 ("managers add @**Ada Lovelace**",), aliases=("manager",)),

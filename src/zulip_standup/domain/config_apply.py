@@ -180,6 +180,12 @@ def apply_setting(
                 f"AI summary {'on' if enabled else 'off'}",
                 False,
             )
+        case cs.SetRollup(enabled=enabled):
+            return Change(
+                settings.with_changes(weekly_rollup=enabled),
+                f"weekly roll-up {'on' if enabled else 'off'}",
+                False,
+            )
         case cs.ChangeManagers(action=action):
             if action == "add":
                 managers = settings.managers | set(manager_ids)

@@ -278,6 +278,7 @@ _PARSERS: dict[str, _Parser] = {
     "style": _style,
     "mentions": _mentions,
     "ai": _switch(ct.SetAi, "ai"),
+    "rollup": _switch(ct.SetRollup, "rollup"),
     "managers": _managers,
     "sync": _switch(ct.SetSync, "sync"),
     "scheduled-messages": _switch(ct.SetScheduledMessages, "scheduled-messages"),

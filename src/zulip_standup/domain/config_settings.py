@@ -168,6 +168,13 @@ class SetAi:
 
 
 @dataclass(frozen=True, slots=True)
+class SetRollup:
+    """``config rollup on|off``: a weekly roll-up post with a participation chart."""
+
+    enabled: bool
+
+
+@dataclass(frozen=True, slots=True)
 class ChangeManagers:
     """``config managers add|remove @user...``."""
 
@@ -211,6 +218,7 @@ ConfigSetting = (
     | SetStyle
     | SetMentions
     | SetAi
+    | SetRollup
     | ChangeManagers
     | SetSync
     | SetScheduledMessages

@@ -107,3 +107,14 @@ def export_ready(count: int, period: DateRange, url: str, everyone: bool) -> str
 
 def export_sent_privately() -> str:
     return "I sent you the export in a direct message."
+
+
+def rollup_topic(name: str, year: int, week: int) -> str:
+    return f"{plain_name(name)[:40]} week {year}-W{week:02d}"
+
+
+def rollup_text(name: str, period: DateRange, figures: str, chart_url: str) -> str:
+    return (
+        f"📅 **Weekly roll-up of {plain_name(name)}**, {_period(period)}\n\n"
+        f"{figures}\n\n[participation chart]({chart_url})"
+    )

@@ -99,7 +99,8 @@ def settings_lines(settings: StandupSettings) -> list[str]:
         f"{settings.holiday_country or 'none'}",
         f"- **Report**: style {settings.report_style.value}, topic `{settings.topic_template}`, "
         f"mentions {settings.mention_policy.value}, "
-        f"AI summary {'on' if settings.ai_summary else 'off'}",
+        f"AI summary {'on' if settings.ai_summary else 'off'}, "
+        f"weekly roll-up {'on' if settings.weekly_rollup else 'off'}",
         f"- **Paused**: {paused}; honour Zulip away status: "
         f"{'yes' if settings.honour_away else 'no'}",
         f"- **Questions**:\n{questions}",

@@ -74,6 +74,7 @@ class StandupSettings:
     report_style: ReportStyle = ReportStyle.LIVING
     mention_policy: MentionPolicy = MentionPolicy.SILENT
     ai_summary: bool = False
+    weekly_rollup: bool = False
     auto_sync: bool = True
     use_scheduled_messages: bool = False
     paused: bool = False

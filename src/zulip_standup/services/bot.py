@@ -35,6 +35,7 @@ from zulip_standup.services.conversations import Conversations
 from zulip_standup.services.people import remember
 from zulip_standup.services.rate_limit import CommandLimiter
 from zulip_standup.services.reporting import Reporter
+from zulip_standup.services.rollup import post_weekly_rollup
 from zulip_standup.services.runtime import Runtime
 from zulip_standup.services.scheduler import TransientJobError
 from zulip_standup.storage.runs import RunRecord
@@ -293,7 +294,8 @@ class StandupBot:
                 outcome = await self.conversations.remind(standup, job.run_date, job.user_id)
             elif job.kind is JobKind.DIGEST:
                 await self.reports.digest(standup, job.run_date, attempt=job.attempt)
-                outcome = "digest"
+                rolled = await post_weekly_rollup(rt, standup, job.run_date)
+                outcome = "digest and weekly roll-up" if rolled else "digest"
             else:
                 outcome = "ignored"
         except ZulipError as exc:

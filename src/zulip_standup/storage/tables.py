@@ -20,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 from zulip_standup.storage.types import UTCDateTime
@@ -77,6 +78,7 @@ standups = Table(
     Column("report_style", String(16), nullable=False),
     Column("mention_policy", String(16), nullable=False),
     Column("ai_summary", Boolean, nullable=False),
+    Column("weekly_rollup", Boolean, nullable=False, server_default=false()),
     Column("auto_sync", Boolean, nullable=False),
     Column("use_scheduled_messages", Boolean, nullable=False),
     Column("paused", Boolean, nullable=False),

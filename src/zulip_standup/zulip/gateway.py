@@ -125,6 +125,25 @@ class ZulipGateway:
             content,
         )
 
+    async def has_posted_in_topic(self, stream_id: int, topic: str) -> bool:
+        """Whether the bot has posted anything in that topic."""
+        body = await self._rest.call(
+            "GET",
+            "messages",
+            {
+                "anchor": "newest",
+                "num_before": 1,
+                "num_after": 0,
+                "narrow": [
+                    {"operator": "channel", "operand": stream_id},
+                    {"operator": "topic", "operand": topic},
+                    {"operator": "sender", "operand": self.bot_user_id},
+                ],
+                "apply_markdown": False,
+            },
+        )
+        return bool(body.get("messages"))
+
     async def edit_message(self, message_id: int, content: str) -> None:
         await self._rest.call("PATCH", f"messages/{message_id}", {"content": content})
 
