@@ -12,7 +12,6 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from zulip_standup.domain import conversation_texts as texts
 from zulip_standup.domain.blockers import is_real_blocker
@@ -38,10 +37,6 @@ from zulip_standup.domain.conversation import (
     StoreAnswer,
     UpdateReport,
     step,
-)
-from zulip_standup.domain.planning import (
-    Participant,
-    effective_zone,
 )
 from zulip_standup.domain.schedule import previous_run_date, since_phrase
 from zulip_standup.domain.standup import Standup
@@ -398,10 +393,3 @@ class Conversations:
 
     async def edited(self, turn: Turn, message_id: int, text: str, user_id: int) -> None:
         await self.apply(turn, AnswerEdited(message_id, text), user_id)
-
-    def local_today(self, standup: Standup, person_zone: str | None, now: dt.datetime) -> dt.date:
-        """The person's own date now (for answering ahead and relative dates)."""
-        schedule = standup.settings.to_schedule(standup.id)
-        participant = Participant(user_id=0, profile_zone=person_zone)
-        zone: ZoneInfo = effective_zone(participant, schedule.zone)
-        return now.astimezone(zone).date()

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.engine import Connection, RowMapping
 
 from zulip_standup.domain.schedule import DeliveryMode, Frequency
@@ -225,15 +225,6 @@ class StandupStore:
         assert found is not None
         return found
 
-    def request_replan(self, standup_id: int) -> None:
-        """Make the planner look at this standup again on its next pass."""
-        with self.engine.begin() as conn:
-            conn.execute(
-                update(standups)
-                .where(standups.c.id == standup_id)
-                .values(schedule_version=standups.c.schedule_version + 1, planned_until=None)
-            )
-
     def delete(self, standup_id: int) -> None:
         """Delete the standup; runs, answers, blockers and jobs go with it (cascade)."""
         with self.engine.begin() as conn:
@@ -414,10 +405,6 @@ class StandupStore:
             zulip_away=bool(row.zulip_away),
         )
 
-    def standups_of_person_changed(self, realm_id: int, user_id: int) -> list[int]:
-        """Ids of the person's standups, which need re-planning after a personal change."""
-        return [s.id for s in self.of_participant(realm_id, user_id)]
-
     # -- time off -----------------------------------------------------------
     def add_time_off(
         self, realm_id: int, user_id: int, start: dt.date, end: dt.date, now: dt.datetime
@@ -492,16 +479,3 @@ class StandupStore:
                     at=now,
                 )
             )
-
-    def audit_entries(self, standup_id: int) -> list[dict[str, Any]]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(audit_log)
-                .where(audit_log.c.standup_id == standup_id)
-                .order_by(audit_log.c.id)
-            ).all()
-        return [dict(r._mapping) for r in rows]
-
-    def count_standups(self) -> int:
-        with self.engine.connect() as conn:
-            return int(conn.execute(select(func.count()).select_from(standups)).scalar_one())

@@ -318,8 +318,3 @@ class Dispatcher:
     def cancel(self) -> None:
         for task in list(self._tasks):
             task.cancel()
-
-
-def is_addressed_to_bot(message: IncomingMessage) -> bool:
-    """DMs and mentions are for the bot; other channel traffic it may see is ignored."""
-    return message.is_dm or message.mentioned
