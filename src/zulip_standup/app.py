@@ -238,6 +238,7 @@ class BotProcess:
             base_url=settings.llm_base_url,
             model=settings.llm_model or "gpt-4o-mini",
             api_key=settings.llm_api_key,
+            timeout_seconds=settings.llm_timeout_seconds,
         )
 
     def _pings(self) -> dict[str, Ping]:

@@ -62,6 +62,7 @@ EXAMPLES: dict[str, tuple[str, str]] = {
     "llm_base_url": ("STANDUP_LLM_BASE_URL", "https://api.openai.com/v1"),
     "llm_model": ("STANDUP_LLM_MODEL", "gpt-4o-mini"),
     "llm_api_key": ("STANDUP_LLM_API_KEY", "sk-..."),
+    "llm_timeout_seconds": ("STANDUP_LLM_TIMEOUT_SECONDS", "20 (1 to 120)"),
     "encryption_keys": ("STANDUP_ENCRYPTION_KEYS", "NEWKEY,OLDKEY (Fernet keys, newest first)"),
     "retention_days": ("STANDUP_RETENTION_DAYS", "365 (0 keeps answers forever)"),
     "http_bind": ("STANDUP_HTTP_BIND", "127.0.0.1:9191 (empty to disable)"),
@@ -245,6 +246,7 @@ class Settings(BaseSettings):
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: SecretStr | None = None
+    llm_timeout_seconds: float = Field(default=20.0, ge=1.0, le=120.0)
     encryption_keys: Annotated[list[SecretStr], NoDecode, BeforeValidator(_split_list)] = Field(
         default_factory=list
     )
@@ -366,7 +368,7 @@ class Settings(BaseSettings):
             "default_questions": " | ".join(self.default_questions),
             "llm": (
                 f"{self.llm_base_url} model {self.llm_model or '(default)'} key "
-                f"{secret(self.llm_api_key)}"
+                f"{secret(self.llm_api_key)} timeout {self.llm_timeout_seconds:g} s"
                 if self.llm_base_url
                 else "(off)"
             ),

@@ -36,6 +36,7 @@ SAMPLES: dict[str, Callable[[], str]] = {
     "config_updated": lambda: rt.config_updated(STANDUP, "prompt at 10:00"),
     "config_invalid": lambda: rt.config_invalid("the cutoff must come after the prompt"),
     "paused": lambda: rt.paused(STANDUP, DAY),
+    "scheduled_messages_unsupported": lambda: rt.scheduled_messages_unsupported(170),
     "resumed": lambda: rt.resumed(STANDUP),
     "delete_confirm": lambda: rt.delete_confirm(STANDUP),
     "deleted": lambda: rt.deleted("daily"),

@@ -196,3 +196,15 @@ def test_secrets_are_not_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
     for secret in (GOOD_KEY, "sk-verysecretvalue", "dbpassw0rd"):
         assert secret not in shown
     assert set(settings.secret_values()) >= {GOOD_KEY, "sk-verysecretvalue", "dbpassw0rd"}
+
+
+def test_llm_timeout_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The AI call's timeout is a setting with sane bounds, shown in the redacted view."""
+    (problem,) = _problems(monkeypatch, STANDUP_LLM_TIMEOUT_SECONDS="0")
+    assert problem.startswith("STANDUP_LLM_TIMEOUT_SECONDS:")
+    assert "for example: 20 (1 to 120)" in problem
+    monkeypatch.setenv("STANDUP_LLM_TIMEOUT_SECONDS", "7.5")
+    monkeypatch.setenv("STANDUP_LLM_BASE_URL", "https://llm.example.com/v1")
+    settings = load_settings()
+    assert settings.llm_timeout_seconds == 7.5
+    assert "timeout 7.5 s" in settings.redacted()["llm"]

@@ -14,7 +14,7 @@ from zulip_standup.domain import reply_texts as texts
 from zulip_standup.domain.chat import Person, Role
 from zulip_standup.domain.command_registry import COMMAND_BY_WORD, MAX_QUESTIONS, SETTING_BY_WORD
 from zulip_standup.domain.config_apply import apply_setting
-from zulip_standup.domain.config_settings import ChangeManagers
+from zulip_standup.domain.config_settings import ChangeManagers, SetScheduledMessages
 from zulip_standup.domain.jobs import JobKind
 from zulip_standup.domain.planning import plan_occurrences
 from zulip_standup.domain.schedule import local_instant
@@ -28,6 +28,7 @@ from zulip_standup.domain.values import UserRef
 from zulip_standup.errors import UserFacingError
 from zulip_standup.services.access import can_see_channel, require_manager
 from zulip_standup.services.people import remember
+from zulip_standup.services.scheduled_prompts import MIN_FEATURE_LEVEL
 
 NEXT_PROMPT_LOOKAHEAD = dt.timedelta(days=8)
 
@@ -250,7 +251,12 @@ async def config(ctx: CommandContext, cmd: ct.Config) -> str:
     )
     if change.replan:
         await rt.planner.replan(standup.id)
-    return texts.config_updated(updated, change.description)
+    reply = texts.config_updated(updated, change.description)
+    level = rt.server.feature_level
+    wants_scheduling = isinstance(cmd.setting, SetScheduledMessages) and cmd.setting.enabled
+    if wants_scheduling and level < MIN_FEATURE_LEVEL:
+        reply += "\n" + texts.scheduled_messages_unsupported(level)
+    return reply
 
 
 _QUESTION_SETTINGS = (

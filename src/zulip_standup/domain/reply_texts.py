@@ -162,6 +162,13 @@ def config_invalid(problem: str) -> str:
     return f"That change would make the schedule invalid: {problem}. Nothing was changed."
 
 
+def scheduled_messages_unsupported(feature_level: int) -> str:
+    return (
+        f"This Zulip server (API feature level {feature_level}) cannot schedule messages "
+        "(level 179, Zulip 7.0, is needed), so prompts are sent directly until it is upgraded."
+    )
+
+
 def paused(standup: Standup, until: dt.date | None) -> str:
     if until is None:
         return f"**{standup.name}** is paused until you say `resume`."
