@@ -24,14 +24,11 @@ from sqlalchemy import select
 from bench.common import (
     Stopwatch,
     Timeline,
-    bench_settings,
     big_realm,
     database,
-    engine_for,
     postgres_available,
-    realm_row,
     running_bot,
-    seed_standups,
+    seed_team,
     serve,
     server_config,
     spread,
@@ -107,18 +104,8 @@ async def run_one(people: int, db_kind: str) -> dict[str, Any]:
     realm, ids = big_realm(people)
     watch = Stopwatch()
     with serve(realm, timeline, server_config(limit=None)) as server, database(db_kind) as db:
-        engine = engine_for(db.url)
         now = dt.datetime.fromtimestamp(timeline.now(), dt.UTC)
-        realm_id = realm_row(engine, server.url, server.bot.user_id, now)
-        seed_standups(
-            engine,
-            realm_id=realm_id,
-            stream_id=server.realm.stream_by_name("standup").stream_id,  # type: ignore[union-attr]
-            user_ids=ids,
-            per_standup=10,
-            settings=bench_settings(prompt_time="09:30"),
-            now=now,
-        )
+        engine, _, _ = seed_team(server, db.url, ids, now)
         inbox = Inbox(server, timeline, asyncio.get_running_loop())
         bot_id = server.bot.user_id
         async with running_bot(server, db.url, timeline, window_s=None, limit=10**9):

@@ -369,6 +369,35 @@ def seed_standups(
     return [r["id"] for r in standup_rows]
 
 
+def seed_team(
+    server: LocalZulip,
+    url: str,
+    user_ids: Sequence[int],
+    now: dt.datetime,
+    *,
+    per_standup: int = 10,
+    settings: StandupSettings | None = None,
+    planned_until: dt.datetime | None = None,
+) -> tuple[Engine, int, list[int]]:
+    """The bot's realm row plus standups of ``user_ids`` in #standup, as every benchmark needs;
+    returns the engine, the realm id and the standup ids."""
+    engine = engine_for(url)
+    realm_id = realm_row(engine, server.url, server.bot.user_id, now)
+    stream = server.realm.stream_by_name("standup")
+    assert stream is not None
+    standup_ids = seed_standups(
+        engine,
+        realm_id=realm_id,
+        stream_id=stream.stream_id,
+        user_ids=user_ids,
+        per_standup=per_standup,
+        settings=settings or bench_settings(prompt_time="09:30"),
+        now=now,
+        planned_until=planned_until,
+    )
+    return engine, realm_id, standup_ids
+
+
 def realm_row(engine: Engine, site: str, bot_user_id: int, now: dt.datetime) -> int:
     return StandupStore(engine).realm_id(site, BOT_EMAIL, bot_user_id, now)
 

@@ -21,10 +21,8 @@ from bench.common import (
     bench_settings,
     big_realm,
     database,
-    engine_for,
-    realm_row,
     running_bot,
-    seed_standups,
+    seed_team,
     serve,
     server_config,
     unplanned,
@@ -40,19 +38,16 @@ async def run_one(people: int, silent: int) -> dict[str, Any]:
     timeline = Timeline(DUE - dt.timedelta(minutes=10))
     realm, ids = big_realm(people)
     with serve(realm, timeline, server_config(limit=None)) as server, database("sqlite") as db:
-        engine = engine_for(db.url)
         now = dt.datetime.fromtimestamp(timeline.now(), dt.UTC)
-        realm_id = realm_row(engine, server.url, server.bot.user_id, now)
-        seed_standups(
-            engine,
-            realm_id=realm_id,
-            stream_id=server.realm.stream_by_name("standup").stream_id,  # type: ignore[union-attr]
-            user_ids=ids,
+        engine, _, _ = seed_team(
+            server,
+            db.url,
+            ids,
+            now,
             per_standup=people,
             settings=bench_settings(
                 prompt_time="09:30", reminder_times=("11:45",), cutoff_time="12:45"
             ),
-            now=now,
         )
         inbox = Inbox(server, timeline, asyncio.get_running_loop())
         bot_id = server.bot.user_id

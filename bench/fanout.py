@@ -18,13 +18,10 @@ from bench.common import (
     Arrivals,
     Stopwatch,
     Timeline,
-    bench_settings,
     big_realm,
     database,
-    engine_for,
-    realm_row,
     running_bot,
-    seed_standups,
+    seed_team,
     serve,
     server_config,
     spread,
@@ -50,18 +47,8 @@ async def run_one(n: int, window: float, db_kind: str = "sqlite") -> dict[str, A
         serve(realm, timeline, server_config(limit=LIMIT, window=window)) as server,
         database(db_kind) as db,
     ):
-        engine = engine_for(db.url)
         now = dt.datetime.fromtimestamp(timeline.now(), dt.UTC)
-        realm_id = realm_row(engine, server.url, server.bot.user_id, now)
-        seed_standups(
-            engine,
-            realm_id=realm_id,
-            stream_id=server.realm.stream_by_name("standup").stream_id,  # type: ignore[union-attr]
-            user_ids=ids,
-            per_standup=10,
-            settings=bench_settings(prompt_time="09:30"),
-            now=now,
-        )
+        engine, _, _ = seed_team(server, db.url, ids, now)
         arrivals = Arrivals(server, timeline)
         setup_s = watch.elapsed()
         async with running_bot(server, db.url, timeline, window_s=window) as bot:

@@ -29,10 +29,8 @@ from bench.common import (
     bench_settings,
     big_realm,
     database,
-    engine_for,
-    realm_row,
     running_bot,
-    seed_standups,
+    seed_team,
     serve,
     server_config,
     spread,
@@ -62,17 +60,13 @@ async def run_one(n: int, window: float) -> dict[str, Any]:
         serve(realm, timeline, server_config(limit=LIMIT, window=window)) as server,
         database("sqlite") as db,
     ):
-        engine = engine_for(db.url)
         now = dt.datetime.fromtimestamp(timeline.now(), dt.UTC)
-        realm_id = realm_row(engine, server.url, server.bot.user_id, now)
-        seed_standups(
-            engine,
-            realm_id=realm_id,
-            stream_id=server.realm.stream_by_name("standup").stream_id,  # type: ignore[union-attr]
-            user_ids=ids,
-            per_standup=10,
+        engine, _, _ = seed_team(
+            server,
+            db.url,
+            ids,
+            now,
             settings=bench_settings(prompt_time="09:30", use_scheduled_messages=True),
-            now=now,
         )
         arrivals = Arrivals(server, timeline)
         bot_id = server.bot.user_id

@@ -52,7 +52,7 @@ log = logging.getLogger(__name__)
 AWAY = "away"
 PLAN_QUESTION_INDEX = 1  # "What will you do today?" in the default questions
 PREVIOUS_RUN_LOOKBACK = dt.timedelta(days=400)
-RESUME_LOOKBACK = dt.timedelta(days=2)
+RESUME_WINDOW = dt.timedelta(minutes=30)
 ONE_DAY = dt.timedelta(days=1)
 
 # (standup, run, user id, is an update, indexes of the answers changed in this step)
@@ -337,19 +337,23 @@ class Conversations:
 
         A step's state is committed before its messages are sent, so after a crash a
         person can be waiting for a question that never left, or a finished person's
-        report can be missing from the channel. Only the last two days are looked at.
+        report can be missing from the channel. Only conversations that changed shortly
+        before the start are looked at (a crash swallows what was in flight); older ones
+        are left to the reminders, so a restart costs no request per participant.
         """
         rt = self.rt
         resent = 0
-        today = rt.now().date()
-        for standup in await rt.db(rt.standups.in_realm, rt.realm_id):
-            runs = await rt.db(
-                rt.runs.runs_between, standup.id, today - RESUME_LOOKBACK, today + ONE_DAY
-            )
-            for run in runs:
-                for record in await rt.db(rt.runs.conversations_of_run, run.id):
-                    turn = Turn(standup, run, record, self._state_of(standup, record))
-                    resent += await self._resume_one(turn, report_missing)
+        changed = await rt.db(
+            rt.runs.recently_changed_conversations, rt.realm_id, rt.now() - RESUME_WINDOW
+        )
+        standups: dict[int, Standup | None] = {}
+        for record, standup_id, run in changed:
+            if standup_id not in standups:
+                standups[standup_id] = await rt.db(rt.standups.get, standup_id)
+            standup = standups[standup_id]
+            if standup is not None:
+                turn = Turn(standup, run, record, self._state_of(standup, record))
+                resent += await self._resume_one(turn, report_missing)
         if resent:
             log.info("conversations_resumed", extra={"messages": resent})
         return resent

@@ -261,6 +261,30 @@ class RunStore:
             )
         return int(result.rowcount or 0)
 
+    def recently_changed_conversations(
+        self, realm_id: int, since: dt.datetime
+    ) -> list[tuple[ConversationRecord, int, RunRecord]]:
+        """Asking or finished conversations changed since ``since``, with standup id and run."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(conversations, runs.c.standup_id.label("run_standup_id"))
+                .join(runs, runs.c.id == conversations.c.run_id)
+                .join(standups, standups.c.id == runs.c.standup_id)
+                .where(
+                    standups.c.realm_id == realm_id,
+                    conversations.c.updated_at >= since,
+                    conversations.c.state.in_(("asking", "done")),
+                )
+                .order_by(conversations.c.id)
+            ).all()
+            run_rows = {
+                r.id: _run(r)
+                for r in conn.execute(
+                    select(runs).where(runs.c.id.in_({row.run_id for row in rows}))
+                )
+            }
+        return [(_conversation(r), int(r.run_standup_id), run_rows[r.run_id]) for r in rows]
+
     def conversations_of_run(self, run_id: int) -> list[ConversationRecord]:
         with self.engine.connect() as conn:
             rows = conn.execute(
