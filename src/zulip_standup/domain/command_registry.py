@@ -57,9 +57,12 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "create a standup for this channel; its members become participants",
         ("setup [name] [prompt HH:MM] [reminder HH:MM] [cutoff HH:MM]",),
         ("setup", "setup prompt 09:00 cutoff 12:00", "setup retro prompt 15:00"),
-        admin_only=True,
         takes_standup_name=True,
-        notes=("A name is needed only for a second standup in the same channel.",),
+        notes=(
+            "A name is needed only for a second standup in the same channel.",
+            "Any member of the channel (not a guest) may create a standup; running setup "
+            "again on an existing one needs an organisation admin, its creator or a manager.",
+        ),
     ),
     CommandSpec(
         "status",
