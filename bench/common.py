@@ -26,7 +26,6 @@ from typing import Any
 
 import psycopg
 from psycopg import sql
-from pydantic import SecretStr
 from sqlalchemy import Engine, func, insert, select
 
 from localzulip import LocalZulip
@@ -37,9 +36,9 @@ from localzulip.ratelimit import RateLimitConfig
 from localzulip.realm import Realm, RealmSettings
 from zulip_standup.app import BotProcess, RunOptions
 from zulip_standup.clock import SystemClock
+from zulip_standup.demo import local_bot_settings
 from zulip_standup.domain.schedule import DeliveryMode
 from zulip_standup.domain.standup import StandupSettings
-from zulip_standup.settings import Settings
 from zulip_standup.storage import migrate
 from zulip_standup.storage.engine import make_engine
 from zulip_standup.storage.standups import StandupStore, settings_to_row
@@ -412,15 +411,7 @@ def unplanned(engine: Engine) -> int:
 
 
 # --------------------------------------------------------------------------- the bot
-def bot_settings(server: LocalZulip, database_url: str) -> Settings:
-    email, key = server.credentials("bot")
-    return Settings(
-        zulip_email=email,
-        zulip_api_key=SecretStr(key),
-        zulip_site=server.url,
-        database_url=SecretStr(database_url),
-        http_bind=None,
-    )
+bot_settings = local_bot_settings  # the demo's: settings for a localzulip bot
 
 
 @asynccontextmanager

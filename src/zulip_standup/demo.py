@@ -127,6 +127,19 @@ class DemoResult:
         }
 
 
+def local_bot_settings(server: LocalZulip, database_url: str, **extra: object) -> Settings:
+    """Settings for the bot account of a localzulip server (demo, tests and benchmarks)."""
+    email, key = server.credentials("bot")
+    return Settings(
+        zulip_email=email,
+        zulip_api_key=SecretStr(key),
+        zulip_site=server.url,
+        database_url=SecretStr(database_url),
+        http_bind=None,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
 def build_realm() -> Realm:
     realm = Realm()
     ids = []
@@ -280,14 +293,8 @@ async def run_demo(
         tempfile.TemporaryDirectory(prefix="zulip-standup-demo-") as workdir,
         LocalZulip(realm=build_realm(), config=ServerConfig(heartbeat_seconds=1.0)) as server,
     ):
-        email, key = server.credentials("bot")
-        settings = Settings(
-            zulip_email=email,
-            zulip_api_key=SecretStr(key),
-            zulip_site=server.url,
-            database_url=SecretStr(f"sqlite:///{Path(workdir) / 'demo.db'}"),
-            default_timezone=TEAM_ZONE,
-            http_bind=None,
+        settings = local_bot_settings(
+            server, f"sqlite:///{Path(workdir) / 'demo.db'}", default_timezone=TEAM_ZONE
         )
         process = BotProcess(
             settings, clock=clock, options=RunOptions(health=False, worker_poll_seconds=0.02)

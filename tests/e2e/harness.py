@@ -1,56 +1,26 @@
 """Runs the real bot process against localzulip over loopback HTTP, on a clock the test steps.
 
-Scheduling follows :class:`SteppedClock`, which moves only when the test
-sets it; its ``sleep`` is a short real sleep so the worker keeps polling.
+Scheduling follows ``zulip_standup.clock.SteppedClock`` (also the demo's), which moves
+only when the test sets it; its ``sleep`` is a short real sleep so the worker keeps polling.
 Zulip I/O (rate limits, backoff) stays on real time, like localzulip.
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-
-from pydantic import SecretStr
 
 from localzulip import LocalZulip
 from localzulip.models import Message
 from zulip_standup.app import BotProcess, RunOptions
-from zulip_standup.settings import Settings
+from zulip_standup.clock import SteppedClock
+from zulip_standup.demo import local_bot_settings
 
 POLL_S = 0.02
 
 
-class SteppedClock:
-    """Our Clock protocol: time is what the test says; sleeping lets the loop breathe."""
-
-    def __init__(self, start: dt.datetime) -> None:
-        self._now = start.astimezone(dt.UTC)
-
-    def now(self) -> dt.datetime:
-        return self._now
-
-    def set(self, instant: dt.datetime) -> None:
-        self._now = instant.astimezone(dt.UTC)
-
-    def advance(self, seconds: float) -> None:
-        self._now += dt.timedelta(seconds=seconds)
-
-    async def sleep(self, seconds: float) -> None:
-        await asyncio.sleep(min(max(seconds, 0.0), POLL_S))
-
-
-def bot_settings(server: LocalZulip, database_url: str, **extra: object) -> Settings:
-    email, key = server.credentials("bot")
-    return Settings(
-        zulip_email=email,
-        zulip_api_key=SecretStr(key),
-        zulip_site=server.url,
-        database_url=SecretStr(database_url),
-        http_bind=None,
-        **extra,  # type: ignore[arg-type]
-    )
+bot_settings = local_bot_settings  # the demo's: settings for a localzulip bot
 
 
 @asynccontextmanager
