@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
+import os
+import socket
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, text
 
 from zulip_standup.clock import SystemClock
-from zulip_standup.domain.chat import ChatEvent
+from zulip_standup.domain.chat import ChatEvent, IncomingMessage
 from zulip_standup.http.metrics import Metrics
 from zulip_standup.http.server import HealthServer, Ping
 from zulip_standup.llm.openai_compat import AIConfig
@@ -26,17 +29,34 @@ from zulip_standup.settings import Settings
 from zulip_standup.storage import migrate as migrations
 from zulip_standup.storage.crypto import AnswerCipher
 from zulip_standup.storage.engine import make_engine
+from zulip_standup.storage.errors import is_transient_db_error
+from zulip_standup.storage.inbox import InboxStore
 from zulip_standup.storage.jobs import JobStore
+from zulip_standup.storage.leases import Lease, LeaseStore
 from zulip_standup.storage.runs import RunStore
 from zulip_standup.storage.schedules import ScheduleReader
 from zulip_standup.storage.standups import StandupStore
 from zulip_standup.zulip.events import EventStream, FatalZulipError
 from zulip_standup.zulip.gateway import ZulipGateway
-from zulip_standup.zulip.rest import ZulipRest
+from zulip_standup.zulip.rest import ZulipRest, is_transient
 
 log = logging.getLogger(__name__)
 
 SHUTDOWN_GRACE_S = 10.0
+# Readiness: due jobs waiting longer than this mean the account is not being served.
+OVERDUE_AFTER = dt.timedelta(seconds=60)
+
+
+def default_instance_id() -> str:
+    """Host and process: unique among live processes; a restart gets a new one."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def is_transient_failure(exc: BaseException) -> bool:
+    """Worth another try: Zulip 5xx/429/no answer, or a database connection or lock wait."""
+    if isinstance(exc, Exception) and is_transient(exc):
+        return True
+    return is_transient_db_error(exc)
 
 
 @dataclass
@@ -51,10 +71,16 @@ class RunOptions:
     # runs on a test clock.
     zulip_clock: Clock | None = None
     limiter_burst: int | None = None
+    worker_concurrency: int = 8
+
+
+class LeaseLostError(Exception):
+    """Another process took this account over: stop serving it at once."""
 
 
 class BotProcess:
-    """One bot account's event loop, scheduler and health endpoint, started and stopped as one."""
+    """One bot account: waits for its lease, then runs its event loop, scheduler and health
+    endpoint as one for as long as it holds the lease (a standby until then)."""
 
     def __init__(
         self,
@@ -63,6 +89,7 @@ class BotProcess:
         clock: Clock | None = None,
         engine: Engine | None = None,
         options: RunOptions | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         if not settings.has_zulip_credentials:
             msg = "Zulip credentials are missing: give --zuliprc or ZULIP_EMAIL/API_KEY/SITE"
@@ -75,14 +102,17 @@ class BotProcess:
         self.options = options or RunOptions()
         self.engine = engine or make_engine(settings.database_url.get_secret_value())
         self._owns_engine = engine is None
-        self.metrics = Metrics()
-        self.rest = ZulipRest(
-            settings.zulip_site,
-            settings.zulip_email,
-            settings.zulip_api_key.get_secret_value(),
-            verify=not settings.zulip_insecure,
-            clock=self.options.zulip_clock or SystemClock(),
-        )
+        self.metrics = metrics or Metrics()
+        # Leases, rate limits and network backoff follow real time even when scheduling
+        # runs on a test clock.
+        self.real_clock: Clock = self.options.zulip_clock or SystemClock()
+        self.holder = settings.instance_id or default_instance_id()
+        self.lease_ttl = dt.timedelta(seconds=settings.lease_ttl_seconds)
+        self.leases = LeaseStore(self.engine)
+        self.lease: Lease | None = None
+        self.realm_id: int | None = None
+        self.job_store = JobStore(self.engine)
+        self.rest = self._new_rest()
         self.stop_event = asyncio.Event()
         self._killed = False
         self.ready = asyncio.Event()
@@ -91,6 +121,23 @@ class BotProcess:
         self.worker: Worker | None = None
         self.scheduled_prompts: ScheduledPrompts | None = None
         self.health: HealthServer | None = None
+
+    def _new_rest(self) -> ZulipRest:
+        settings = self.settings
+        assert settings.zulip_site
+        assert settings.zulip_email
+        assert settings.zulip_api_key
+        return ZulipRest(
+            settings.zulip_site,
+            settings.zulip_email,
+            settings.zulip_api_key.get_secret_value(),
+            verify=not settings.zulip_insecure,
+            clock=self.real_clock,
+        )
+
+    @property
+    def account(self) -> str:
+        return str(self.settings.zulip_email)
 
     def kill(self) -> None:
         """Stop at once, as a crash would: in-flight work is interrupted at its next await,
@@ -105,7 +152,8 @@ class BotProcess:
             self.stream.stop()
 
     async def run(self) -> None:
-        """Run until ``stop()``; raise FatalZulipError when the credentials stop working."""
+        """Serve the account whenever this process holds its lease, until ``stop()``;
+        raise FatalZulipError when the credentials stop working."""
         if self.options.migrate:
             await asyncio.to_thread(migrations.upgrade, self.engine)
         elif await asyncio.to_thread(migrations.current_revision, self.engine) != (
@@ -113,25 +161,121 @@ class BotProcess:
         ):
             msg = "the database schema is not up to date; run `zulip-standup migrate`"
             raise RuntimeError(msg)
+        assert self.settings.zulip_site
+        self.realm_id = await asyncio.to_thread(
+            self.leases.realm, self.settings.zulip_site, self.account, self.real_clock.now()
+        )
+        if self.options.health and self.settings.http_bind:
+            self.health = HealthServer(self.metrics, self.pings())
+            await self.health.start(self.settings.http_bind)
+        try:
+            while not self.stop_event.is_set():
+                lease = await self._acquire(self.realm_id)
+                if lease is None:
+                    return
+                try:
+                    await self._serve(lease)
+                except LeaseLostError:
+                    log.warning("lease_lost", extra={"account": self.account})
+                    self._killed = False
+                    self.stop_event.clear()
+                    self.ready.clear()
+                    self.rest = self._new_rest()
+                    continue
+                return
+        finally:
+            if self.health is not None:
+                await self.health.stop()
+            if self._owns_engine:
+                self.engine.dispose()
+
+    async def _acquire(self, realm_id: int) -> Lease | None:
+        """Wait until this process holds the account's lease; None when stopped first."""
+        waited = False
+        while not self.stop_event.is_set():
+            try:
+                now = self.real_clock.now()
+                got = await asyncio.to_thread(
+                    self.leases.acquire, realm_id, self.holder, now, self.lease_ttl
+                )
+            except Exception as exc:
+                if not is_transient_db_error(exc):
+                    raise
+                log.warning("lease_acquire_failed", extra={"account": self.account})
+                got = None
+            if got is not None:
+                lease, released = got
+                self.lease = lease
+                self.metrics.lease_held.labels(account=self.account, holder=self.holder).set(1)
+                self.metrics.lease_epoch.labels(account=self.account).set(lease.epoch)
+                log.info(
+                    "lease_acquired",
+                    extra={
+                        "account": self.account,
+                        "holder": self.holder,
+                        "epoch": lease.epoch,
+                        "claims_released": released,
+                    },
+                )
+                return lease
+            if not waited:
+                log.info("lease_standby", extra={"account": self.account, "holder": self.holder})
+                waited = True
+            await self._sleep_or_stop(self.lease_ttl.total_seconds() / 3)
+        return None
+
+    async def _sleep_or_stop(self, seconds: float) -> None:
+        sleeper = asyncio.ensure_future(self.real_clock.sleep(seconds))
+        stopper = asyncio.ensure_future(self.stop_event.wait())
+        await asyncio.wait({sleeper, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        for task in (sleeper, stopper):
+            task.cancel()
+
+    async def _keep_lease(self, lease: Lease) -> None:
+        """Renew every TTL/3; raise LeaseLostError when taken over, or when renewals kept
+        failing until the lease ran out (another process may hold it by then)."""
+        valid_until = self.real_clock.now() + self.lease_ttl
+        while not self.stop_event.is_set():
+            await self._sleep_or_stop(self.lease_ttl.total_seconds() / 3)
+            if self.stop_event.is_set():
+                return
+            now = self.real_clock.now()
+            try:
+                renewed = await asyncio.to_thread(self.leases.renew, lease, now, self.lease_ttl)
+            except Exception:
+                log.warning("lease_renewal_failed", extra={"account": self.account})
+                if self.real_clock.now() >= valid_until:
+                    raise LeaseLostError from None
+                continue
+            if not renewed:
+                raise LeaseLostError
+            valid_until = now + self.lease_ttl
+
+    async def _serve(self, lease: Lease) -> None:
         tasks: list[asyncio.Task[None]] = []
         try:
-            await self._start(tasks)
+            await self._start(tasks, lease)
+            tasks.append(asyncio.create_task(self._keep_lease(lease), name="lease"))
             stopper = asyncio.ensure_future(self.stop_event.wait())
             done, _ = await asyncio.wait({*tasks, stopper}, return_when=asyncio.FIRST_COMPLETED)
             stopper.cancel()
             for task in done:
                 if task is not stopper and not task.cancelled() and task.exception():
+                    if isinstance(task.exception(), LeaseLostError):
+                        self._killed = True  # stop at once: the new holder runs the work now
                     raise task.exception()  # type: ignore[misc]
         finally:
             await self._shutdown(tasks)
+            self.metrics.lease_held.labels(account=self.account, holder=self.holder).set(0)
 
-    async def _start(self, tasks: list[asyncio.Task[None]]) -> None:
-        job_store = JobStore(self.engine)
+    async def _start(self, tasks: list[asyncio.Task[None]], lease: Lease) -> None:
+        job_store = self.job_store
         schedules = ScheduleReader(self.engine)
         planner = Planner(self.clock, job_store, schedules)
         standups = StandupStore(self.engine)
         cipher = AnswerCipher([k.get_secret_value() for k in self.settings.encryption_keys])
         runs = RunStore(self.engine, cipher)
+        inbox = InboxStore(self.engine)
         directory = Directory()
         holder: dict[str, StandupBot] = {}
 
@@ -139,16 +283,17 @@ class BotProcess:
             await holder["bot"].handle_event(event)
 
         async def last_message_id() -> int | None:
-            bot = holder.get("bot")
-            if bot is None:
-                return None
-            return await asyncio.to_thread(runs.last_message_id, bot.runtime.realm_id)
+            return await asyncio.to_thread(inbox.low_water, lease.realm_id)
+
+        async def on_received(messages: list[IncomingMessage]) -> None:
+            await holder["bot"].received(messages)
 
         self.stream = EventStream(
             self.rest,
             self.clock,
             on_event,
             last_message_id=last_message_id,
+            on_received=on_received,
             queue_lifespan_secs=self.options.queue_lifespan_secs,
         )
         server = await self.stream.register()
@@ -158,10 +303,11 @@ class BotProcess:
         realm_id = await asyncio.to_thread(
             standups.realm_id,
             self.settings.zulip_site,
-            server.bot_email,
+            self.account,
             server.bot_user_id,
             self.clock.now(),
         )
+        assert realm_id == lease.realm_id
         runtime = Runtime(
             clock=self.clock,
             chat=gateway,
@@ -173,6 +319,8 @@ class BotProcess:
             metrics=self.metrics,
             server=server,
             realm_id=realm_id,
+            inbox=inbox,
+            is_transient=is_transient_failure,
             defaults=Defaults(
                 timezone=self.settings.default_timezone,
                 prompt_time=self.settings.default_prompt_time,
@@ -191,10 +339,19 @@ class BotProcess:
             else CommandLimiter(limiter_clock)
         )
         self.bot = holder["bot"] = StandupBot(runtime, ai=self._ai_config(), limiter=limiter)
-        self.worker = Worker(self.clock, job_store, self.bot.handle_job)
+        self.bot.on_retry = self.stream.request_catch_up
+        self.worker = Worker(
+            self.clock,
+            job_store,
+            self.bot.handle_job,
+            worker_id=lease.claim_tag,
+            realm_id=lease.realm_id,
+            concurrency=self.options.worker_concurrency,
+            is_transient=is_transient_failure,
+        )
         # The queue registered above is used by the stream: catch up on what
         # was missed while the bot was down before polling.
-        await asyncio.to_thread(runs.ensure_anchor, realm_id, self.stream.max_message_id)
+        await asyncio.to_thread(inbox.ensure_anchor, realm_id, self.stream.max_message_id)
         await self.stream.catch_up()
         await self.bot.resume()
         tasks.append(asyncio.create_task(self.stream.run(), name="event-stream"))
@@ -208,7 +365,9 @@ class BotProcess:
                 name="scheduler",
             )
         )
-        housekeeper = Housekeeper(self.clock, runs, job_store, self.settings.retention_days)
+        housekeeper = Housekeeper(
+            self.clock, runs, job_store, self.settings.retention_days, inbox=inbox
+        )
         tasks.append(asyncio.create_task(housekeeper.run(self.stop_event), name="housekeeping"))
         # -- scheduled prompts hook (services/scheduled_prompts.py): hands prompts of standups
         # -- with `config scheduled-messages on` to Zulip ahead of time; idle otherwise.
@@ -221,9 +380,6 @@ class BotProcess:
                 name="scheduled-prompts",
             )
         )
-        if self.options.health and self.settings.http_bind:
-            self.health = HealthServer(self.metrics, self._pings())
-            await self.health.start(self.settings.http_bind)
         self.ready.set()
         log.info(
             "bot_started",
@@ -241,7 +397,11 @@ class BotProcess:
             timeout_seconds=settings.llm_timeout_seconds,
         )
 
-    def _pings(self) -> dict[str, Ping]:
+    def pings(self) -> dict[str, Ping]:
+        """Readiness checks: the database answers; Zulip's event queue is polled without an
+        outage; no due job of the account waits more than a minute. A standby (not holding
+        the lease) is ready: it can take over at any moment."""
+
         async def database() -> bool:
             def probe() -> bool:
                 with self.engine.connect() as conn:
@@ -251,11 +411,22 @@ class BotProcess:
             return await asyncio.to_thread(probe)
 
         async def zulip() -> bool:
-            return self.stream is not None and self.stream.connected.is_set()
+            if not self.ready.is_set():
+                return self.lease is None
+            stream = self.stream
+            return stream is not None and stream.connected.is_set() and stream.outage_since is None
 
-        return {"database": database, "zulip": zulip}
+        async def scheduler() -> bool:
+            if not self.ready.is_set() or self.realm_id is None:
+                return True
+            due = await asyncio.to_thread(self.job_store.next_due_at, self.realm_id)
+            return due is None or self.clock.now() - due <= OVERDUE_AFTER
+
+        return {"database": database, "zulip": zulip, "scheduler": scheduler}
 
     async def _shutdown(self, tasks: list[asyncio.Task[None]]) -> None:
+        if self.bot is not None:
+            self.bot.close()
         if self._killed:
             for task in tasks:
                 task.cancel()
@@ -277,12 +448,12 @@ class BotProcess:
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, FatalZulipError, Exception):
                 await task
-        if self.health is not None:
-            await self.health.stop()
         if self.stream is not None and self.stream.queue_id is not None:
             with contextlib.suppress(Exception):
                 await self.rest.request("DELETE", "events", {"queue_id": self.stream.queue_id})
         await self.rest.aclose()
-        if self._owns_engine:
-            self.engine.dispose()
+        if self.lease is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.to_thread(self.leases.release, self.lease)
+            self.lease = None
         log.info("bot_stopped")

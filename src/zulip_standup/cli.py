@@ -12,8 +12,9 @@ from typing import TextIO
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from zulip_standup.app import BotProcess, RunOptions
+from zulip_standup.app import RunOptions
 from zulip_standup.logs import configure_logging
+from zulip_standup.serving import Service
 from zulip_standup.settings import Settings, SettingsError, load_settings
 from zulip_standup.storage import migrate as migrations
 from zulip_standup.storage.crypto import AnswerCipher, UnreadableAnswerError
@@ -35,8 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--zuliprc",
         type=Path,
+        action="append",
         help="the bot's zuliprc file (default: $ZULIP_CONFIG, else ~/.zuliprc, "
-        "else ZULIP_EMAIL/ZULIP_API_KEY/ZULIP_SITE)",
+        "else ZULIP_EMAIL/ZULIP_API_KEY/ZULIP_SITE); `run` takes it more than once, or a "
+        "directory of *.zuliprc files, to serve several bot accounts",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser(
@@ -55,6 +58,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--days", type=int, default=1, help="how many standup days (default 1)")
     demo.add_argument("--json", type=Path, help="also write the counts to this JSON file")
     run = sub.add_parser("run", help="run the bot against the configured Zulip server")
+    run.add_argument(
+        "--zuliprc",
+        type=Path,
+        action="append",
+        dest="run_zuliprc",
+        metavar="ZULIPRC",
+        help="a bot account's zuliprc file or a directory of *.zuliprc files (repeatable)",
+    )
     run.add_argument(
         "--no-migrate",
         action="store_true",
@@ -77,14 +88,21 @@ def run_cli(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int
         return EXIT_OK
     if args.command == "demo":
         return run_demo_command(args.days, args.json, stdout)
+    given: list[Path] = [*(args.zuliprc or []), *(getattr(args, "run_zuliprc", None) or [])]
     try:
-        settings = load_settings(args.zuliprc)
+        paths = zuliprc_files(given)
+        if len(paths) > 1 and args.command != "run":
+            msg = f"`{args.command}` takes one zuliprc; `run` serves several"
+            raise SettingsError([msg])
+        accounts = [load_settings(path) for path in paths] if paths else [load_settings(None)]
     except SettingsError as exc:
         print("zulip-standup: the configuration is invalid:", file=stdout)
         for problem in exc.problems:
             print(f"  - {problem}", file=stdout)
         return EXIT_CONFIG
-    configure_logging(settings.log_level, settings.log_format, settings.secret_values())
+    settings = accounts[0]
+    secrets = [value for account in accounts for value in account.secret_values()]
+    configure_logging(settings.log_level, settings.log_format, secrets)
     if args.command == "check":
         return asyncio.run(check(settings, stdout))
     if args.command == "migrate":
@@ -92,21 +110,40 @@ def run_cli(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int
     if args.command == "rotate-keys":
         return rotate_keys(settings, stdout)
     if args.command == "run":
-        return asyncio.run(run_bot(settings, stdout, migrate=not args.no_migrate))
+        return asyncio.run(run_bot(accounts, stdout, migrate=not args.no_migrate))
     parser.error(f"unknown command {args.command}")
     return EXIT_CONFIG  # pragma: no cover - parser.error exits
 
 
-async def run_bot(settings: Settings, out: TextIO, *, migrate: bool) -> int:
+def zuliprc_files(given: Sequence[Path]) -> list[Path]:
+    """The zuliprc files named, a directory standing for the ``*.zuliprc`` files in it."""
+    found: list[Path] = []
+    for path in given:
+        if path.is_dir():
+            inside = sorted(p for p in path.glob("*.zuliprc") if p.is_file())
+            if not inside:
+                msg = f"zuliprc: directory {path} holds no *.zuliprc file"
+                raise SettingsError([msg])
+            found.extend(inside)
+        else:
+            found.append(path)
+    return found
+
+
+async def run_bot(accounts: list[Settings], out: TextIO, *, migrate: bool) -> int:
     """Run the bot until SIGTERM/SIGINT; exit 2 when Zulip rejects the credentials."""
-    if not settings.has_zulip_credentials:
+    if not all(account.has_zulip_credentials for account in accounts):
         print(
             "zulip-standup: no Zulip credentials; give --zuliprc FILE or set "
             "ZULIP_EMAIL, ZULIP_API_KEY and ZULIP_SITE",
             file=out,
         )
         return EXIT_CONFIG
-    process = BotProcess(settings, options=RunOptions(migrate=migrate))
+    try:
+        process = Service(accounts, options=RunOptions(migrate=migrate))
+    except (ValueError, DatabaseConfigError) as exc:
+        print(f"zulip-standup: cannot start: {exc}", file=out)
+        return EXIT_CONFIG
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, process.stop)

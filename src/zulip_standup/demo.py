@@ -130,13 +130,13 @@ class DemoResult:
 def local_bot_settings(server: LocalZulip, database_url: str, **extra: object) -> Settings:
     """Settings for the bot account of a localzulip server (demo, tests and benchmarks)."""
     email, key = server.credentials("bot")
+    values: dict[str, object] = {"http_bind": None, **extra}
     return Settings(
         zulip_email=email,
         zulip_api_key=SecretStr(key),
         zulip_site=server.url,
         database_url=SecretStr(database_url),
-        http_bind=None,
-        **extra,  # type: ignore[arg-type]
+        **values,  # type: ignore[arg-type]
     )
 
 
@@ -183,7 +183,7 @@ class Simulation:
         human = self.server.human(persona.short)
         sent = human.dm_bot(content)
         await self._until(
-            lambda: self._runtime().runs.is_processed(self._runtime().realm_id, sent.id)
+            lambda: self._runtime().inbox.is_finished(self._runtime().realm_id, sent.id)
         )
         # An answer is committed before its reply goes out: wait for the reply too.
         user_id = human.user.user_id

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from zulip_standup.domain.jobs import DueJob, JobStatus, ReplanResult, StoreStats
@@ -62,9 +63,12 @@ class JobQueue(Protocol):
         *,
         stale_after: dt.timedelta = ...,
         max_attempts: int = ...,
+        realm_id: int | None = ...,
     ) -> list[DueJob]: ...
 
     def complete(self, job_id: int, worker_id: str, now: dt.datetime) -> bool: ...
+
+    def next_due_at(self, realm_id: int | None = None) -> dt.datetime | None: ...
 
     def drop(self, job_id: int, worker_id: str, now: dt.datetime, reason: str) -> bool: ...
 
@@ -87,3 +91,42 @@ class PlanSource(Protocol):
     def standups_to_plan(self, plan_if_before: dt.datetime, limit: int) -> list[int]: ...
 
     def load(self, standup_id: int, time_off_from: dt.date) -> PlanInput | None: ...
+
+
+# -- the inbox ----------------------------------------------------------------
+# Every received message with its handling state; ``storage/inbox.py``.
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """What the inbox says of a message about to be handled: finished before, and which
+    delivery this is (1 the first time; more after a failure or a crash)."""
+
+    finished: bool
+    attempt: int
+
+
+class Inbox(Protocol):
+    """Received messages and how far their handling got."""
+
+    def receive(self, realm_id: int, message_ids: Sequence[int], now: dt.datetime) -> None: ...
+
+    def begin(self, realm_id: int, message_id: int, now: dt.datetime) -> Delivery: ...
+
+    def done(self, realm_id: int, message_id: int, now: dt.datetime) -> bool: ...
+
+    def failed(
+        self,
+        realm_id: int,
+        message_id: int,
+        now: dt.datetime,
+        *,
+        permanent: bool,
+        incident: str | None = None,
+    ) -> None: ...
+
+    def is_finished(self, realm_id: int, message_id: int) -> bool: ...
+
+    def low_water(self, realm_id: int) -> int | None: ...
+
+    def unfinished(self, realm_id: int) -> list[int]: ...

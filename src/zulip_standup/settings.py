@@ -66,6 +66,8 @@ EXAMPLES: dict[str, tuple[str, str]] = {
     "encryption_keys": ("STANDUP_ENCRYPTION_KEYS", "NEWKEY,OLDKEY (Fernet keys, newest first)"),
     "retention_days": ("STANDUP_RETENTION_DAYS", "365 (0 keeps answers forever)"),
     "http_bind": ("STANDUP_HTTP_BIND", "127.0.0.1:9191 (empty to disable)"),
+    "instance_id": ("STANDUP_INSTANCE_ID", "standup-1 (unique per running process)"),
+    "lease_ttl_seconds": ("STANDUP_LEASE_TTL_SECONDS", "30 (5 to 300)"),
     "log_level": ("STANDUP_LOG_LEVEL", "INFO"),
     "log_format": ("STANDUP_LOG_FORMAT", "json"),
     "zulip_insecure": ("ZULIP_ALLOW_INSECURE", "false"),
@@ -252,6 +254,10 @@ class Settings(BaseSettings):
     )
     retention_days: int = Field(default=0, ge=0, le=36500)
     http_bind: str | None = "127.0.0.1:9191"
+    # Who holds a bot account's lease. A process restarted under the same id takes its
+    # accounts back at once; with the default (host and pid) it waits for the lease TTL.
+    instance_id: str | None = Field(default=None, min_length=1, max_length=120)
+    lease_ttl_seconds: float = Field(default=30.0, ge=5.0, le=300.0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
 
@@ -377,6 +383,9 @@ class Settings(BaseSettings):
             else "(none: answers stored in plain text)",
             "retention_days": str(self.retention_days) if self.retention_days else "(keep forever)",
             "http_bind": self.http_bind or "(off)",
+            "instance": (
+                f"{self.instance_id or '(host:pid)'}, lease TTL {self.lease_ttl_seconds:g} s"
+            ),
             "log": f"{self.log_level} {self.log_format}",
         }
 

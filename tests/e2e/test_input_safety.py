@@ -36,7 +36,7 @@ texts = st.one_of(
 
 def processed(process: BotProcess, message: Message) -> bool:
     rt = the_bot(process).runtime
-    return rt.runs.is_processed(rt.realm_id, message.id)
+    return rt.inbox.is_finished(rt.realm_id, message.id)
 
 
 def wait_processed(process: BotProcess, message: Message) -> None:
@@ -199,7 +199,7 @@ async def test_a_burst_is_slowed_down_once_and_never_hits_zulips_limit(
         deadline = time.monotonic() + 60
         while not all(
             await asyncio.gather(
-                *(rt.db(rt.runs.is_processed, rt.realm_id, m.id) for m in sent[-5:])
+                *(rt.db(rt.inbox.is_finished, rt.realm_id, m.id) for m in sent[-5:])
             )
         ):
             assert time.monotonic() < deadline, (
@@ -210,7 +210,7 @@ async def test_a_burst_is_slowed_down_once_and_never_hits_zulips_limit(
             )
             await asyncio.sleep(0.05)
         for message in sent:
-            while not await rt.db(rt.runs.is_processed, rt.realm_id, message.id):
+            while not await rt.db(rt.inbox.is_finished, rt.realm_id, message.id):
                 assert time.monotonic() < deadline
                 await asyncio.sleep(0.05)
         handled_s = time.monotonic() - started

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, select
 
 from zulip_standup.domain.standup import Question, StandupSettings
 from zulip_standup.storage.crypto import AnswerCipher, UnreadableAnswerError
+from zulip_standup.storage.inbox import InboxStore
 from zulip_standup.storage.runs import RunStore
 from zulip_standup.storage.standups import StandupStore
 from zulip_standup.storage.tables import answers
@@ -103,9 +104,10 @@ def test_answers_verbatim_and_idempotent_processing(engine: Engine) -> None:
     assert answer.text == INJECTION + " edited"
     assert answer.edited
     assert runs.answers_from_message(realm, 501) == [answer]
-    assert runs.mark_processed(realm, 501, NOW)
-    assert not runs.mark_processed(realm, 501, NOW)
-    assert runs.last_message_id(realm) == 501
+    inbox = InboxStore(engine)
+    assert inbox.done(realm, 501, NOW)
+    assert not inbox.done(realm, 501, NOW)
+    assert inbox.low_water(realm) == 501
 
 
 def test_answers_encrypted_at_rest_and_rotated(engine: Engine) -> None:

@@ -354,7 +354,25 @@ def slow_down(seconds: int) -> str:
 def internal_error(incident: str) -> str:
     return (
         f"Sorry, something went wrong on my side (incident `{incident}`). "
-        "Nothing you sent is lost; the operator can look the incident up."
+        "The operator can look the incident up."
+    )
+
+
+def message_not_recorded(incident: str) -> str:
+    """A message given up on: say plainly that it was not taken, and what to do."""
+    return (
+        f"Sorry, I could not handle your message because of a problem on my side "
+        f"(incident `{incident}`), and it was **not** recorded. Please send it again; "
+        "the operator can look the incident up."
+    )
+
+
+def message_delayed(incident: str) -> str:
+    """A message waiting for a retry after a temporary failure (database or Zulip)."""
+    return (
+        f"I could not handle your message just now because of a temporary problem on my "
+        f"side (incident `{incident}`). I kept it and will try it again by myself; "
+        "you don't need to send it again."
     )
 
 

@@ -39,6 +39,18 @@ class Metrics:
             "Event queue (re-)registrations since start",
             registry=self.registry,
         )
+        self.lease_held = Gauge(
+            f"{PREFIX}_lease_held",
+            "1 while this process holds the bot account's lease (and serves it)",
+            ["account", "holder"],
+            registry=self.registry,
+        )
+        self.lease_epoch = Gauge(
+            f"{PREFIX}_lease_epoch",
+            "Epoch of the lease this process holds on the bot account",
+            ["account"],
+            registry=self.registry,
+        )
         self.zulip_rate_limited = Gauge(
             f"{PREFIX}_zulip_429_responses",
             "429 answers received from Zulip",

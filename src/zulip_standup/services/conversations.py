@@ -76,6 +76,8 @@ class Conversations:
     def __init__(self, runtime: Runtime, on_report: ReportHook) -> None:
         self.rt = runtime
         self._on_report = on_report
+        # Set by the bot: posts a finished person's report that a failure swallowed.
+        self.report_missing: MissingReportHook | None = None
 
     # -- loading and saving -------------------------------------------------
     async def load(self, standup: Standup, run_date: dt.date, user_id: int) -> Turn:
@@ -153,6 +155,10 @@ class Conversations:
             (rt.realm_id, message_id) if message_id is not None else None,
         )
         if not committed:
+            if message_id is not None:
+                # A redelivery of a message whose step was stored while sending its replies
+                # failed: send what the person is still owed, once.
+                await self._catch_up_replies(turn.standup, turn.run.run_date, reply_to)
             return turn.state
         for answer in new_answers:
             rt.metrics.answers_recorded.inc()
@@ -357,6 +363,14 @@ class Conversations:
         if resent:
             log.info("conversations_resumed", extra={"messages": resent})
         return resent
+
+    async def _catch_up_replies(self, standup: Standup, run_date: dt.date, user_id: int) -> None:
+        fresh = await self.load(standup, run_date, user_id)
+
+        async def no_report(_standup: Standup, _run: RunRecord, _user_id: int) -> None:
+            return None
+
+        await self._resume_one(fresh, self.report_missing or no_report)
 
     async def _resume_one(self, turn: Turn, report_missing: MissingReportHook) -> int:
         rt = self.rt

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 
 from zulip_standup.ports import Clock
+from zulip_standup.storage.inbox import InboxStore
 from zulip_standup.storage.jobs import JobStore
 from zulip_standup.storage.runs import RunStore
 
@@ -30,10 +31,18 @@ class HousekeepingReport:
 class Housekeeper:
     """Purges answers older than ``retention_days`` (0 keeps them) and old finished jobs."""
 
-    def __init__(self, clock: Clock, runs: RunStore, jobs: JobStore, retention_days: int) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        runs: RunStore,
+        jobs: JobStore,
+        retention_days: int,
+        inbox: InboxStore | None = None,
+    ) -> None:
         self._clock = clock
         self._runs = runs
         self._jobs = jobs
+        self._inbox = inbox
         self.retention_days = retention_days
 
     def run_once(self) -> HousekeepingReport:
@@ -42,6 +51,8 @@ class Housekeeper:
         if self.retention_days > 0:
             answers = self._runs.purge_answers_before(now - dt.timedelta(days=self.retention_days))
         finished = self._jobs.purge_finished(now - FINISHED_JOBS_KEPT)
+        if self._inbox is not None:
+            self._inbox.trim(now - FINISHED_JOBS_KEPT)
         if answers or finished:
             log.info(
                 "housekeeping_done", extra={"answers_purged": answers, "jobs_purged": finished}

@@ -5,9 +5,11 @@ planned (``planned_until``) and is looked at again only when less than two
 thirds of the horizon remains, so a tick costs one indexed query plus work
 for the standups that actually need extending. Setting ``planned_until`` to
 NULL (as a settings change does) is a durable request to re-plan that
-standup on the next tick, in whichever process ticks first. The worker claims due jobs in
-batches, applies the lateness policy and hands each job to the app layer's
-handler; only errors the handler declares transient are retried.
+standup on the next tick, in whichever process ticks first. The worker claims only as
+many due jobs as it can start now (a rolling fan-out: a slot that frees is
+refilled at once), applies the lateness policy and hands each job to the app
+layer's handler; only errors declared transient are retried. When idle it
+sleeps until the next due job or the poll interval, whichever comes first.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import os
 import socket
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from zulip_standup.domain.jobs import (
@@ -179,6 +182,8 @@ class Worker:
         retry: RetryPolicy | None = None,
         stale_after: dt.timedelta = dt.timedelta(minutes=10),
         transient: tuple[type[BaseException], ...] = (TransientJobError,),
+        is_transient: Callable[[BaseException], bool] | None = None,
+        realm_id: int | None = None,
     ) -> None:
         if batch_size < 1:
             msg = f"batch size must be positive, got {batch_size}"
@@ -190,23 +195,20 @@ class Worker:
         self.batch_size = batch_size
         # Jobs mostly wait on Zulip; running a few at once lets the pacer, not the round
         # trips, set the pace of a 09:30 fan-out. Each person has one job due at a time.
-        self._slots = asyncio.Semaphore(max(1, concurrency))
+        self.concurrency = max(1, concurrency)
+        self._slots = asyncio.Semaphore(self.concurrency)
         self._lateness = lateness or LatenessPolicy()
         self._retry = retry or RetryPolicy()
         self._stale_after = stale_after
         self._transient = transient
+        self._is_transient = is_transient or (lambda _exc: False)
+        self.realm_id = realm_id
+        self.in_flight = 0
 
     async def tick(self) -> TickReport:
         """Claim one batch of due jobs and perform them in due order."""
         before = self._store.stats
-        claimed = await asyncio.to_thread(
-            self._store.claim_due,
-            self._clock.now(),
-            self.batch_size,
-            self.worker_id,
-            stale_after=self._stale_after,
-            max_attempts=self._retry.max_attempts,
-        )
+        claimed = await self._claim(self.batch_size)
 
         async def perform(job: DueJob) -> str:
             async with self._slots:
@@ -225,7 +227,25 @@ class Worker:
             rows=rows,
         )
 
+    async def _claim(self, limit: int) -> list[DueJob]:
+        return await asyncio.to_thread(
+            self._store.claim_due,
+            self._clock.now(),
+            limit,
+            self.worker_id,
+            stale_after=self._stale_after,
+            max_attempts=self._retry.max_attempts,
+            realm_id=self.realm_id,
+        )
+
     async def _perform(self, job: DueJob) -> str:
+        self.in_flight += 1
+        try:
+            return await self._perform_claimed(job)
+        finally:
+            self.in_flight -= 1
+
+    async def _perform_claimed(self, job: DueJob) -> str:
         now = self._clock.now()
         context = {"job_key": job.key, "kind": str(job.kind), "attempt": job.attempt}
         verdict = self._lateness.verdict(job.kind, job.due_at, job.deadline_at, now)
@@ -238,15 +258,15 @@ class Worker:
         job = replace(job, late=verdict is Verdict.RUN_LATE)
         try:
             await self._handler(job)
-        except self._transient as exc:
-            retry_at = self._retry.next_due(job.attempt, self._clock.now())
-            status = await asyncio.to_thread(
-                self._store.fail, job.id, self.worker_id, self._clock.now(), repr(exc), retry_at
-            )
-            retried = status is JobStatus.PENDING
-            log.warning("job_retry_scheduled" if retried else "job_failed", extra=context)
-            return "retried" if retried else "failed"
         except Exception as exc:
+            if isinstance(exc, self._transient) or self._is_transient(exc):
+                retry_at = self._retry.next_due(job.attempt, self._clock.now())
+                status = await asyncio.to_thread(
+                    self._store.fail, job.id, self.worker_id, self._clock.now(), repr(exc), retry_at
+                )
+                retried = status is JobStatus.PENDING
+                log.warning("job_retry_scheduled" if retried else "job_failed", extra=context)
+                return "retried" if retried else "failed"
             # One failing job must never stop the worker; it is recorded and logged.
             log.exception("job_failed", extra=context)
             await asyncio.to_thread(
@@ -268,17 +288,59 @@ class Worker:
         planner: Planner | None = None,
         poll_seconds: float = 15.0,
     ) -> None:
-        """Plan and work until ``stop`` is set; database hiccups are logged and retried."""
-        while not stop.is_set():
-            try:
-                if planner is not None:
-                    await planner.tick()
-                report = await self.tick()
-            except Exception:
-                log.exception("scheduler_tick_failed", extra={"worker_id": self.worker_id})
-                report = TickReport()
-            if report.claimed < self.batch_size:
-                await self._sleep_or_stop(stop, poll_seconds)
+        """Plan and work until ``stop`` is set; database hiccups are logged and retried.
+
+        Claims only what free slots can start now and refills a slot as soon as it frees,
+        so a fan-out is never held up by a batch barrier; on stop, lets the jobs in flight
+        finish (a kill cancels them: their claims go back to the queue with the lease)."""
+        running: set[asyncio.Task[str]] = set()
+        plan = True
+        try:
+            while not stop.is_set():
+                free = self.concurrency - len(running)
+                if free <= 0:
+                    await self._wait_any(stop, running)
+                    continue
+                claimed: list[DueJob] = []
+                try:
+                    if planner is not None and plan:
+                        await planner.tick()
+                    claimed = await self._claim(min(free, self.batch_size))
+                except Exception:
+                    log.exception("scheduler_tick_failed", extra={"worker_id": self.worker_id})
+                for job in claimed:
+                    task = asyncio.create_task(self._perform(job), name=f"job-{job.id}")
+                    running.add(task)
+                    task.add_done_callback(running.discard)
+                plan = len(claimed) < free
+                if plan:
+                    await self._sleep_or_stop(stop, await self._idle_seconds(poll_seconds))
+        except asyncio.CancelledError:
+            for task in running:
+                task.cancel()
+            raise
+        finally:
+            if running:
+                await asyncio.gather(*running, return_exceptions=True)
+
+    async def _idle_seconds(self, poll_seconds: float) -> float:
+        """Until the next due job of this worker's realm, at most the poll interval."""
+        try:
+            due = await asyncio.to_thread(self._store.next_due_at, self.realm_id)
+        except Exception:
+            log.exception("scheduler_tick_failed", extra={"worker_id": self.worker_id})
+            return poll_seconds
+        if due is None:
+            return poll_seconds
+        return min(poll_seconds, max(0.0, (due - self._clock.now()).total_seconds()))
+
+    @staticmethod
+    async def _wait_any(stop: asyncio.Event, running: set[asyncio.Task[str]]) -> None:
+        stopper = asyncio.ensure_future(stop.wait())
+        try:
+            await asyncio.wait({*running, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopper.cancel()
 
     async def _sleep_or_stop(self, stop: asyncio.Event, seconds: float) -> None:
         sleeper = asyncio.ensure_future(self._clock.sleep(seconds))

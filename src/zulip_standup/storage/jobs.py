@@ -74,6 +74,12 @@ def _due_job(row: RowMapping) -> DueJob:
     )
 
 
+def _of_realm(realm_id: int | None) -> tuple[Any, ...]:
+    if realm_id is None:
+        return ()
+    return (jobs.c.standup_id.in_(select(standups.c.id).where(standups.c.realm_id == realm_id)),)
+
+
 class JobStore:
     """Job rows on SQLite or PostgreSQL; counts the rows each call touches for benchmarks."""
 
@@ -190,17 +196,25 @@ class JobStore:
         *,
         stale_after: dt.timedelta = dt.timedelta(minutes=10),
         max_attempts: int = 5,
+        realm_id: int | None = None,
     ) -> list[DueJob]:
-        """Claim up to ``limit`` due jobs for ``worker_id``, oldest first.
+        """Claim up to ``limit`` due jobs for ``worker_id``, oldest first (of one realm's
+        standups when ``realm_id`` is given: the realm whose lease the worker holds).
 
         Claims older than ``stale_after`` belong to a worker that died: they
         become pending again, or failed once ``max_attempts`` claims are spent.
+        A new lease holder releases such claims at once (``storage/leases.py``);
+        this is the safety net for claims outside any realm.
         """
         with self._engine.begin() as conn:
             recovered = self._recover_stale(conn, now - stale_after, max_attempts)
             due = (
                 select(jobs.c.id)
-                .where(jobs.c.status == JobStatus.PENDING.value, jobs.c.due_at <= now)
+                .where(
+                    jobs.c.status == JobStatus.PENDING.value,
+                    jobs.c.due_at <= now,
+                    *_of_realm(realm_id),
+                )
                 .order_by(jobs.c.due_at, jobs.c.id)
                 .limit(limit)
                 .with_for_update(skip_locked=True)
@@ -307,11 +321,14 @@ class JobStore:
 
     # -- reading ----------------------------------------------------------
 
-    def next_due_at(self) -> dt.datetime | None:
-        """The earliest pending due instant, so an idle worker knows how long it may sleep."""
+    def next_due_at(self, realm_id: int | None = None) -> dt.datetime | None:
+        """The earliest pending due instant, so an idle worker knows how long it may sleep
+        (and readiness how late the oldest due job is)."""
         with self._engine.connect() as conn:
             value = conn.execute(
-                select(func.min(jobs.c.due_at)).where(jobs.c.status == JobStatus.PENDING.value)
+                select(func.min(jobs.c.due_at)).where(
+                    jobs.c.status == JobStatus.PENDING.value, *_of_realm(realm_id)
+                )
             ).scalar_one_or_none()
         self._count(1)
         return value

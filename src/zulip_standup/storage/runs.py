@@ -1,4 +1,4 @@
-"""Runs, answer conversations, answers (sealed at rest), processed message ids and personal data."""
+"""Runs, answer conversations, answers (sealed at rest) and personal data."""
 
 from __future__ import annotations
 
@@ -11,14 +11,13 @@ from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, u
 from sqlalchemy.exc import IntegrityError
 
 from zulip_standup.storage.crypto import AnswerCipher
+from zulip_standup.storage.inbox import mark_done
 from zulip_standup.storage.tables import (
     answers,
     blockers,
     conversations,
     participants,
     people,
-    processed_messages,
-    realms,
     runs,
     standups,
     time_off,
@@ -370,28 +369,8 @@ class RunStore:
             ).one()
             if processed is not None:
                 realm_id, message_id = processed
-                already = conn.execute(
-                    select(processed_messages.c.message_id).where(
-                        processed_messages.c.realm_id == realm_id,
-                        processed_messages.c.message_id == message_id,
-                    )
-                ).first()
-                if already is not None:
+                if not mark_done(conn, realm_id, message_id, now):
                     return False
-                conn.execute(
-                    insert(processed_messages).values(
-                        realm_id=realm_id, message_id=message_id, processed_at=now
-                    )
-                )
-                conn.execute(
-                    update(realms)
-                    .where(realms.c.id == realm_id)
-                    .where(
-                        (realms.c.last_message_id.is_(None))
-                        | (realms.c.last_message_id < message_id)
-                    )
-                    .values(last_message_id=message_id)
-                )
             for answer in new_answers:
                 self._upsert_answer(conn, answer, int(row.run_id), int(row.user_id), now)
             conn.execute(
@@ -452,66 +431,12 @@ class RunStore:
             ).all()
         return [(r.run_date, self._answer(r)) for r in rows]
 
-    # -- processed messages ---------------------------------------------------
-    def mark_processed(self, realm_id: int, message_id: int, now: dt.datetime) -> bool:
-        """Record a handled message id; False when it was handled before (redelivery)."""
-        try:
-            with self.engine.begin() as conn:
-                conn.execute(
-                    insert(processed_messages).values(
-                        realm_id=realm_id, message_id=message_id, processed_at=now
-                    )
-                )
-                conn.execute(
-                    update(realms)
-                    .where(realms.c.id == realm_id)
-                    .where(
-                        (realms.c.last_message_id.is_(None))
-                        | (realms.c.last_message_id < message_id)
-                    )
-                    .values(last_message_id=message_id)
-                )
-        except IntegrityError:
-            return False
-        return True
-
-    def is_processed(self, realm_id: int, message_id: int) -> bool:
-        with self.engine.connect() as conn:
-            found = conn.execute(
-                select(processed_messages.c.message_id).where(
-                    processed_messages.c.realm_id == realm_id,
-                    processed_messages.c.message_id == message_id,
-                )
-            ).first()
-        return found is not None
-
-    def ensure_anchor(self, realm_id: int, message_id: int) -> None:
-        """Start catch-up from ``message_id`` if the bot never handled a message here yet,
-        so DMs sent during the first outage are still found (-1, no message yet, is 0)."""
-        message_id = max(message_id, 0)
-        with self.engine.begin() as conn:
-            conn.execute(
-                update(realms)
-                .where(realms.c.id == realm_id, realms.c.last_message_id.is_(None))
-                .values(last_message_id=message_id)
-            )
-
-    def last_message_id(self, realm_id: int) -> int | None:
-        with self.engine.connect() as conn:
-            value = conn.execute(
-                select(realms.c.last_message_id).where(realms.c.id == realm_id)
-            ).scalar()
-        return None if value is None else int(value)
-
     # -- retention, personal data, key rotation ----------------------------------
     def purge_answers_before(self, cutoff: dt.datetime) -> int:
         """Delete answers created before ``cutoff`` (retention); return how many."""
         with self.engine.begin() as conn:
             result = conn.execute(delete(answers).where(answers.c.created_at < cutoff))
             conn.execute(delete(blockers).where(blockers.c.created_at < cutoff))
-            conn.execute(
-                delete(processed_messages).where(processed_messages.c.processed_at < cutoff)
-            )
         return int(result.rowcount or 0)
 
     def count_answers(self, realm_id: int, user_id: int) -> int:

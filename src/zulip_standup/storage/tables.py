@@ -36,7 +36,10 @@ NAMING = {
 metadata = MetaData(naming_convention=NAMING)
 
 # A Zulip bot account and the organisation it serves. The lease columns say
-# which process currently runs its event loop (scale-out on PostgreSQL).
+# which process currently serves it: ``lease_epoch`` grows with every new
+# holder, and job claims carry it, so a new holder can take back the claims
+# of a dead one at once. ``last_message_id`` is the catch-up floor left by
+# inbox rows that were trimmed.
 realms = Table(
     "realms",
     metadata,
@@ -47,6 +50,7 @@ realms = Table(
     Column("last_message_id", BigInteger, nullable=True),
     Column("lease_owner", String(255), nullable=True),
     Column("lease_expires_at", UTCDateTime, nullable=True),
+    Column("lease_epoch", Integer, nullable=False, server_default="0"),
     Column("created_at", UTCDateTime, nullable=False),
     UniqueConstraint("site", "bot_email", name="uq_realms_site_bot_email"),
 )
@@ -232,13 +236,20 @@ jobs = Table(
     Index("ix_jobs_standup_status", "standup_id", "status"),
 )
 
-# Zulip message ids already handled, so catch-up and redelivery are idempotent.
-processed_messages = Table(
-    "processed_messages",
+# Every message the bot received and how far its handling got (received,
+# done, failed_transient, failed_permanent). Catch-up resumes from the lowest
+# unfinished id, because messages of different people finish out of order.
+inbox = Table(
+    "inbox",
     metadata,
     Column("realm_id", Integer, ForeignKey("realms.id", ondelete="CASCADE"), primary_key=True),
     Column("message_id", BigInteger, primary_key=True),
-    Column("processed_at", UTCDateTime, nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("incident", String(16), nullable=True),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_inbox_realm_state", "realm_id", "state"),
 )
 
 # Who changed what configuration, when.

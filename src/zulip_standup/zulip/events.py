@@ -48,6 +48,9 @@ CATCH_UP_MAX_BATCHES = 50
 DISPATCH_CONCURRENCY = 16
 
 EventHandler = Callable[[ChatEvent], Awaitable[None]]
+# Told of each batch of messages before any of them is handled, so the inbox holds them
+# as received: a crash then leaves them unfinished and the next catch-up starts below them.
+ReceivedHook = Callable[[list[IncomingMessage]], Awaitable[None]]
 
 
 class FatalZulipError(Exception):
@@ -64,12 +67,17 @@ class EventStream:
         handler: EventHandler,
         *,
         last_message_id: Callable[[], Awaitable[int | None]],
+        on_received: ReceivedHook | None = None,
         queue_lifespan_secs: int | None = None,
     ) -> None:
         self._rest = rest
         self._clock = clock
         self._handler = handler
         self._last_message_id = last_message_id
+        self._on_received = on_received
+        self._catch_up_wanted = False
+        # Readiness: when the current outage of /events began (None while polls succeed).
+        self.outage_since: float | None = None
         self._queue_lifespan_secs = queue_lifespan_secs
         self._stopping = asyncio.Event()
         self._dispatcher = Dispatcher(handler)
@@ -84,6 +92,10 @@ class EventStream:
 
     def stop(self) -> None:
         self._stopping.set()
+
+    def request_catch_up(self) -> None:
+        """Fetch and hand over unfinished messages again after the current poll (a retry)."""
+        self._catch_up_wanted = True
 
     async def register(self) -> ServerInfo:
         """Register a queue for the event types the bot uses and read the realm limits."""
@@ -143,6 +155,10 @@ class EventStream:
                     self.connected.set()
                 await self._poll_once()
                 failures = 0
+                self._outage_over()
+                if self._catch_up_wanted:
+                    self._catch_up_wanted = False
+                    await self.catch_up()
             except ZulipAuthError as exc:
                 log.error("zulip_credentials_rejected", extra={"reason": exc.msg})
                 raise FatalZulipError(exc.msg) from None
@@ -153,6 +169,7 @@ class EventStream:
                     self.connected.clear()
                     continue
                 failures += 1
+                self._outage_begun(f"HTTP {exc.status} {exc.code}")
                 log.warning(
                     "event_poll_failed",
                     extra={"status": exc.status, "code": exc.code, "failures": failures},
@@ -160,8 +177,22 @@ class EventStream:
                 await self._backoff(failures, exc)
             except ZulipUnreachableError as exc:
                 failures += 1
+                self._outage_begun("unreachable")
                 log.warning("zulip_unreachable", extra={"reason": str(exc), "failures": failures})
                 await self._backoff(failures, None)
+
+    def _outage_begun(self, reason: str) -> None:
+        if self.outage_since is None:
+            self.outage_since = self._rest.clock.now().timestamp()
+            self.connected.clear()
+            log.warning("zulip_outage_started", extra={"reason": reason})
+
+    def _outage_over(self) -> None:
+        if self.outage_since is not None:
+            lasted = self._rest.clock.now().timestamp() - self.outage_since
+            self.outage_since = None
+            log.info("zulip_outage_ended", extra={"seconds": round(lasted, 1)})
+        self.connected.set()
 
     async def _backoff(self, failures: int, exc: ZulipApiError | None) -> None:
         delay = min(BACKOFF_MAX_S, 0.5 * 2 ** min(failures, 10))
@@ -201,11 +232,19 @@ class EventStream:
                 poll.exception()
             return
         body = poll.result()
+        events: list[ChatEvent] = []
         for raw in body.get("events", []):
             self.last_event_id = max(self.last_event_id, int(raw.get("id", -1)))
             event = translate_event(raw, self.own_user_id)
             if event is not None:
-                await self._dispatch(event)
+                events.append(event)
+        await self._received([e for e in events if isinstance(e, IncomingMessage)])
+        for event in events:
+            await self._dispatch(event)
+
+    async def _received(self, messages: list[IncomingMessage]) -> None:
+        if messages and self._on_received is not None:
+            await self._on_received(messages)
 
     async def _rest_get_events(self, params: dict[str, Any]) -> dict[str, Any]:
         # /events has its own, separate rate-limit bucket on the server, so it
@@ -243,6 +282,7 @@ class EventStream:
                     },
                 )
                 messages = body.get("messages", [])
+                batch: list[IncomingMessage] = []
                 for raw in messages:
                     message = message_from_wire(raw, raw.get("flags", []))
                     anchor = max(anchor, message.message_id)
@@ -250,6 +290,9 @@ class EventStream:
                         continue
                     if not message.is_dm and not message.mentioned:
                         continue
+                    batch.append(message)
+                await self._received(batch)
+                for message in batch:
                     delivered += 1
                     await self._dispatch(message)
                 if body.get("found_newest", True) or not messages:

@@ -1,0 +1,316 @@
+"""Regression tests of issue 10's findings: what a crash, a slow Zulip or a database fault did
+to people's messages, each written from the person's side."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+import httpx
+import psycopg
+import pytest
+from psycopg import sql
+from sqlalchemy import Engine, select
+from sqlalchemy.engine import make_url
+
+from localzulip import LocalZulip
+from zulip_standup.app import BotProcess, RunOptions
+from zulip_standup.storage.engine import make_engine
+from zulip_standup.storage.tables import answers
+
+from .harness import POLL_S, SteppedClock, bot_settings, running_bot, settle, wait_for
+
+# Monday 30 Nov 2026, 03:00 UTC = 08:30 in Kolkata (Carol's 09:30 prompt is at 04:00 UTC).
+BEFORE = dt.datetime(2026, 11, 30, 3, 0, tzinfo=dt.UTC)
+PROMPTED = dt.datetime(2026, 11, 30, 4, 1, tzinfo=dt.UTC)
+
+
+async def until(condition: Callable[[], bool], within: float, what: str) -> None:
+    """Wait for a condition the bot's work makes true (bounded, so a bug fails, not hangs)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while not condition():
+        if loop.time() > deadline:
+            pytest.fail(f"not within {within} s: {what}")
+        await asyncio.sleep(0.02)
+
+
+def stored(engine: Engine, user_id: int) -> dict[int, str]:
+    """A person's stored answers by question index (plain text: no key is configured)."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(answers.c.question_index, answers.c.text).where(answers.c.user_id == user_id)
+        ).all()
+    return {int(r.question_index): str(r.text) for r in rows}
+
+
+def bot_dms(zulip: LocalZulip, who: str, after_id: int = 0) -> list[str]:
+    bot_id = zulip.bot.user_id
+    return [m.content for m in zulip.dms(who, "bot") if m.sender_id == bot_id and m.id > after_id]
+
+
+async def prompted(zulip: LocalZulip, who: str) -> None:
+    user_id = zulip.user(who).user_id
+    await wait_for(
+        zulip,
+        lambda m: (
+            m.sender_id == zulip.bot.user_id
+            and user_id in m.dm_user_ids
+            and "Time for" in m.content
+        ),
+        15,
+    )
+
+
+async def set_up(zulip: LocalZulip) -> None:
+    """Alice works on Kolkata time like Carol, then sets the standup up in #standup."""
+    alice = zulip.human("alice")
+    sent = alice.dm_bot("timezone Asia/Kolkata")
+    await wait_for(zulip, lambda m: m.sender_id == zulip.bot.user_id and m.id > sent.id, 10)
+    alice.send_stream("standup", "general", "@**Standup** setup")
+    await wait_for(zulip, lambda m: m.sender_id == zulip.bot.user_id and "is set up" in m.content)
+
+
+class Restartable:
+    """The bot in this event loop, killed (as a crash: nothing finishes) and started again."""
+
+    def __init__(self, zulip: LocalZulip, url: str, clock: SteppedClock, engine: Engine) -> None:
+        self.zulip, self.url, self.clock, self.engine = zulip, url, clock, engine
+        self.process: BotProcess | None = None
+        self.task: asyncio.Task[None] | None = None
+
+    async def start(self) -> BotProcess:
+        self.process = BotProcess(
+            bot_settings(self.zulip, self.url),
+            clock=self.clock,
+            engine=self.engine,
+            options=RunOptions(health=False, worker_poll_seconds=POLL_S),
+        )
+        self.task = asyncio.create_task(self.process.run())
+        await asyncio.wait_for(self.process.ready.wait(), 30)
+        return self.process
+
+    async def kill(self) -> None:
+        assert self.process is not None
+        assert self.task is not None
+        self.process.kill()
+        await asyncio.wait_for(self.task, 30)
+
+    async def stop(self) -> None:
+        if self.process is not None and self.task is not None and not self.task.done():
+            self.process.stop()
+            await asyncio.wait_for(self.task, 30)
+
+
+@asynccontextmanager
+async def restartable(
+    zulip: LocalZulip, url: str, clock: SteppedClock
+) -> AsyncIterator[Restartable]:
+    engine = make_engine(url)
+    bot = Restartable(zulip, url, clock, engine)
+    try:
+        yield bot
+    finally:
+        await bot.stop()
+        engine.dispose()
+
+
+async def test_crash_keeps_an_answer_queued_behind_another_persons_message(
+    zulip: LocalZulip, database_url: str
+) -> None:
+    """Finding 1. Zulip answers slowly; Carol sends answers 1 and 2, Alice answer 1, and the
+    bot crashes while Carol's second answer still waits behind her first. After the restart
+    Carol's second answer is stored as her answer to question 2 and she is asked question 3
+    (before: it was gone, and she was asked question 2 again without being told)."""
+    clock = SteppedClock(BEFORE)
+    async with restartable(zulip, database_url, clock) as bot:
+        await bot.start()
+        await set_up(zulip)
+        clock.set(PROMPTED)
+        await prompted(zulip, "carol")
+        await prompted(zulip, "alice")
+        carol, alice = zulip.user("carol").user_id, zulip.user("alice").user_id
+        zulip.faults.add_latency(3.0, path_contains="/messages")
+        zulip.human("carol").dm_bot("carol one")
+        zulip.human("carol").dm_bot("carol two")
+        zulip.human("alice").dm_bot("alice one")
+        await until(
+            lambda: 0 in stored(bot.engine, carol) and 0 in stored(bot.engine, alice),
+            20,
+            "Carol's and Alice's first answers stored",
+        )
+        await bot.kill()
+        zulip.faults.clear()
+        await bot.start()
+        await until(lambda: 1 in stored(bot.engine, carol), 20, "Carol's second answer stored")
+        assert stored(bot.engine, carol) == {0: "carol one", 1: "carol two"}
+        assert stored(bot.engine, alice) == {0: "alice one"}
+        await wait_for(zulip, lambda m: carol in m.dm_user_ids and "Question 3 of 3" in m.content)
+
+
+async def test_a_burst_of_commands_never_costs_an_answer(
+    zulip: LocalZulip, database_url: str
+) -> None:
+    """Finding 4. With a prompt open, Carol sends three commands in a burst (over her limit
+    of two) and then her answer: the third command is slowed down, the answer is recorded and
+    the next question comes (before: the answer was dropped by the command limiter)."""
+    clock = SteppedClock(BEFORE)
+    async with running_bot(zulip, database_url, clock, limiter_burst=2) as bot:
+        zulip.human("alice").send_stream("standup", "general", "@**Standup** setup")
+        await wait_for(
+            zulip, lambda m: m.sender_id == zulip.bot.user_id and "is set up" in m.content
+        )
+        clock.set(PROMPTED)
+        await settle(bot)
+        await prompted(zulip, "carol")
+        carol = zulip.human("carol")
+        for _ in range(3):
+            carol.dm_bot("/status")
+        answer = carol.dm_bot("Shipped the search page")
+        await wait_for(
+            zulip,
+            lambda m: carol.user.user_id in m.dm_user_ids and "Question 2 of 3" in m.content,
+            15,
+        )
+        assert bot.bot is not None
+        rt = bot.bot.runtime
+        await until(lambda: rt.inbox.is_finished(rt.realm_id, answer.id), 10, "the answer handled")
+        texts = bot_dms(zulip, "carol")
+        assert sum("faster than I can take them" in t for t in texts) == 1
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def _readyz(port: int) -> tuple[int, dict[str, str]]:
+    async with httpx.AsyncClient(timeout=5.0) as client:
+        response = await client.get(f"http://127.0.0.1:{port}/readyz")
+    return response.status_code, dict(response.json().get("checks", {}))
+
+
+async def _until_ready_is(port: int, status: int, within: float) -> dict[str, str]:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while True:
+        code, checks = await _readyz(port)
+        if code == status:
+            return checks
+        if loop.time() > deadline:
+            pytest.fail(f"/readyz did not turn {status} within {within} s: {code} {checks}")
+        await asyncio.sleep(0.1)
+
+
+@asynccontextmanager
+async def bot_with_health(zulip: LocalZulip, url: str) -> AsyncIterator[tuple[BotProcess, int]]:
+    port = _free_port()
+    process = BotProcess(
+        bot_settings(zulip, url, http_bind=f"127.0.0.1:{port}"),
+        clock=SteppedClock(PROMPTED),
+        options=RunOptions(worker_poll_seconds=POLL_S),
+    )
+    task = asyncio.create_task(process.run())
+    await asyncio.wait_for(process.ready.wait(), 30)
+    try:
+        yield process, port
+    finally:
+        process.stop()
+        await asyncio.wait_for(task, 30)
+
+
+async def test_readiness_names_zulip_during_an_events_outage_and_recovers(
+    zulip: LocalZulip, database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Finding 5 / promise 23. /events answers 503: within 10 s /readyz is 503 naming
+    `zulip`, one log line says the outage started; when /events works again /readyz is 200
+    and one line says it ended (before: /readyz stayed 200 throughout)."""
+    caplog.set_level(logging.INFO, logger="zulip_standup")
+    async with bot_with_health(zulip, database_url) as (_bot, port):
+        assert (await _readyz(port))[0] == 200
+        zulip.faults.fail_fraction(1.0, 503, path_contains="/events")
+        checks = await _until_ready_is(port, 503, 10)
+        assert checks["zulip"] == "failing"
+        assert checks["database"] == "ok"
+        zulip.faults.clear()
+        await _until_ready_is(port, 200, 20)
+    started = [r for r in caplog.records if r.getMessage() == "zulip_outage_started"]
+    ended = [r for r in caplog.records if r.getMessage() == "zulip_outage_ended"]
+    assert (len(started), len(ended)) == (1, 1)
+
+
+@pytest.mark.postgres
+async def test_readiness_names_the_database_while_postgresql_refuses_connections(
+    zulip: LocalZulip, pg_database_url: str
+) -> None:
+    """Promise 23. PostgreSQL stops taking connections to the bot's database and drops the
+    ones it has: /readyz is 503 naming `database`; it is 200 again once connections work."""
+    name = make_url(pg_database_url).database
+    admin = pg_database_url.rsplit("/", 1)[0] + "/postgres"
+    async with bot_with_health(zulip, pg_database_url) as (_bot, port):
+        assert (await _readyz(port))[0] == 200
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS false").format(sql.Identifier(name))
+            )
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                (name,),
+            )
+        try:
+            checks = await _until_ready_is(port, 503, 10)
+            assert checks["database"] == "failing"
+        finally:
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(
+                    sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS true").format(sql.Identifier(name))
+                )
+        await _until_ready_is(port, 200, 20)
+
+
+async def test_a_locked_database_delays_a_message_and_loses_nothing(
+    zulip: LocalZulip, sqlite_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Findings 3 and 6. Another process holds SQLite's write lock past the busy timeout
+    while Carol asks for her data: the bot waits and retries instead of apologising, and
+    once the lock is gone Carol gets her real reply, once (before: "Nothing you sent is
+    lost" — and the message was never handled)."""
+    caplog.set_level(logging.WARNING, logger="zulip_standup")
+    path = make_url(sqlite_url).database
+    assert path is not None
+    async with running_bot(zulip, sqlite_url, SteppedClock(PROMPTED)):
+        blocker = sqlite3.connect(path, timeout=0.1, isolation_level=None)
+        blocker.execute("BEGIN EXCLUSIVE")
+        try:
+            sent = zulip.human("carol").dm_bot("my data")
+            await until(
+                lambda: any(
+                    r.getMessage() in {"inbox_receive_retried", "message_retry_scheduled"}
+                    or r.getMessage() == "event_failed"
+                    for r in caplog.records
+                ),
+                30,
+                "the bot meeting the lock",
+            )
+        finally:
+            blocker.execute("ROLLBACK")
+            blocker.close()
+        reply = await wait_for(
+            zulip,
+            lambda m: (
+                m.sender_id == zulip.bot.user_id
+                and m.id > sent.id
+                and "everything I store about you" in m.content
+            ),
+            40,
+        )
+        assert reply.content
+        texts = bot_dms(zulip, "carol", sent.id)
+        assert not any("went wrong" in t or "not** recorded" in t for t in texts), texts
