@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint types bench install clean lock
+.PHONY: demo test lint types imports bench install clean lock
 
 $(BIN)/zulip-standup: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ lint: install
 types: install
 	$(BIN)/mypy
 
+imports: install
+	$(BIN)/lint-imports
+
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
@@ -33,4 +36,4 @@ lock:
 	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 --no-header -o requirements.lock
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
