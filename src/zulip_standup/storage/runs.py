@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, u
 from sqlalchemy.exc import IntegrityError
 
 from zulip_standup.storage.crypto import AnswerCipher
+from zulip_standup.storage.key_rotation import ROTATE_BATCH, AfterRead, rotate_answers
 from zulip_standup.storage.tables import (
     answers,
     blockers,
@@ -23,8 +24,6 @@ from zulip_standup.storage.tables import (
     standups,
     time_off,
 )
-
-ROTATE_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -575,27 +574,10 @@ class RunStore:
                 counts[name] = int(conn.execute(statement).rowcount or 0)
         return counts
 
-    def rotate_keys(self) -> int:
-        """Re-encrypt every answer with the newest key, in batches; return rows rewritten."""
-        rewritten = 0
-        last_id = 0
-        while True:
-            with self.engine.begin() as conn:
-                rows = conn.execute(
-                    select(answers.c.id, answers.c.text, answers.c.encrypted)
-                    .where(answers.c.id > last_id)
-                    .order_by(answers.c.id)
-                    .limit(ROTATE_BATCH)
-                ).all()
-                for row in rows:
-                    conn.execute(
-                        update(answers)
-                        .where(answers.c.id == row.id)
-                        .values(
-                            text=self.cipher.rotate(row.text, bool(row.encrypted)), encrypted=True
-                        )
-                    )
-            if not rows:
-                return rewritten
-            rewritten += len(rows)
-            last_id = int(rows[-1].id)
+    def rotate_keys(
+        self, *, batch_size: int = ROTATE_BATCH, after_read: AfterRead | None = None
+    ) -> int:
+        """Re-encrypt every answer with the newest key, safe against concurrent edits."""
+        return rotate_answers(
+            self.engine, self.cipher, batch_size=batch_size, after_read=after_read
+        )
