@@ -12,6 +12,20 @@ from typing import Any, ClassVar, Literal, TextIO
 
 REDACTED = "[REDACTED]"
 
+# Names of fields that hold secrets: passwords, tokens, API/secret/private/encryption keys.
+# Identifiers whose names merely contain "key" (``job_key``, ``sort_key``, ``key_id``) are
+# not secrets: a failed job must stay diagnosable by its key.
+_SECRET_WORDS = ("password", "passwd", "pwd", "secret", "token", "credential", "credentials")
+_KEY_QUALIFIERS = ("api", "secret", "private", "access", "encryption", "fernet", "signing")
+_SECRET_FIELD_NAMES = "|".join(
+    (
+        rf"(?:[a-z0-9]+[_-])*(?:{'|'.join(_SECRET_WORDS)})",
+        rf"(?:[a-z0-9]+[_-])*(?:{'|'.join(_KEY_QUALIFIERS)})[_-]?keys?",
+        r"apikey|keys?",
+    )
+)
+_SECRET_NAME_RE = re.compile(rf"(?i)(?:{_SECRET_FIELD_NAMES})")
+
 # Patterns that look like credentials whatever their value; known secret
 # values (the configured keys) are scrubbed in addition, verbatim.
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -23,7 +37,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?i)([a-z][a-z0-9+.-]*://[^:/@\s'\"]+:)[^@\s'\"]+@"), r"\1" + REDACTED + "@"),
     (
         re.compile(
-            r"(?i)((?:api[_-]?key|key|password|passwd|secret|token)['\"]?\s*[=:]\s*['\"]?)[^\s'\",}&]+"
+            rf"(?i)(?<![a-z0-9_-])((?:{_SECRET_FIELD_NAMES})['\"]?\s*[=:]\s*['\"]?)[^\s'\",}}&]+"
         ),
         r"\1" + REDACTED,
     ),
@@ -103,8 +117,18 @@ class JsonFormatter(_RedactingFormatter):
         return json.dumps(redacted, ensure_ascii=False, default=str)
 
 
+def is_secret_name(name: str) -> bool:
+    """Whether a field called ``name`` holds a secret (its value is then never logged)."""
+    return _SECRET_NAME_RE.fullmatch(name) is not None
+
+
 def _extras(record: logging.LogRecord) -> dict[str, Any]:
-    return {k: v for k, v in vars(record).items() if k not in _STANDARD_ATTRS and k != "context"}
+    """The record's extra fields; a secret-named field's value is replaced whatever it is."""
+    return {
+        k: REDACTED if is_secret_name(k) else v
+        for k, v in vars(record).items()
+        if k not in _STANDARD_ATTRS and k != "context"
+    }
 
 
 def _jsonable(value: Any) -> Any:

@@ -3,18 +3,25 @@ health endpoints without data."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import io
 import logging
 
 import httpx
 import pytest
+from cryptography.fernet import Fernet
+from pydantic import SecretStr
 from sqlalchemy import MetaData, String, Text, select
 
 from localzulip import LocalZulip
+from zulip_standup.domain.conversation import EDIT_EMOJI
+from zulip_standup.logs import configure_logging
 from zulip_standup.storage.engine import make_engine
 from zulip_standup.zulip.wire import EVENT_TYPES
 
-from .harness import SteppedClock, running_bot, wait_for
+from .harness import SteppedClock, bot_settings, running_bot, wait_for
+from .people import eventually, reactions_of
 
 MONDAY_0300 = dt.datetime(2026, 11, 30, 3, 0, tzinfo=dt.UTC)  # 08:30 in Kolkata
 
@@ -89,6 +96,66 @@ async def test_logs_hold_no_answer_text_or_key(
     assert "answer_recorded" in text
     assert "SECRET-ANSWER" not in text
     assert key not in text
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+async def test_debug_logs_hold_no_secret_and_info_logs_no_answer_text(
+    zulip: LocalZulip, database_url: str, caplog: pytest.LogCaptureFixture, fmt: str
+) -> None:
+    """Promise 19: logging set up as `run` does it, at DEBUG, through a day in which Carol
+    answers and then edits an answer: the written log holds none of the configured secrets
+    (Zulip key and its Basic header, encryption key, LLM key), and no record at INFO or
+    above carries answer text, in its message, its fields or its traceback."""
+    fernet_key = Fernet.generate_key().decode()
+    llm_key = "sk-proj-Zq81LogTestKey0042"
+    settings = bot_settings(
+        zulip,
+        database_url,
+        encryption_keys=[SecretStr(fernet_key)],
+        llm_base_url="http://127.0.0.1:9/v1",
+        llm_api_key=SecretStr(llm_key),
+        log_level="DEBUG",
+    )
+    stream = io.StringIO()
+    handler = configure_logging(
+        "DEBUG", "json" if fmt == "json" else "text", settings.secret_values(), stream=stream
+    )
+    clock = SteppedClock(MONDAY_0300)
+    bot_id = zulip.bot.user_id
+    try:
+        with caplog.at_level(logging.DEBUG):
+            async with running_bot(
+                zulip,
+                database_url,
+                clock,
+                encryption_keys=[SecretStr(fernet_key)],
+                llm_base_url="http://127.0.0.1:9/v1",
+                llm_api_key=SecretStr(llm_key),
+            ):
+                await _answer_a_day(zulip, clock, bot_id)
+                carol = zulip.human("carol")
+                (answer,) = [
+                    m
+                    for m in zulip.dms("carol", "bot")
+                    if m.sender_id != bot_id and "SECRET-ANSWER-ONE" in m.content
+                ]
+                carol.edit(answer, "1. SECRET-ANSWER-EDITED\n2. SECRET-ANSWER-TWO\n3. none")
+                await eventually(
+                    lambda: reactions_of(zulip, answer) == [EDIT_EMOJI], "the edit is stored"
+                )
+    finally:
+        logging.getLogger().removeHandler(handler)
+    written = stream.getvalue()
+    email, key = zulip.credentials("bot")
+    basic = base64.b64encode(f"{email}:{key}".encode()).decode()
+    assert "answer_recorded" in written
+    for secret in (key, basic, fernet_key, llm_key):
+        assert secret not in written, f"{secret[:6]}... is in the {fmt} log"
+    loud = [r for r in caplog.records if r.levelno >= logging.INFO]
+    assert any(r.getMessage() == "answer_recorded" for r in loud)
+    for record in loud:
+        seen = f"{record.getMessage()} {record.__dict__} {record.exc_text or ''}"
+        assert "SECRET-ANSWER" not in seen, f"answer text in {record.levelname} {record.msg!r}"
 
 
 async def test_health_endpoints_expose_no_data(zulip: LocalZulip, database_url: str) -> None:

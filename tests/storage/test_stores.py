@@ -143,7 +143,7 @@ def test_forget_person_and_retention(engine: Engine) -> None:
     runs.save_answer(old_run.id, 2, 0, "Q1", "old", None, NOW - dt.timedelta(days=400))
     runs.save_answer(run.id, 1, 0, "Q1", "mine", None, NOW)
     runs.save_answer(run.id, 2, 0, "Q1", "theirs", None, NOW)
-    counts = runs.forget_person(realm, 1)
+    counts = runs.forget_person(realm, 1, NOW)
     assert counts["answers"] == 1
     assert counts["memberships"] == 1
     assert counts["profile"] == 1

@@ -81,3 +81,27 @@ def test_json_lines_stay_valid_json() -> None:
     assert records[0]["level"] == "info"
     assert records[0]["site"] == "https://chat.example.com"
     assert "Traceback" in records[6]["exc_info"]
+
+
+def test_identifiers_named_like_keys_stay_visible(captured: tuple[str, io.StringIO]) -> None:
+    """A failed job names its job key, so the failure can be diagnosed; identifiers whose
+    names merely contain "key" or "token" are not secrets and are kept, while secret-named
+    fields with values nobody configured are still scrubbed."""
+    fmt, stream = captured
+    log = logging.getLogger("zulip_standup.test")
+    job_key = "standup:7:prompt:2026-11-30:user:12"
+    log.error("job_failed", extra={"job_key": job_key, "kind": "prompt", "attempt": 2})
+    log.info("planned sort_key=%s max_tokens=%d key_id=%s", "b-12", 300, "k-9")
+    try:
+        msg = f"job {job_key} crashed: job_key={job_key}"
+        raise RuntimeError(msg)
+    except RuntimeError:
+        log.exception("job_failed", extra={"job_key": job_key})
+    log.warning("login", extra={"api_key": "unconfigured-4f2a9c", "password": "hunter2-xyz"})
+    log.warning("upstream said password=hunter2-xyz token=tok-77aa secret: s3-abc")
+    output = stream.getvalue()
+    assert output.count(job_key) >= 4, f"{fmt}: {output}"
+    for identifier in ("sort_key=b-12", "max_tokens=300", "key_id=k-9"):
+        assert identifier in output, f"{identifier} lost in {fmt} output"
+    for secret in ("unconfigured-4f2a9c", "hunter2-xyz", "tok-77aa", "s3-abc"):
+        assert secret not in output, f"{secret} leaked in {fmt} output"

@@ -54,7 +54,7 @@ SAMPLES: dict[str, Callable[[], str]] = {
     "nothing_to_skip": lambda: rt.nothing_to_skip(DAY),
     "my_data": lambda: rt.my_data("Ann Lee", "UTC", None, None, [], ["daily in #team"], 3),
     "forget_confirm": rt.forget_confirm,
-    "forgotten": lambda: rt.forgotten({"answers": 3}),
+    "forgotten": lambda: rt.forgotten({"answers": 3, "jobs": 1}),
     "test_sent": rt.test_sent,
     "test_prompt": lambda: rt.test_prompt("daily", "What did you do?"),
     "answer_started": lambda: rt.answer_started("daily"),
@@ -189,3 +189,17 @@ def test_unknown_command_shows_the_word_as_typed() -> None:
     backtick in it cannot break the span."""
     assert "`my_cmd`" in rt.unknown_command("my_cmd", None)
     assert rt.unknown_command("a`b", None).count("`") % 2 == 0
+
+
+def test_forget_me_says_what_it_deletes_and_what_stays_in_zulip() -> None:
+    """`forget me` is truthful: it counts what it deleted and says that messages already
+    posted in Zulip are not deleted by the bot, and who can delete them."""
+    assert rt.forgotten({"answers": 3, "jobs": 1}) == (
+        "Done: I deleted 3 answers, 1 prompt and reminder job, your time zone, holidays, "
+        "time off and conversations, removed you from every standup, and took your user id "
+        "out of the audit log.\n"
+        "I do not delete Zulip messages: the reports already posted in channels and our direct "
+        "messages stay. You can delete your own messages; for the reports I posted, ask an "
+        "administrator of your organisation."
+    )
+    assert "I do not delete Zulip messages" in rt.forget_confirm()

@@ -171,10 +171,7 @@ async def forget_me(ctx: CommandContext, cmd: ct.ForgetMe) -> str:
     if not cmd.confirmed:
         return texts.forget_confirm()
     mine = await rt.db(rt.standups.of_participant, rt.realm_id, ctx.sender.user_id)
-    counts = await rt.db(rt.runs.forget_person, rt.realm_id, ctx.sender.user_id)
-    await rt.db(
-        rt.standups.audit, rt.realm_id, None, ctx.sender.user_id, "forget_me", counts, rt.now()
-    )
+    counts = await rt.db(rt.runs.forget_person, rt.realm_id, ctx.sender.user_id, rt.now())
     for standup in mine:
         await rt.planner.replan(standup.id)
     return texts.forgotten(counts)

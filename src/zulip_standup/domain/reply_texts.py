@@ -302,14 +302,24 @@ def my_data(
 def forget_confirm() -> str:
     return (
         "This deletes your answers, settings and time off in every standup, for good. "
+        "Reports already posted in channels stay there: I do not delete Zulip messages. "
         "Send `forget me confirm` to go ahead."
     )
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
 def forgotten(counts: dict[str, int]) -> str:
+    answers, jobs = counts.get("answers", 0), counts.get("jobs", 0)
     return (
-        f"Done: I deleted {counts.get('answers', 0)} answers and everything else I stored about "
-        "you, and removed you from every standup."
+        f"Done: I deleted {_count(answers, 'answer')}, {_count(jobs, 'prompt and reminder job')}, "
+        "your time zone, holidays, time off and conversations, removed you from every standup, "
+        "and took your user id out of the audit log.\n"
+        "I do not delete Zulip messages: the reports already posted in channels and our direct "
+        "messages stay. You can delete your own messages; for the reports I posted, ask an "
+        "administrator of your organisation."
     )
 
 

@@ -7,23 +7,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from zulip_standup.storage.crypto import AnswerCipher
 from zulip_standup.storage.inbox import mark_done
+from zulip_standup.storage.key_rotation import ROTATE_BATCH, AfterRead, rotate_answers
+from zulip_standup.storage.personal_data import forget_person
 from zulip_standup.storage.tables import (
     answers,
     blockers,
     conversations,
-    participants,
-    people,
     runs,
     standups,
-    time_off,
 )
-
-ROTATE_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -451,76 +448,14 @@ class RunStore:
                 ).scalar_one()
             )
 
-    def forget_person(self, realm_id: int, user_id: int) -> dict[str, int]:
+    def forget_person(self, realm_id: int, user_id: int, now: dt.datetime) -> dict[str, int]:
         """Delete everything stored about one person in one realm; return counts per kind."""
-        in_realm = select(standups.c.id).where(standups.c.realm_id == realm_id)
-        runs_in_realm = select(runs.c.id).where(runs.c.standup_id.in_(in_realm))
-        counts: dict[str, int] = {}
-        with self.engine.begin() as conn:
-            for name, statement in (
-                (
-                    "answers",
-                    delete(answers).where(
-                        answers.c.user_id == user_id, answers.c.run_id.in_(runs_in_realm)
-                    ),
-                ),
-                (
-                    "conversations",
-                    delete(conversations).where(
-                        conversations.c.user_id == user_id,
-                        conversations.c.run_id.in_(runs_in_realm),
-                    ),
-                ),
-                (
-                    "blockers",
-                    delete(blockers).where(
-                        blockers.c.user_id == user_id, blockers.c.standup_id.in_(in_realm)
-                    ),
-                ),
-                (
-                    "memberships",
-                    delete(participants).where(
-                        participants.c.user_id == user_id,
-                        participants.c.standup_id.in_(in_realm),
-                    ),
-                ),
-                (
-                    "time_off",
-                    delete(time_off).where(
-                        and_(time_off.c.realm_id == realm_id, time_off.c.user_id == user_id)
-                    ),
-                ),
-                (
-                    "profile",
-                    delete(people).where(
-                        and_(people.c.realm_id == realm_id, people.c.user_id == user_id)
-                    ),
-                ),
-            ):
-                counts[name] = int(conn.execute(statement).rowcount or 0)
-        return counts
+        return forget_person(self.engine, realm_id, user_id, now)
 
-    def rotate_keys(self) -> int:
-        """Re-encrypt every answer with the newest key, in batches; return rows rewritten."""
-        rewritten = 0
-        last_id = 0
-        while True:
-            with self.engine.begin() as conn:
-                rows = conn.execute(
-                    select(answers.c.id, answers.c.text, answers.c.encrypted)
-                    .where(answers.c.id > last_id)
-                    .order_by(answers.c.id)
-                    .limit(ROTATE_BATCH)
-                ).all()
-                for row in rows:
-                    conn.execute(
-                        update(answers)
-                        .where(answers.c.id == row.id)
-                        .values(
-                            text=self.cipher.rotate(row.text, bool(row.encrypted)), encrypted=True
-                        )
-                    )
-            if not rows:
-                return rewritten
-            rewritten += len(rows)
-            last_id = int(rows[-1].id)
+    def rotate_keys(
+        self, *, batch_size: int = ROTATE_BATCH, after_read: AfterRead | None = None
+    ) -> int:
+        """Re-encrypt every answer with the newest key, safe against concurrent edits."""
+        return rotate_answers(
+            self.engine, self.cipher, batch_size=batch_size, after_read=after_read
+        )

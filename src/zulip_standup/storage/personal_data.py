@@ -1,0 +1,108 @@
+"""Deleting everything stored about one person (`forget me`), in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Connection, Engine, and_, delete, insert, select, update
+
+from zulip_standup.domain.forgetting import FORGOTTEN_USER_ID, without_person
+from zulip_standup.storage.tables import (
+    answers,
+    audit_log,
+    blockers,
+    conversations,
+    jobs,
+    participants,
+    people,
+    runs,
+    standups,
+    time_off,
+)
+
+
+def forget_person(engine: Engine, realm_id: int, user_id: int, now: dt.datetime) -> dict[str, int]:
+    """Delete one person's rows in one realm, scrub them from its audit log, and log the
+    deletion itself without naming them; return counts per kind. All or nothing."""
+    in_realm = select(standups.c.id).where(standups.c.realm_id == realm_id)
+    runs_in_realm = select(runs.c.id).where(runs.c.standup_id.in_(in_realm))
+    counts: dict[str, int] = {}
+    with engine.begin() as conn:
+        for name, statement in (
+            (
+                "answers",
+                delete(answers).where(
+                    answers.c.user_id == user_id, answers.c.run_id.in_(runs_in_realm)
+                ),
+            ),
+            (
+                "conversations",
+                delete(conversations).where(
+                    conversations.c.user_id == user_id,
+                    conversations.c.run_id.in_(runs_in_realm),
+                ),
+            ),
+            (
+                "blockers",
+                delete(blockers).where(
+                    blockers.c.user_id == user_id, blockers.c.standup_id.in_(in_realm)
+                ),
+            ),
+            (
+                "jobs",
+                delete(jobs).where(jobs.c.user_id == user_id, jobs.c.standup_id.in_(in_realm)),
+            ),
+            (
+                "memberships",
+                delete(participants).where(
+                    participants.c.user_id == user_id,
+                    participants.c.standup_id.in_(in_realm),
+                ),
+            ),
+            (
+                "time_off",
+                delete(time_off).where(
+                    and_(time_off.c.realm_id == realm_id, time_off.c.user_id == user_id)
+                ),
+            ),
+            (
+                "profile",
+                delete(people).where(
+                    and_(people.c.realm_id == realm_id, people.c.user_id == user_id)
+                ),
+            ),
+        ):
+            counts[name] = int(conn.execute(statement).rowcount or 0)
+        counts["audit_entries"] = _scrub_audit_log(conn, realm_id, user_id)
+        conn.execute(
+            insert(audit_log).values(
+                realm_id=realm_id,
+                standup_id=None,
+                actor_user_id=FORGOTTEN_USER_ID,
+                action="forget_me",
+                detail=dict(counts),
+                at=now,
+            )
+        )
+    return counts
+
+
+def _scrub_audit_log(conn: Connection, realm_id: int, user_id: int) -> int:
+    """Replace the person as actor and drop them from details; return entries changed."""
+    changed = 0
+    rows = conn.execute(
+        select(audit_log.c.id, audit_log.c.actor_user_id, audit_log.c.detail).where(
+            audit_log.c.realm_id == realm_id
+        )
+    ).all()
+    for row in rows:
+        actor = FORGOTTEN_USER_ID if row.actor_user_id == user_id else int(row.actor_user_id)
+        detail = without_person(row.detail, user_id)
+        if actor != row.actor_user_id or detail != row.detail:
+            conn.execute(
+                update(audit_log)
+                .where(audit_log.c.id == row.id)
+                .values(actor_user_id=actor, detail=detail)
+            )
+            changed += 1
+    return changed
