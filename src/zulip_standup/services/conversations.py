@@ -39,7 +39,7 @@ from zulip_standup.domain.conversation import (
     step,
 )
 from zulip_standup.domain.schedule import previous_run_date, since_phrase
-from zulip_standup.domain.standup import Standup
+from zulip_standup.domain.standup import ReportStyle, Standup
 from zulip_standup.services import scheduled_prompts
 from zulip_standup.services.people import absence_on, participant_of, personal_deadline
 from zulip_standup.services.runtime import Runtime
@@ -133,7 +133,9 @@ class Conversations:
         it, only chat effects can be lost, and ``resume`` sends what a person is missing.
         """
         rt = self.rt
-        context = ConversationContext(standup=turn.standup.name, day=turn.run.run_date)
+        context = ConversationContext(
+            standup=turn.standup.name, day=turn.run.run_date, report_out=_report_out(turn)
+        )
         state = turn.state
         if not state.cutoff_passed and await self._past_deadline(turn, reply_to):
             state = step(state, CutoffPassed(), context)[0]
@@ -397,3 +399,10 @@ class Conversations:
 
     async def edited(self, turn: Turn, message_id: int, text: str, user_id: int) -> None:
         await self.apply(turn, AnswerEdited(message_id, text), user_id)
+
+
+def _report_out(turn: Turn) -> bool:
+    """Whether the run's channel report is out: the digest is posted (a ``live`` standup has
+    none; each person's answers are posted as they finish)."""
+    live = turn.standup.settings.report_style is ReportStyle.LIVE
+    return live or turn.run.digest_posted_at is not None
