@@ -17,6 +17,7 @@ from .harness import running_bot
 from .people import rows
 from .report_helpers import (
     Member,
+    answer,
     bot_channel_messages,
     eventually,
     setup_standup,
@@ -58,6 +59,38 @@ def digest_job(bot: BotProcess) -> tuple[str, int]:
 
 def digest_job_done(bot: BotProcess) -> bool:
     return digest_job(bot)[0] == "done"
+
+
+async def test_bot_down_over_the_cutoff_posts_one_digest_naming_who_was_not_asked(
+    database_url: str,
+) -> None:
+    """Ann answers early (``answer`` at 08:00); the bot is down from 08:30 to 13:00, over
+    everyone's 09:30 prompt and the 12:45 cutoff. When it is back it posts exactly one
+    digest: Ann under Answered, Ben and Cat under "Not asked" with the cause, nobody
+    under Missing, and the count says two were not asked; Ben and Cat get no prompt."""
+    realm = team_realm(TEAM)
+    with team_server(realm, at(8, 0)) as (server, clock):
+        async with running_bot(server, database_url, clock.bot):
+            await setup_standup(server, "ann", "standup")
+            server.human("ann").dm_bot("answer")
+            await answer(server, "ann", ANSWERS)
+            await eventually(lambda: len(bot_channel_messages(server, "standup", TOPIC)) == 1)
+            clock.set(at(8, 30))
+        clock.set(at(13, 0))  # the bot was down over the prompts and the cutoff
+        async with running_bot(server, database_url, clock.bot) as bot:
+            await eventually(lambda: digest_job_done(bot), what="the late digest")
+            (digest,) = digests(server)
+            content = digest.content
+            assert "✅ 1 of 1 answered (100%) · 2 not asked" in content
+            assert f"**Answered (1):** {who(server, 'ann')}" in content
+            assert (
+                "**Not asked, the bot was unavailable (2):** "
+                f"{who(server, 'ben')}, {who(server, 'cat')}"
+            ) in content
+            assert "Missing" not in content
+            for short in ("ben", "cat"):
+                dms = [m.content for m in server.dms(short, "bot")]
+                assert not any("Time for" in c for c in dms), f"{short} was prompted after 12:45"
 
 
 async def test_answer_while_the_digest_is_stuck_is_told_the_truth_and_is_in_the_digest(
