@@ -135,3 +135,39 @@ async def test_answer_while_the_digest_is_stuck_is_told_the_truth_and_is_in_the_
             assert f"**Answered (1):** {who(server, 'ann')}" in digest.content
             topic = [m.content for m in bot_channel_messages(server, "standup", TOPIC)]
             assert not any("answered after the digest" in c for c in topic)
+
+
+async def test_a_person_whose_prompt_failed_gets_the_prompt_not_a_reminder(
+    database_url: str,
+) -> None:
+    """Zulip refuses Ann's 09:30 prompt for good (one 400), so the prompt job fails. At the
+    11:45 reminder she is not "reminded" of a question she never saw: she gets the late
+    notice and the prompt, and nothing else."""
+    realm = team_realm(TEAM[:1])
+    with team_server(realm, at(8, 0)) as (server, clock):
+        async with running_bot(server, database_url, clock.bot) as bot:
+            await setup_standup(server, "ann", "standup")
+            server.faults.fail_next(1, 400, path_contains="/messages", method="POST")
+            clock.set(at(9, 31))
+
+            def prompt_failed() -> bool:
+                (job,) = rows(bot, "jobs", kind="prompt", run_date=DAY)
+                return job["status"] == "failed"
+
+            await eventually(prompt_failed, what="the prompt job to fail")
+            ann = server.user("ann")
+            assert server.dms(ann, "bot") == []
+
+            clock.set(at(11, 46))
+            await eventually(
+                lambda: rows(bot, "jobs", kind="reminder", run_date=DAY)[0]["status"] == "done",
+                what="the reminder job to finish",
+            )
+            dms = [m.content for m in server.dms(ann, "bot")]
+            assert not any("Friendly reminder" in c for c in dms)
+            assert dms == [
+                conversation_texts.late_prompt_text("standup"),
+                "Hi! Time for **standup** on Monday 30 Nov.\n\n"
+                "**Question 1 of 3:** What did you do since the last standup?\n\n"
+                + conversation_texts.ANSWER_HINT,
+            ]

@@ -17,6 +17,12 @@ from zulip_standup.domain.jobs import JobStatus
         (RunFacts(state="away", away_reason="nonsense"), Standing.AWAY),
         (RunFacts(state="asking", prompt_job=JobStatus.DONE), Standing.MISSING),
         (RunFacts(state="missed"), Standing.MISSING),
+        (RunFacts(state="asking"), Standing.MISSING),
+        (RunFacts(state="asking", prompt_job=JobStatus.FAILED), Standing.NOT_ASKED),
+        (
+            RunFacts(state="asking", prompt_job=JobStatus.FAILED, answered_any=True),
+            Standing.MISSING,
+        ),
         (RunFacts(state="pending", prompt_message_id=7), Standing.MISSING),
         (RunFacts(absence="time_off", prompt_job=JobStatus.DROPPED), Standing.TIME_OFF),
         (RunFacts(prompt_due=False, prompt_job=JobStatus.PENDING), Standing.LATER),

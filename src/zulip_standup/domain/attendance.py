@@ -46,6 +46,7 @@ class RunFacts:
 
     ``state`` is the conversation's stored state (None: no conversation yet);
     ``prompt_message_id`` is set once the bot's prompt DM is known to exist;
+    ``answered_any`` says at least one answer is stored;
     ``away_reason`` is the reason stored with an ``away`` conversation;
     ``absence`` is the person's absence that day as judged now (time off,
     holiday, away); ``prompt_due`` says their prompt time has passed;
@@ -54,6 +55,7 @@ class RunFacts:
 
     state: str | None = None
     prompt_message_id: int | None = None
+    answered_any: bool = False
     away_reason: str | None = None
     absence: str | None = None
     prompt_due: bool = True
@@ -61,9 +63,15 @@ class RunFacts:
 
     @property
     def asked(self) -> bool:
-        """A prompt went out, or the person started answering on their own."""
-        started = self.state is not None and self.state != Phase.PENDING.value
-        return self.prompt_message_id is not None or (started and self.state != AWAY_STATE)
+        """A prompt went out, or the person started answering on their own.
+
+        A conversation moved to asking whose prompt job then failed (Zulip refused the
+        DM), with no prompt message and no answer, was never really asked.
+        """
+        if self.prompt_message_id is not None or self.answered_any:
+            return True
+        started = self.state not in (None, Phase.PENDING.value, AWAY_STATE)
+        return started and self.prompt_job not in _UNFINISHED_JOB
 
 
 def standing(facts: RunFacts) -> Standing:

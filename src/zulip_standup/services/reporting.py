@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from zulip_standup.domain.attendance import RunFacts, Standing, standing
 from zulip_standup.domain.blockers import Blocker, aged, blocker_from_answer
@@ -114,11 +114,10 @@ class Reporter:
         for member in members:
             person = PersonRef(member.user_id, member.display_name)
             conversation = conversations.get(member.user_id)
-            place = standing(
-                await self._facts(standup, run, conversation, member.user_id, prompt_jobs)
-            )
+            mine = [a for a in all_answers if a.user_id == member.user_id]
+            facts = await self._facts(standup, run, conversation, member.user_id, prompt_jobs)
+            place = standing(replace(facts, answered_any=bool(mine)))
             if place is Standing.ANSWERED and conversation is not None:
-                mine = [a for a in all_answers if a.user_id == member.user_id]
                 answered.append(self._answer_set(standup, run, conversation, mine))
             elif place is Standing.MISSING:
                 missing.append(person)
