@@ -200,6 +200,20 @@ def test_late_answers_are_flagged_once() -> None:
     assert state.late
 
 
+def test_late_notice_while_the_report_is_not_out_says_it_will_be_in_it() -> None:
+    """Past the cutoff with the digest not posted yet, the notice promises the report to come."""
+    ctx = ConversationContext("daily", DAY, report_out=False)
+    state, _ = step(ConversationState(2), Prompted(), ctx)
+    state, _ = step(state, CutoffPassed(), ctx)
+    _, effects = step(state, MessageReceived("a", 1), ctx)
+    notice = texts.late_notice_text("daily", report_out=False)
+    assert effects == (StoreAnswer(0, "a", 1), SendText(notice), AskQuestion(1))
+    assert notice == (
+        "The **daily** report is due but has not gone out yet; your answers will be in it, "
+        "marked as late."
+    )
+
+
 def test_edits_after_cutoff_are_not_late() -> None:
     """Fixing an answer after the cutoff does not make an on-time run late."""
     state, _ = run([Prompted(), MessageReceived("1. a\n2. b\n3. c", 1), CutoffPassed()])

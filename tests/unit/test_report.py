@@ -170,6 +170,16 @@ def test_digest_counts_a_late_answer_when_re_rendered() -> None:
     assert "Missing" not in render_digest(after, sanitize=SILENT)[0]
 
 
+def test_people_never_asked_are_listed_apart_from_missing() -> None:
+    """People whose prompt never went out are counted and listed as not asked, with the cause;
+    they are not expected to have answered."""
+    digest = small_digest(excused=(Excused(EVE, ExcuseKind.NOT_ASKED),), missing=())
+    lines = render_digest(digest, sanitize=SILENT)[0].split("\n")
+    assert lines[1] == "✅ 2 of 2 answered (100%) · 1 not asked"
+    assert "**Not asked, the bot was unavailable (1):** @_**Eve|15**" in lines
+    assert not any(line.startswith("**Missing") for line in lines)
+
+
 def test_late_update_line() -> None:
     """Past the edit window a late answer gets an update line with the new count."""
     assert render_late_update(EVE, 3, 3) == (

@@ -175,6 +175,7 @@ class ConversationContext:
     standup: str
     day: dt.date
     max_answer_chars: int = MAX_ANSWER_CHARS
+    report_out: bool = True  # False while the run's digest is due but not posted yet
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,7 +275,7 @@ def _store(
     late = state.late
     if state.cutoff_passed and not state.late and state.phase is not Phase.DONE:
         late = True
-        effects.append(SendText(texts.late_notice_text(ctx.standup)))
+        effects.append(SendText(texts.late_notice_text(ctx.standup, report_out=ctx.report_out)))
     new = replace(state, answered=state.answered | set(answers), sources=sources, late=late)
     return _Result(new, tuple(effects))
 

@@ -82,8 +82,17 @@ def skip_confirmation_text(standup: str, day: dt.date) -> str:
     )
 
 
-def late_notice_text(standup: str) -> str:
-    """Sent once when answers arrive after the cutoff."""
+def late_notice_text(standup: str, *, report_out: bool = True) -> str:
+    """Sent once when answers arrive after the cutoff.
+
+    ``report_out`` is False while the digest is due but not posted yet (the bot
+    was down or Zulip failed at the cutoff): the answers go into it when it does.
+    """
+    if not report_out:
+        return (
+            f"The **{standup}** report is due but has not gone out yet; your answers "
+            "will be in it, marked as late."
+        )
     return (
         f"The **{standup}** report has already gone out; your answers will be added "
         "and marked as late."

@@ -68,6 +68,7 @@ class ExcuseKind(StrEnum):
     HOLIDAY = "holiday"
     SKIPPED = "skipped"
     LATER = "later"  # their prompt time has not come yet (a zone behind the team's)
+    NOT_ASKED = "not_asked"  # their prompt was due but never went out (the bot was down)
 
 
 @dataclass(frozen=True)
@@ -282,6 +283,7 @@ _EXCUSE_LABELS = (
     (ExcuseKind.HOLIDAY, texts.ABSENT_HOLIDAY),
     (ExcuseKind.SKIPPED, texts.ABSENT_SKIPPED),
     (ExcuseKind.LATER, texts.ABSENT_LATER),
+    (ExcuseKind.NOT_ASKED, texts.ABSENT_NOT_ASKED),
 )
 _EXCUSE_HEADINGS = (
     (ExcuseKind.AWAY, texts.DIGEST_AWAY),
@@ -289,6 +291,7 @@ _EXCUSE_HEADINGS = (
     (ExcuseKind.HOLIDAY, texts.DIGEST_HOLIDAY),
     (ExcuseKind.SKIPPED, texts.DIGEST_SKIPPED),
     (ExcuseKind.LATER, texts.DIGEST_LATER),
+    (ExcuseKind.NOT_ASKED, texts.DIGEST_NOT_ASKED),
 )
 
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from zulip_standup.domain import conversation_texts as texts
-from zulip_standup.domain.blockers import is_real_blocker
 from zulip_standup.domain.conversation import (
     AnswerEdited,
     AskQuestion,
@@ -38,10 +37,15 @@ from zulip_standup.domain.conversation import (
     UpdateReport,
     step,
 )
-from zulip_standup.domain.schedule import previous_run_date, since_phrase
-from zulip_standup.domain.standup import Standup
+from zulip_standup.domain.standup import ReportStyle, Standup
 from zulip_standup.services import scheduled_prompts
-from zulip_standup.services.people import absence_on, participant_of, personal_deadline
+from zulip_standup.services.people import (
+    absence_on,
+    last_reminder_instant,
+    participant_of,
+    personal_deadline,
+)
+from zulip_standup.services.prompt_content import prompt_content
 from zulip_standup.services.runtime import Runtime
 from zulip_standup.storage.runs import ConversationRecord, NewAnswer, RunRecord
 from zulip_standup.zulip.rest import ZulipApiError
@@ -50,10 +54,7 @@ log = logging.getLogger(__name__)
 
 # States outside the machine's phases, for people not asked on a day.
 AWAY = "away"
-PLAN_QUESTION_INDEX = 1  # "What will you do today?" in the default questions
-PREVIOUS_RUN_LOOKBACK = dt.timedelta(days=400)
 RESUME_WINDOW = dt.timedelta(minutes=30)
-ONE_DAY = dt.timedelta(days=1)
 
 # (standup, run, user id, is an update, indexes of the answers changed in this step)
 ReportHook = Callable[[Standup, RunRecord, int, bool, Sequence[int]], Awaitable[None]]
@@ -135,7 +136,9 @@ class Conversations:
         it, only chat effects can be lost, and ``resume`` sends what a person is missing.
         """
         rt = self.rt
-        context = ConversationContext(standup=turn.standup.name, day=turn.run.run_date)
+        context = ConversationContext(
+            standup=turn.standup.name, day=turn.run.run_date, report_out=_report_out(turn)
+        )
         state = turn.state
         if not state.cutoff_passed and await self._past_deadline(turn, reply_to):
             state = step(state, CutoffPassed(), context)[0]
@@ -232,44 +235,8 @@ class Conversations:
 
     # -- prompts and reminders ------------------------------------------------
     async def prompt_text(self, turn: Turn, user_id: int) -> str:
-        """The prompt: standup, date, since when, what they planned last time, question 1."""
-        rt = self.rt
-        previous = await self.previous_run(turn.standup, turn.run.run_date)
-        planned = blocker = None
-        blocker_index = turn.standup.settings.blocker_index
-        if previous is not None:
-            earlier = await rt.db(rt.runs.find_run, turn.standup.id, previous)
-            for answer in await rt.db(rt.runs.answers_of, earlier.id, user_id) if earlier else []:
-                if answer.question_index == PLAN_QUESTION_INDEX and blocker_index != 1:
-                    planned = answer.text
-                if answer.question_index == blocker_index and is_real_blocker(answer.text):
-                    blocker = answer.text
-        questions = turn.standup.settings.questions
-        return texts.prompt_text(
-            standup=turn.standup.name,
-            day=turn.run.run_date,
-            first_question=questions[0].text,
-            question_count=len(questions),
-            since=since_phrase(previous, turn.run.run_date) if previous else None,
-            planned=planned,
-            blocker=blocker,
-        )
-
-    async def previous_run(self, standup: Standup, run_date: dt.date) -> dt.date | None:
-        """The last run date before this one that really happened (pauses and skips included).
-
-        The schedule's own previous date is used when it is the last real run;
-        a standup's first run has none, so its prompt says no "since".
-        """
-        rt = self.rt
-        earlier = await rt.db(
-            rt.runs.runs_between, standup.id, run_date - PREVIOUS_RUN_LOOKBACK, run_date - ONE_DAY
-        )
-        if not earlier:
-            return None
-        last = earlier[-1].run_date
-        scheduled = previous_run_date(standup.settings.to_schedule(standup.id), run_date)
-        return scheduled if scheduled is not None and scheduled >= last else last
+        """The prompt this person gets for the turn's run (see ``prompt_content``)."""
+        return await prompt_content(self.rt, turn.standup, turn.run.run_date, user_id)
 
     async def _send_prompt(self, turn: Turn, user_id: int) -> None:
         rt = self.rt
@@ -322,17 +289,48 @@ class Conversations:
         return "prompted"
 
     async def remind(self, standup: Standup, run_date: dt.date, user_id: int) -> str:
+        """Run a reminder job. Someone whose prompt never went out (its job failed or was
+        delayed by an outage) is sent the prompt, marked late, instead of a reminder."""
         rt = self.rt
         run = await rt.db(rt.runs.find_run, standup.id, run_date)
-        if run is None:
-            return "no run"
-        record = await rt.db(rt.runs.conversation, run.id, user_id)
-        if record is None or record.state != Phase.ASKING.value:
+        record = None if run is None else await rt.db(rt.runs.conversation, run.id, user_id)
+        if run is None or record is None or record.state == Phase.PENDING.value:
+            if record is not None and record.prompted_at is not None:
+                return "prompt in progress"  # its own job claimed it just now
+            outcome = await self.prompt(standup, run_date, user_id, late=True)
+            return f"prompt instead of a reminder: {outcome}"
+        if record.state != Phase.ASKING.value:
             return "nothing to remind"
+        participant = await participant_of(rt, user_id)
+        due = last_reminder_instant(standup, participant, run_date, rt.now())
+        if record.prompted_at is not None and due is not None and record.prompted_at >= due:
+            return "prompted after the reminder time"  # a late prompt has just gone out
         turn = Turn(standup, run, record, self._state_of(standup, record))
+        if await self._prompt_lost(turn):
+            await rt.chat.send_dm([user_id], texts.late_prompt_text(standup.name))
+            await self._send_prompt(turn, user_id)
+            log.info("prompt_sent", extra={"standup_id": standup.id, "user_id": user_id})
+            return "prompt re-sent instead of a reminder"
         await self.apply(turn, ReminderDue(), user_id)
         log.info("reminder_sent", extra={"standup_id": standup.id, "user_id": user_id})
         return "reminded"
+
+    async def _prompt_lost(self, turn: Turn) -> bool:
+        """True when the person is asked to answer but their prompt never reached them: no
+        answer yet, no prompt message recorded, none handed to Zulip, none found in the DM."""
+        rt, user_id = self.rt, turn.record.user_id
+        state = turn.state
+        if state.answered or state.current != 0 or turn.record.prompt_message_id is not None:
+            return False
+        if await scheduled_prompts.handed_off(rt, turn.standup.id, turn.run.run_date, user_id):
+            return False
+        content = await self.prompt_text(turn, user_id)
+        found = await rt.chat.find_sent_dm([user_id], content)
+        if found is not None:
+            await rt.db(
+                rt.runs.save_conversation, turn.record.id, rt.now(), prompt_message_id=found
+            )
+        return found is None
 
     async def _absence(self, standup: Standup, run_date: dt.date, user_id: int) -> str | None:
         return absence_on(standup, await participant_of(self.rt, user_id), run_date)
@@ -382,17 +380,10 @@ class Conversations:
             return 0  # not asking, or closed as missed when a newer run started
         questions = turn.standup.settings.questions
         if not state.answered and state.current == 0:
-            if turn.record.prompt_message_id is not None:
+            if not await self._prompt_lost(turn):
                 return 0
-            content = await self.prompt_text(turn, user_id)
-            found = await rt.chat.find_sent_dm([user_id], content)
-            if found is None:
-                await self._send_prompt(turn, user_id)
-                return 1
-            await rt.db(
-                rt.runs.save_conversation, turn.record.id, rt.now(), prompt_message_id=found
-            )
-            return 0
+            await self._send_prompt(turn, user_id)
+            return 1
         last_answer = max((mid for mid, _ in state.sources), default=0)
         index = state.current
         content = texts.question_text(index + 1, len(questions), questions[index].text)
@@ -411,3 +402,10 @@ class Conversations:
 
     async def edited(self, turn: Turn, message_id: int, text: str, user_id: int) -> None:
         await self.apply(turn, AnswerEdited(message_id, text), user_id)
+
+
+def _report_out(turn: Turn) -> bool:
+    """Whether the run's channel report is out: the digest is posted (a ``live`` standup has
+    none; each person's answers are posted as they finish)."""
+    live = turn.standup.settings.report_style is ReportStyle.LIVE
+    return live or turn.run.digest_posted_at is not None

@@ -63,6 +63,18 @@ def prompt_instant(standup: Standup, participant: Participant, run_date: dt.date
     return local_instant(run_date, schedule.prompt_time, prompt_zone(schedule, participant))
 
 
+def last_reminder_instant(
+    standup: Standup, participant: Participant, run_date: dt.date, now: dt.datetime
+) -> dt.datetime | None:
+    """The latest of the person's reminder times for that run date that is not after ``now``."""
+    schedule = standup.settings.to_schedule(standup.id)
+    zone = prompt_zone(schedule, participant)
+    passed = [
+        at for wall in schedule.reminder_times if (at := local_instant(run_date, wall, zone)) <= now
+    ]
+    return max(passed, default=None)
+
+
 def personal_deadline(standup: Standup, participant: Participant, run_date: dt.date) -> dt.datetime:
     """The later of the team cutoff and the cutoff on the person's own prompt clock."""
     schedule = standup.settings.to_schedule(standup.id)

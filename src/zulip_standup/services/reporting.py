@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
+from zulip_standup.domain.attendance import RunFacts, Standing, standing
 from zulip_standup.domain.blockers import Blocker, aged, blocker_from_answer
+from zulip_standup.domain.conversation import Phase
+from zulip_standup.domain.jobs import JobStatus
 from zulip_standup.domain.report import (
     AnswerSet,
     DigestInput,
@@ -99,43 +102,60 @@ class Reporter:
         )
 
     async def picture(self, standup: Standup, run: RunRecord) -> RunPicture:
+        """Who answered, who is excused (and why), who was never asked, who is missing."""
         rt = self.rt
         members = await rt.db(rt.standups.participants, standup.id)
         conversations = {c.user_id: c for c in await rt.db(rt.runs.conversations_of_run, run.id)}
         all_answers = await rt.db(rt.runs.answers_of, run.id)
+        prompt_jobs = await rt.db(rt.schedules.prompt_statuses, standup.id, run.run_date)
         answered: list[AnswerSet] = []
         excused: list[Excused] = []
         missing: list[PersonRef] = []
+        for member in members:
+            person = PersonRef(member.user_id, member.display_name)
+            conversation = conversations.get(member.user_id)
+            mine = [a for a in all_answers if a.user_id == member.user_id]
+            facts = await self._facts(standup, run, conversation, member.user_id, prompt_jobs)
+            place = standing(replace(facts, answered_any=bool(mine)))
+            if place is Standing.ANSWERED and conversation is not None:
+                answered.append(self._answer_set(standup, run, conversation, mine))
+            elif place is Standing.MISSING:
+                missing.append(person)
+            else:
+                excused.append(Excused(person, ExcuseKind(place.value)))
+        member_ids = {m.user_id for m in members}
         for user_id, conversation in conversations.items():
-            if conversation.state == "done":
+            if user_id not in member_ids and conversation.state == Phase.DONE.value:
+                # Answered, then left the standup: the answers still count for the day.
                 mine = [a for a in all_answers if a.user_id == user_id]
                 answered.append(self._answer_set(standup, run, conversation, mine))
-        done = {a.participant.user_id for a in answered}
-        for member in members:
-            if member.user_id in done:
-                continue
-            person = PersonRef(member.user_id, member.display_name)
-            state = conversations.get(member.user_id)
-            if state is not None and state.state == "skipped":
-                excused.append(Excused(person, ExcuseKind.SKIPPED))
-            elif state is not None and state.state == "away":
-                reason = str(state.data.get("reason", "away"))
-                kind = ExcuseKind(reason) if reason in set(ExcuseKind) else ExcuseKind.AWAY
-                excused.append(Excused(person, kind))
-            elif state is None or state.prompted_at is None:
-                # Not asked yet: absent that day, or their prompt time is still to come.
-                participant = await participant_of(rt, member.user_id)
-                absence = absence_on(standup, participant, run.run_date)
-                if absence is not None:
-                    excused.append(Excused(person, ExcuseKind(absence)))
-                elif prompt_instant(standup, participant, run.run_date) > rt.now():
-                    excused.append(Excused(person, ExcuseKind.LATER))
-                else:
-                    missing.append(person)
-            else:
-                missing.append(person)
         answered.sort(key=lambda a: a.answered_at)
         return RunPicture(tuple(answered), tuple(excused), tuple(missing))
+
+    async def _facts(
+        self,
+        standup: Standup,
+        run: RunRecord,
+        conversation: ConversationRecord | None,
+        user_id: int,
+        prompt_jobs: Mapping[int, JobStatus],
+    ) -> RunFacts:
+        job = prompt_jobs.get(user_id)
+        if conversation is not None and conversation.state != Phase.PENDING.value:
+            return RunFacts(
+                state=conversation.state,
+                prompt_message_id=conversation.prompt_message_id,
+                away_reason=str(conversation.data.get("reason", "away")),
+                prompt_job=job,
+            )
+        participant = await participant_of(self.rt, user_id)
+        return RunFacts(
+            state=None if conversation is None else conversation.state,
+            prompt_message_id=None if conversation is None else conversation.prompt_message_id,
+            absence=absence_on(standup, participant, run.run_date),
+            prompt_due=prompt_instant(standup, participant, run.run_date) <= self.rt.now(),
+            prompt_job=job,
+        )
 
     # -- a person's report ----------------------------------------------------
     async def person_finished(

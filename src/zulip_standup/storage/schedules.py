@@ -1,4 +1,5 @@
-"""Reads a standup's schedule, participants and time off into the domain's planning inputs."""
+"""Reads a standup's schedule, participants and time off into the domain's planning inputs,
+and how the planned prompts of a run stand."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from sqlalchemy import Engine, RowMapping, and_, or_, select
 
 from zulip_standup.domain.holidays_calendar import HolidayCalendar, parse_holiday_calendar
+from zulip_standup.domain.jobs import JobKind, JobStatus
 from zulip_standup.domain.planning import Participant, PlanInput, TimeOff
 from zulip_standup.domain.schedule import (
     DeliveryMode,
@@ -19,7 +21,7 @@ from zulip_standup.domain.schedule import (
     parse_weekdays,
     parse_zone,
 )
-from zulip_standup.storage.tables import participants, people, standups, time_off
+from zulip_standup.storage.tables import jobs, participants, people, standups, time_off
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +139,17 @@ class ScheduleReader:
             for m in members
         )
         return PlanInput(schedule, people_in, int(row.schedule_version), row.planned_until)
+
+    def prompt_statuses(self, standup_id: int, run_date: dt.date) -> dict[int, JobStatus]:
+        """Each participant's prompt job status for a run (people without a job are absent)."""
+        query = select(jobs.c.user_id, jobs.c.status).where(
+            jobs.c.standup_id == standup_id,
+            jobs.c.kind == JobKind.PROMPT.value,
+            jobs.c.run_date == run_date,
+            jobs.c.user_id.is_not(None),
+        )
+        with self._engine.connect() as conn:
+            return {int(r.user_id): JobStatus(r.status) for r in conn.execute(query)}
 
 
 def _sorted(periods: Iterable[TimeOff]) -> tuple[TimeOff, ...]:

@@ -1,0 +1,55 @@
+"""The text of a person's prompt: standup, date, since when, last plan, open blocker, question 1."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from zulip_standup.domain import conversation_texts as texts
+from zulip_standup.domain.blockers import is_real_blocker
+from zulip_standup.domain.schedule import previous_run_date, since_phrase
+from zulip_standup.domain.standup import Standup
+from zulip_standup.services.runtime import Runtime
+
+PLAN_QUESTION_INDEX = 1  # "What will you do today?" in the default questions
+PREVIOUS_RUN_LOOKBACK = dt.timedelta(days=400)
+ONE_DAY = dt.timedelta(days=1)
+
+
+async def prompt_content(rt: Runtime, standup: Standup, run_date: dt.date, user_id: int) -> str:
+    """The prompt: standup, date, since when, what they planned last time, question 1."""
+    previous = await previous_run(rt, standup, run_date)
+    planned = blocker = None
+    blocker_index = standup.settings.blocker_index
+    if previous is not None:
+        earlier = await rt.db(rt.runs.find_run, standup.id, previous)
+        for answer in await rt.db(rt.runs.answers_of, earlier.id, user_id) if earlier else []:
+            if answer.question_index == PLAN_QUESTION_INDEX and blocker_index != 1:
+                planned = answer.text
+            if answer.question_index == blocker_index and is_real_blocker(answer.text):
+                blocker = answer.text
+    questions = standup.settings.questions
+    return texts.prompt_text(
+        standup=standup.name,
+        day=run_date,
+        first_question=questions[0].text,
+        question_count=len(questions),
+        since=since_phrase(previous, run_date) if previous else None,
+        planned=planned,
+        blocker=blocker,
+    )
+
+
+async def previous_run(rt: Runtime, standup: Standup, run_date: dt.date) -> dt.date | None:
+    """The last run date before this one that really happened (pauses and skips included).
+
+    The schedule's own previous date is used when it is the last real run;
+    a standup's first run has none, so its prompt says no "since".
+    """
+    earlier = await rt.db(
+        rt.runs.runs_between, standup.id, run_date - PREVIOUS_RUN_LOOKBACK, run_date - ONE_DAY
+    )
+    if not earlier:
+        return None
+    last = earlier[-1].run_date
+    scheduled = previous_run_date(standup.settings.to_schedule(standup.id), run_date)
+    return scheduled if scheduled is not None and scheduled >= last else last
