@@ -6,8 +6,6 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-import os
-import socket
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, text
@@ -16,6 +14,7 @@ from zulip_standup.clock import SystemClock
 from zulip_standup.domain.chat import ChatEvent, IncomingMessage
 from zulip_standup.http.metrics import Metrics
 from zulip_standup.http.server import HealthServer, Ping
+from zulip_standup.leasing import LeaseKeeper, LeaseLostError, default_instance_id
 from zulip_standup.llm.openai_compat import AIConfig
 from zulip_standup.ports import Clock
 from zulip_standup.services.bot import StandupBot
@@ -47,11 +46,6 @@ SHUTDOWN_GRACE_S = 10.0
 OVERDUE_AFTER = dt.timedelta(seconds=60)
 
 
-def default_instance_id() -> str:
-    """Host and process: unique among live processes; a restart gets a new one."""
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
 def is_transient_failure(exc: BaseException) -> bool:
     """Worth another try: Zulip 5xx/429/no answer, or a database connection or lock wait."""
     if isinstance(exc, Exception) and is_transient(exc):
@@ -72,10 +66,6 @@ class RunOptions:
     zulip_clock: Clock | None = None
     limiter_burst: int | None = None
     worker_concurrency: int = 8
-
-
-class LeaseLostError(Exception):
-    """Another process took this account over: stop serving it at once."""
 
 
 class BotProcess:
@@ -106,14 +96,20 @@ class BotProcess:
         # Leases, rate limits and network backoff follow real time even when scheduling
         # runs on a test clock.
         self.real_clock: Clock = self.options.zulip_clock or SystemClock()
-        self.holder = settings.instance_id or default_instance_id()
-        self.lease_ttl = dt.timedelta(seconds=settings.lease_ttl_seconds)
         self.leases = LeaseStore(self.engine)
-        self.lease: Lease | None = None
+        self.stop_event = asyncio.Event()
+        self.keeper = LeaseKeeper(
+            self.leases,
+            self.real_clock,
+            self.stop_event,
+            self.metrics,
+            account=self.account,
+            holder=settings.instance_id or default_instance_id(),
+            ttl=dt.timedelta(seconds=settings.lease_ttl_seconds),
+        )
         self.realm_id: int | None = None
         self.job_store = JobStore(self.engine)
         self.rest = self._new_rest()
-        self.stop_event = asyncio.Event()
         self._killed = False
         self.ready = asyncio.Event()
         self.bot: StandupBot | None = None
@@ -170,7 +166,7 @@ class BotProcess:
             await self.health.start(self.settings.http_bind)
         try:
             while not self.stop_event.is_set():
-                lease = await self._acquire(self.realm_id)
+                lease = await self.keeper.acquire(self.realm_id)
                 if lease is None:
                     return
                 try:
@@ -189,73 +185,11 @@ class BotProcess:
             if self._owns_engine:
                 self.engine.dispose()
 
-    async def _acquire(self, realm_id: int) -> Lease | None:
-        """Wait until this process holds the account's lease; None when stopped first."""
-        waited = False
-        while not self.stop_event.is_set():
-            try:
-                now = self.real_clock.now()
-                got = await asyncio.to_thread(
-                    self.leases.acquire, realm_id, self.holder, now, self.lease_ttl
-                )
-            except Exception as exc:
-                if not is_transient_db_error(exc):
-                    raise
-                log.warning("lease_acquire_failed", extra={"account": self.account})
-                got = None
-            if got is not None:
-                lease, released = got
-                self.lease = lease
-                self.metrics.lease_held.labels(account=self.account, holder=self.holder).set(1)
-                self.metrics.lease_epoch.labels(account=self.account).set(lease.epoch)
-                log.info(
-                    "lease_acquired",
-                    extra={
-                        "account": self.account,
-                        "holder": self.holder,
-                        "epoch": lease.epoch,
-                        "claims_released": released,
-                    },
-                )
-                return lease
-            if not waited:
-                log.info("lease_standby", extra={"account": self.account, "holder": self.holder})
-                waited = True
-            await self._sleep_or_stop(self.lease_ttl.total_seconds() / 3)
-        return None
-
-    async def _sleep_or_stop(self, seconds: float) -> None:
-        sleeper = asyncio.ensure_future(self.real_clock.sleep(seconds))
-        stopper = asyncio.ensure_future(self.stop_event.wait())
-        await asyncio.wait({sleeper, stopper}, return_when=asyncio.FIRST_COMPLETED)
-        for task in (sleeper, stopper):
-            task.cancel()
-
-    async def _keep_lease(self, lease: Lease) -> None:
-        """Renew every TTL/3; raise LeaseLostError when taken over, or when renewals kept
-        failing until the lease ran out (another process may hold it by then)."""
-        valid_until = self.real_clock.now() + self.lease_ttl
-        while not self.stop_event.is_set():
-            await self._sleep_or_stop(self.lease_ttl.total_seconds() / 3)
-            if self.stop_event.is_set():
-                return
-            now = self.real_clock.now()
-            try:
-                renewed = await asyncio.to_thread(self.leases.renew, lease, now, self.lease_ttl)
-            except Exception:
-                log.warning("lease_renewal_failed", extra={"account": self.account})
-                if self.real_clock.now() >= valid_until:
-                    raise LeaseLostError from None
-                continue
-            if not renewed:
-                raise LeaseLostError
-            valid_until = now + self.lease_ttl
-
     async def _serve(self, lease: Lease) -> None:
         tasks: list[asyncio.Task[None]] = []
         try:
             await self._start(tasks, lease)
-            tasks.append(asyncio.create_task(self._keep_lease(lease), name="lease"))
+            tasks.append(asyncio.create_task(self.keeper.keep(lease), name="lease"))
             stopper = asyncio.ensure_future(self.stop_event.wait())
             done, _ = await asyncio.wait({*tasks, stopper}, return_when=asyncio.FIRST_COMPLETED)
             stopper.cancel()
@@ -266,7 +200,7 @@ class BotProcess:
                     raise task.exception()  # type: ignore[misc]
         finally:
             await self._shutdown(tasks)
-            self.metrics.lease_held.labels(account=self.account, holder=self.holder).set(0)
+            self.keeper.served(False)
 
     async def _start(self, tasks: list[asyncio.Task[None]], lease: Lease) -> None:
         job_store = self.job_store
@@ -286,7 +220,7 @@ class BotProcess:
             return await asyncio.to_thread(inbox.low_water, lease.realm_id)
 
         async def on_received(messages: list[IncomingMessage]) -> None:
-            await holder["bot"].received(messages)
+            await holder["bot"].intake.received(messages)
 
         self.stream = EventStream(
             self.rest,
@@ -339,7 +273,7 @@ class BotProcess:
             else CommandLimiter(limiter_clock)
         )
         self.bot = holder["bot"] = StandupBot(runtime, ai=self._ai_config(), limiter=limiter)
-        self.bot.on_retry = self.stream.request_catch_up
+        self.bot.intake.on_retry = self.stream.request_catch_up
         self.worker = Worker(
             self.clock,
             job_store,
@@ -412,7 +346,7 @@ class BotProcess:
 
         async def zulip() -> bool:
             if not self.ready.is_set():
-                return self.lease is None
+                return self.keeper.lease is None
             stream = self.stream
             return stream is not None and stream.connected.is_set() and stream.outage_since is None
 
@@ -426,7 +360,7 @@ class BotProcess:
 
     async def _shutdown(self, tasks: list[asyncio.Task[None]]) -> None:
         if self.bot is not None:
-            self.bot.close()
+            self.bot.intake.close()
         if self._killed:
             for task in tasks:
                 task.cancel()
@@ -452,8 +386,5 @@ class BotProcess:
             with contextlib.suppress(Exception):
                 await self.rest.request("DELETE", "events", {"queue_id": self.stream.queue_id})
         await self.rest.aclose()
-        if self.lease is not None:
-            with contextlib.suppress(Exception):
-                await asyncio.to_thread(self.leases.release, self.lease)
-            self.lease = None
+        await self.keeper.release()
         log.info("bot_stopped")

@@ -6,11 +6,10 @@ and the person gets a short apology naming it; the loop carries on.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from zulip_standup.commands.context import CommandContext
@@ -33,6 +32,7 @@ from zulip_standup.domain.standup import Standup
 from zulip_standup.errors import UserFacingError
 from zulip_standup.llm.openai_compat import AIConfig
 from zulip_standup.services.conversations import Conversations
+from zulip_standup.services.intake import MessageIntake
 from zulip_standup.services.people import remember
 from zulip_standup.services.rate_limit import CommandLimiter
 from zulip_standup.services.reporting import Reporter
@@ -47,14 +47,6 @@ log = logging.getLogger(__name__)
 # An unfinished conversation takes late answers for this long after its run date; after
 # that, the person's messages are commands again.
 OPEN_CONVERSATION_DAYS = dt.timedelta(days=1)
-# A message whose handling meets a transient failure is tried again this often in place
-# (in order with the sender's later messages), then left to the next catch-up; after
-# MAX_DELIVERIES deliveries (restarts included) it is given up and the sender told.
-INLINE_TRIES = 3
-RECEIVE_TRIES = 30
-INLINE_BACKOFF_S = 0.5
-MAX_DELIVERIES = 5
-RETRY_AFTER_S = 30.0
 
 
 class StandupBot:
@@ -72,42 +64,7 @@ class StandupBot:
         self.conversations = Conversations(runtime, self._on_report)
         self.conversations.report_missing = self.reports.repost_missing
         self.limiter = limiter or CommandLimiter(runtime.clock)
-        # Called to fetch unfinished messages again (the event stream's catch-up).
-        self.on_retry: Callable[[], None] | None = None
-        self._timers: set[asyncio.Task[None]] = set()
-
-    def close(self) -> None:
-        for task in list(self._timers):
-            task.cancel()
-
-    def _is_addressed(self, message: IncomingMessage) -> bool:
-        own = message.sender_id == self.runtime.server.bot_user_id
-        return not own and (message.is_dm or message.mentioned)
-
-    async def received(self, messages: list[IncomingMessage]) -> None:
-        """Record a batch of messages in the inbox before any of them is handled. While the
-        database cannot take them, new messages wait on Zulip's side (the poll waits)."""
-        rt = self.runtime
-        ids = [m.message_id for m in messages if self._is_addressed(m)]
-        for retry in range(RECEIVE_TRIES):
-            try:
-                await rt.db(rt.inbox.receive, rt.realm_id, ids, rt.now())
-                return
-            except Exception as exc:
-                if not rt.is_transient(exc) or retry + 1 == RECEIVE_TRIES:
-                    raise
-                log.warning("inbox_receive_retried", extra={"messages": len(ids)})
-                await rt.clock.sleep(min(INLINE_BACKOFF_S * 2**retry, 10.0))
-
-    def _retry_later(self) -> None:
-        async def fire() -> None:
-            await self.runtime.clock.sleep(RETRY_AFTER_S)
-            if self.on_retry is not None:
-                self.on_retry()
-
-        task = asyncio.create_task(fire())
-        self._timers.add(task)
-        task.add_done_callback(self._timers.discard)
+        self.intake = MessageIntake(runtime, self._message, self._safe_reply)
 
     async def resume(self) -> int:
         """After a start: send what a crash before the last stop may have swallowed."""
@@ -121,7 +78,7 @@ class StandupBot:
     # -- events -------------------------------------------------------------
     async def handle_event(self, event: ChatEvent) -> None:
         if isinstance(event, IncomingMessage):
-            await self._incoming(event)
+            await self.intake.handle(event)
             return
         try:
             match event:
@@ -139,73 +96,6 @@ class StandupBot:
             log.exception(
                 "event_failed", extra={"incident": incident, "event": type(event).__name__}
             )
-
-    async def _incoming(self, message: IncomingMessage) -> None:
-        """One received message through the inbox: handled once, transient failures retried
-        in place with backoff and then left unfinished for the next catch-up (which resumes
-        from the lowest unfinished message), anything else recorded as failed and told."""
-        rt = self.runtime
-        if not self._is_addressed(message):
-            return
-        attempt = 1
-        begun = False
-        for retry in range(INLINE_TRIES):
-            try:
-                if not begun:
-                    delivery = await rt.db(
-                        rt.inbox.begin, rt.realm_id, message.message_id, rt.now()
-                    )
-                    if delivery.finished:
-                        return
-                    attempt, begun = delivery.attempt, True
-                await self._message(message)
-            except Exception as exc:
-                transient = rt.is_transient(exc)
-                if transient and retry + 1 < INLINE_TRIES:
-                    log.warning(
-                        "message_retry_scheduled",
-                        extra={"message_id": message.message_id, "attempt": attempt},
-                    )
-                    await rt.clock.sleep(INLINE_BACKOFF_S * 2**retry)
-                    continue
-                await self._failed(message, exc, transient, attempt)
-            return
-
-    async def _failed(
-        self, message: IncomingMessage, exc: Exception, transient: bool, attempt: int
-    ) -> None:
-        rt = self.runtime
-        incident = uuid.uuid4().hex[:8]
-        permanent = not transient or attempt >= MAX_DELIVERIES
-        rt.metrics.handler_errors.inc()
-        log.error(
-            "message_failed",
-            exc_info=exc,
-            extra={
-                "incident": incident,
-                "message_id": message.message_id,
-                "attempt": attempt,
-                "permanent": permanent,
-            },
-        )
-        try:
-            await rt.db(
-                rt.inbox.failed,
-                rt.realm_id,
-                message.message_id,
-                rt.now(),
-                permanent=permanent,
-                incident=incident,
-            )
-        except Exception:
-            log.exception("inbox_update_failed", extra={"incident": incident})
-            permanent = False  # still unfinished in the inbox: the next catch-up retries it
-        if permanent:
-            await self._safe_reply(message, reply_texts.message_not_recorded(incident))
-            return
-        self._retry_later()
-        if attempt == 1:
-            await self._safe_reply(message, reply_texts.message_delayed(incident))
 
     async def _sender(self, user_id: int) -> Person | None:
         rt = self.runtime

@@ -337,14 +337,10 @@ class Conversations:
 
     # -- after a restart --------------------------------------------------------
     async def resume(self, report_missing: MissingReportHook) -> int:
-        """Re-send what a crash may have swallowed; return how many messages went out.
-
-        A step's state is committed before its messages are sent, so after a crash a
-        person can be waiting for a question that never left, or a finished person's
-        report can be missing from the channel. Only conversations that changed shortly
-        before the start are looked at (a crash swallows what was in flight); older ones
-        are left to the reminders, so a restart costs no request per participant.
-        """
+        """Re-send what a crash may have swallowed (a step is committed before its messages
+        go out: a question never sent, a report missing); return how many went out. Only
+        conversations changed shortly before the start are looked at, so a restart costs
+        no request per participant; older ones are left to the reminders."""
         rt = self.rt
         resent = 0
         changed = await rt.db(
@@ -363,12 +359,9 @@ class Conversations:
         return resent
 
     async def _catch_up_replies(self, standup: Standup, run_date: dt.date, user_id: int) -> None:
-        fresh = await self.load(standup, run_date, user_id)
-
-        async def no_report(_standup: Standup, _run: RunRecord, _user_id: int) -> None:
-            return None
-
-        await self._resume_one(fresh, self.report_missing or no_report)
+        if self.report_missing is not None:
+            fresh = await self.load(standup, run_date, user_id)
+            await self._resume_one(fresh, self.report_missing)
 
     async def _resume_one(self, turn: Turn, report_missing: MissingReportHook) -> int:
         rt = self.rt

@@ -11,8 +11,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from zulip_standup.ports import Clock
-from zulip_standup.storage.inbox import InboxStore
+from zulip_standup.ports import Clock, Inbox
 from zulip_standup.storage.jobs import JobStore
 from zulip_standup.storage.runs import RunStore
 
@@ -37,7 +36,7 @@ class Housekeeper:
         runs: RunStore,
         jobs: JobStore,
         retention_days: int,
-        inbox: InboxStore | None = None,
+        inbox: Inbox | None = None,
     ) -> None:
         self._clock = clock
         self._runs = runs
