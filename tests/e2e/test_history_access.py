@@ -14,9 +14,10 @@ import httpx
 
 from localzulip import LocalZulip
 from zulip_standup.app import BotProcess
+from zulip_standup.clock import SteppedClock
 from zulip_standup.domain.reply_texts import channel_not_found
 
-from .harness import SteppedClock, running_bot, wait_for
+from .harness import running_bot, wait_for
 from .people import dm
 
 NOW = dt.datetime(2026, 12, 2, 15, 0, tzinfo=dt.UTC)
