@@ -10,6 +10,8 @@ reached the PostgreSQL tests are skipped with the reason, except under
 from __future__ import annotations
 
 import os
+import socket
+import struct
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -104,6 +106,24 @@ def _drop_everything(engine: Engine) -> None:
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """A loopback port that never answers: it listens but never accepts, so the kernel
+    completes each TCP connection and then no byte ever comes back. Closing it at the end
+    resets every connection still waiting, so a client without a timeout is freed too."""
+    with socket.create_server(("127.0.0.1", 0), backlog=64) as listener:
+        yield int(listener.getsockname()[1])
+        listener.setblocking(False)
+        while True:
+            try:
+                waiting, _ = listener.accept()
+            except BlockingIOError:
+                break
+            # Linger 0: close with a reset, so a client blocked on this connection wakes now.
+            waiting.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            waiting.close()
 
 
 @pytest.fixture

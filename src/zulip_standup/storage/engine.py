@@ -81,14 +81,20 @@ def _on_sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: str | URL, *, pool_size: int = PG_POOL_SIZE) -> Engine:
-    """An engine for ``url`` with the project's safety settings applied."""
+def make_engine(
+    url: str | URL, *, pool_size: int = PG_POOL_SIZE, pool_timeout_s: float = PG_POOL_TIMEOUT_S
+) -> Engine:
+    """An engine for ``url`` with the project's safety settings applied.
+
+    ``pool_timeout_s`` is how long a PostgreSQL checkout waits for a free connection
+    when the pool and its overflow are all in use before failing.
+    """
     parsed = make_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         return _make_sqlite_engine(parsed)
     if backend == "postgresql":
-        return _make_postgres_engine(parsed, pool_size)
+        return _make_postgres_engine(parsed, pool_size, pool_timeout_s)
     msg = f"unsupported database {backend!r}; use sqlite:///PATH or postgresql://USER@HOST/DB"
     raise DatabaseConfigError(msg)
 
@@ -108,7 +114,7 @@ def _make_sqlite_engine(url: URL) -> Engine:
     return engine
 
 
-def _make_postgres_engine(url: URL, pool_size: int) -> Engine:
+def _make_postgres_engine(url: URL, pool_size: int, pool_timeout_s: float) -> Engine:
     # libpq options (sslmode, sslrootcert, ...) stay in the URL's query and
     # are passed through to psycopg unchanged.
     query = dict(url.query)
@@ -118,7 +124,7 @@ def _make_postgres_engine(url: URL, pool_size: int) -> Engine:
         url,
         pool_size=pool_size,
         max_overflow=PG_MAX_OVERFLOW,
-        pool_timeout=PG_POOL_TIMEOUT_S,
+        pool_timeout=pool_timeout_s,
         pool_pre_ping=True,
     )
 
