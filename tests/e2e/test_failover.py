@@ -24,7 +24,8 @@ import pytest
 from sqlalchemy import select
 
 from localzulip import LocalZulip, ServerConfig
-from localzulip.realm import ROLE_MEMBER, ROLE_OWNER, Realm, RealmSettings
+from localzulip.models import ROLE_MEMBER, ROLE_OWNER
+from localzulip.realm import Realm, RealmSettings
 from zulip_standup.clock import SystemClock
 from zulip_standup.storage.engine import make_engine
 from zulip_standup.storage.tables import realms
