@@ -255,6 +255,7 @@ class BotProcess:
             realm_id=realm_id,
             inbox=inbox,
             is_transient=is_transient_failure,
+            served_by=(lease.holder, lease.epoch),
             defaults=Defaults(
                 timezone=self.settings.default_timezone,
                 prompt_time=self.settings.default_prompt_time,

@@ -225,6 +225,7 @@ async def status(ctx: CommandContext, cmd: ct.Status) -> str:
         progress,
         today if run is not None else None,
         events,
+        served_by=rt.served_by if ctx.sender.is_admin else None,
     )
 
 

@@ -140,7 +140,11 @@ def status_text(
     progress: dict[str, list[str]],
     run_date: dt.date | None,
     next_events: Sequence[tuple[str, dt.datetime]],
+    *,
+    served_by: tuple[str, int] | None = None,
 ) -> str:
+    """A standup's settings, people and today's progress; for organisation admins also which
+    process serves the bot account (scale-out by lease)."""
     lines = [f"**{standup.name}** in #**{standup.stream_name}**", *settings_lines(standup.settings)]
     lines.append(
         f"- **Participants** ({len(participants)}): " + _names(name for name, _ in participants)
@@ -150,6 +154,9 @@ def status_text(
         lines.append(f"- **{run_date:%a %d %b}**: " + ("; ".join(parts) or "nothing yet"))
     for label, at in next_events:
         lines.append(f"- Next {label}: {global_time(at)}")
+    if served_by is not None and served_by[0]:
+        holder, epoch = served_by
+        lines.append(f"- Served by process `{holder}` (lease epoch {epoch})")
     return "\n".join(lines)
 
 

@@ -53,6 +53,8 @@ class Runtime:
     # SQLite lock waits); wired by the composition root from the adapters' rules.
     is_transient: Callable[[BaseException], bool]
     defaults: Defaults = field(default_factory=Defaults)
+    # Which process serves this bot account (its lease holder and epoch), for admins' status.
+    served_by: tuple[str, int] = ("", 0)
 
     def now(self) -> dt.datetime:
         return self.clock.now()
