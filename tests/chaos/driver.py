@@ -30,7 +30,7 @@ from zulip_standup.storage.runs import RunStore
 from zulip_standup.storage.tables import jobs, processed_messages, realms, runs, standups
 
 from .clock import write_clock
-from .people import CHANNEL, ZONES, Person, edit_some, play
+from .people import CHANNEL, OWNER_ZONE, ZONES, Person, edit_some, play
 from .runner import BotRunner
 
 RUN_DATE = dt.date(2026, 11, 30)  # a Monday
@@ -275,6 +275,7 @@ class Chaos:
                     f"{self.sim_now:%H:%M} the bot exited by itself:\n{self.runner.log_tail(15)}"
                 )
                 self.runner.proc = None
+                self.kill_times.append(self.sim_now)  # a crash of its own, then a restart
                 self.start()
             out = self._outstanding()
             if out is not None and out.done:
@@ -350,7 +351,8 @@ class Chaos:
     # -- the day --
     def run(self) -> None:
         self.start()
-        self.server.human(self.people[0].short).send_stream(CHANNEL, "general", SETUP)
+        owner = next(p for p in self.people if p.zone == OWNER_ZONE)
+        self.server.human(owner.short).send_stream(CHANNEL, "general", SETUP)
         self.server.wait_for_message_sync(
             lambda m: m.sender_id == self.bot_id and "set up" in m.content, timeout=30, after_id=0
         )
@@ -574,9 +576,19 @@ class Chaos:
         self._check_digest(msgs, digest_due, first_prompt_id)
 
     def _lateness(self, due: dt.datetime, seen: dt.datetime) -> dt.timedelta:
-        recoveries = [s for s in self.starts if s <= seen]
-        base = max(due, recoveries[-1]) if recoveries else due
-        return seen - base
+        """How long after it was owed ``seen`` came: owed from ``due``, or, when the bot was
+        down (or killed) at ``due``, from the restart that followed; a kill inside the bound
+        moves it on to the next restart."""
+        base = due
+        while True:
+            downs = [
+                (k, s)
+                for k, s in zip(self.kill_times, self.starts[1:], strict=False)
+                if k <= base <= s or base < k <= min(base + BOUND, seen)
+            ]
+            if not downs or downs[0][1] <= base:
+                return seen - base
+            base = downs[0][1]
 
     def _check_answers(self, run_id: int | None) -> None:
         c = self.counts

@@ -14,6 +14,7 @@ from localzulip.models import ROLE_MEMBER, ROLE_OWNER, Message
 # kill mid fan-out leaves prompts that never reached Zulip.
 ZONES = ("Europe/Moscow", "Europe/Athens", "Europe/Berlin", "Europe/London")
 PER_ZONE = (5, 5, 12, 6)
+OWNER_ZONE = "Europe/London"
 CHANNEL = "standup"
 QUESTION = re.compile(r"Question (\d+) of (\d+)")
 STYLES = ("one_by_one", "all_at_once", "editor", "one_by_one", "silent", "all_at_once")
@@ -36,7 +37,8 @@ class Person:
 
 
 def build_realm(rng: random.Random) -> tuple[Realm, list[Person]]:
-    """PER_ZONE people per zone, all in #standup; the first one owns the organisation."""
+    """PER_ZONE people per zone, all in #standup; the first Londoner owns the organisation
+    (and sets the standup up, so the team zone, hence the cutoff, is London's)."""
     realm = Realm()
     people: list[Person] = []
     ids: list[int] = []
@@ -48,13 +50,16 @@ def build_realm(rng: random.Random) -> tuple[Realm, list[Person]]:
             user = realm.add_user(
                 f"{short}@example.com",
                 f"Person {z}{i:02d}",
-                role=ROLE_OWNER if not people else ROLE_MEMBER,
+                role=ROLE_OWNER if zone == OWNER_ZONE and i == 0 else ROLE_MEMBER,
                 timezone=zone,
                 short_name=short,
             )
             ids.append(user.user_id)
             people.append(Person(short, zone, styles[i % len(styles)], user.user_id))
-    bot = realm.add_bot("standup-bot@example.com", "Standup", owner_id=ids[0], short_name="bot")
+    owner = next(p for p in people if p.zone == OWNER_ZONE)
+    bot = realm.add_bot(
+        "standup-bot@example.com", "Standup", owner_id=owner.user_id, short_name="bot"
+    )
     realm.add_stream(CHANNEL, description="Daily standup", subscribers=[*ids, bot.user_id])
     realm.add_stream("general", subscribers=[*ids, bot.user_id])
     return realm, people

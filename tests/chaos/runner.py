@@ -91,7 +91,7 @@ class BotRunner:
                 raise RuntimeError(f"{msg}:\n{self.log_tail()}")
             with (
                 contextlib.suppress(urllib.error.URLError, OSError),
-                urllib.request.urlopen(url, timeout=1) as response,  # noqa: S310 - loopback
+                urllib.request.urlopen(url, timeout=1) as response,
             ):
                 if response.status == 200:
                     return

@@ -63,12 +63,15 @@ def test_sigkilled_bot_process_loses_nothing_and_doubles_nothing(
         chaos.engine.dispose()
     seconds = time.monotonic() - began
     starts = chaos.start_seconds
-    print()
-    print("\n".join(chaos.events))
-    print(
-        chaos.counts.line(db, seed) + f"; {seconds:.0f} s, mean restart "
-        f"{sum(starts) / len(starts):.1f} s, logs in {tmp_path}"
+    line = chaos.counts.line(db, seed) + (
+        f"; {seconds:.0f} s, mean restart {sum(starts) / len(starts):.1f} s, logs in {tmp_path}"
     )
+    diary = [*chaos.events, line, *(f"  VIOLATION {v}" for v in chaos.violations)]
+    (tmp_path / "diary.txt").write_text("\n".join(diary) + "\n")
+    print()
+    if os.environ.get("CHAOS_DIARY"):
+        print("\n".join(chaos.events))
+    print(line)
     for violation in chaos.violations:
         print(f"  VIOLATION {violation}")
     assert chaos.counts.kills >= 20, chaos.counts.line(db, seed)
