@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint types imports bench install clean lock
+.PHONY: demo test lint types imports bench install clean lock chaos
 
 $(BIN)/zulip-standup: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ types: install
 
 imports: install
 	$(BIN)/lint-imports
+
+# The process-level chaos soak: `make chaos SEEDS=1-50` prints one counts line per seed and DB.
+SEEDS ?= 1,2
+chaos: install
+	CHAOS_SEEDS=$(SEEDS) PYTHONPATH=src:. $(BIN)/python -m pytest tests/chaos -q -s
 
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)
