@@ -158,9 +158,10 @@ async def test_injection_payloads_are_stored_verbatim(zulip: LocalZulip, databas
 async def test_a_failing_handler_apologises_with_an_incident_id(
     zulip: LocalZulip, database_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """While a table the command needs is unavailable, ``my data`` fails: the person gets a
-    short apology naming an incident id (the one in the log) and no traceback or internals;
-    once the table is back the same command works and the bot never stopped."""
+    """While a table the command needs is unavailable, ``my data`` fails for good (not a
+    transient error): the person is told truthfully that it was not recorded and to send it
+    again, with an incident id (the one in the log) and no traceback or internals; once the
+    table is back the same command works and the bot never stopped."""
     clock = SteppedClock(START)
     async with running_bot(zulip, database_url, clock, limiter_burst=500) as process:
         with process.engine.begin() as conn:
@@ -171,12 +172,13 @@ async def test_a_failing_handler_apologises_with_an_incident_id(
             with process.engine.begin() as conn:
                 conn.execute(text("ALTER TABLE people_away RENAME TO people"))
         match = re.fullmatch(
-            r"Sorry, something went wrong on my side \(incident `([0-9a-f]{8})`\)\. "
-            r"Nothing you sent is lost; the operator can look the incident up\.",
+            r"Sorry, I could not handle your message because of a problem on my side "
+            r"\(incident `([0-9a-f]{8})`\), and it was \*\*not\*\* recorded\. Please send it "
+            r"again; the operator can look the incident up\.",
             apology,
         )
         assert match is not None, apology
-        logged = [r for r in caplog.records if r.getMessage() == "event_failed"]
+        logged = [r for r in caplog.records if r.getMessage() == "message_failed"]
         assert [getattr(r, "incident", None) for r in logged] == [match[1]]
         (data,) = await dm(zulip, "carol", "my data")
         assert data.startswith("This is everything I store about you, Carol Member:")

@@ -187,7 +187,10 @@ async def test_health_endpoints_expose_no_data(zulip: LocalZulip, database_url: 
         await asyncio.wait_for(task, 30)
     assert alive.json() == {"status": "ok"}
     assert ready.status_code == 200
-    assert ready.json() == {"status": "ready", "checks": {"database": "ok", "zulip": "ok"}}
+    assert ready.json() == {
+        "status": "ready",
+        "checks": {"database": "ok", "zulip": "ok", "scheduler": "ok"},
+    }
     assert "zulip_standup_answers_recorded_total 3.0" in metrics.text
     assert "SECRET-ANSWER" not in metrics.text
     assert "Carol" not in metrics.text

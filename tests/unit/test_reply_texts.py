@@ -62,7 +62,8 @@ SAMPLES: dict[str, Callable[[], str]] = {
     "unknown_command": lambda: rt.unknown_command("statsu", "stats"),
     "answer_truncated": lambda: rt.answer_truncated(10_000),
     "slow_down": lambda: rt.slow_down(2),
-    "internal_error": lambda: rt.internal_error("0a1b2c3d"),
+    "message_not_recorded": lambda: rt.message_not_recorded("0a1b2c3d"),
+    "message_delayed": lambda: rt.message_delayed("0a1b2c3d"),
     "feature_unavailable": lambda: rt.feature_unavailable("The AI summary"),
     "prompt_text": lambda: ct.prompt_text(
         standup="daily", day=DAY, first_question="What did you do?", question_count=3
@@ -161,9 +162,15 @@ def test_exact_wording_of_key_replies() -> None:
     assert rt.slow_down(4) == (
         "You're sending commands faster than I can take them; please wait 4 s."
     )
-    assert rt.internal_error("0a1b2c3d") == (
-        "Sorry, something went wrong on my side (incident `0a1b2c3d`). "
-        "Nothing you sent is lost; the operator can look the incident up."
+    assert rt.message_not_recorded("0a1b2c3d") == (
+        "Sorry, I could not handle your message because of a problem on my side "
+        "(incident `0a1b2c3d`), and it was **not** recorded. Please send it again; "
+        "the operator can look the incident up."
+    )
+    assert rt.message_delayed("0a1b2c3d") == (
+        "I could not handle your message just now because of a temporary problem on my "
+        "side (incident `0a1b2c3d`). I kept it and will try it again by myself; "
+        "you don't need to send it again."
     )
     assert ct.skip_confirmation_text("daily", DAY) == (
         "OK, you are skipping **daily** on Monday 30 Nov. Changed your mind? Say `restart`."

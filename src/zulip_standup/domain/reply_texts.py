@@ -368,13 +368,6 @@ def slow_down(seconds: int) -> str:
     return f"You're sending commands faster than I can take them; please wait {seconds} s."
 
 
-def internal_error(incident: str) -> str:
-    return (
-        f"Sorry, something went wrong on my side (incident `{incident}`). "
-        "The operator can look the incident up."
-    )
-
-
 def message_not_recorded(incident: str) -> str:
     """A message given up on: say plainly that it was not taken, and what to do."""
     return (
