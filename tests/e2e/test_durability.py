@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 from localzulip import LocalZulip
 from zulip_standup.app import BotProcess, RunOptions
 from zulip_standup.storage.engine import make_engine
-from zulip_standup.storage.tables import answers
+from zulip_standup.storage.tables import answers, jobs
 
 from .harness import POLL_S, SteppedClock, bot_settings, running_bot, settle, wait_for
 
@@ -314,3 +314,48 @@ async def test_a_locked_database_delays_a_message_and_loses_nothing(
         assert reply.content
         texts = bot_dms(zulip, "carol", sent.id)
         assert not any("went wrong" in t or "not** recorded" in t for t in texts), texts
+
+
+def prompt_job(engine: Engine, user_id: int) -> tuple[str, int, str | None] | None:
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(jobs.c.status, jobs.c.attempts, jobs.c.last_error).where(
+                jobs.c.kind == "prompt",
+                jobs.c.user_id == user_id,
+                jobs.c.run_date == PROMPTED.date(),
+            )
+        ).first()
+    return None if row is None else (str(row.status), int(row.attempts), row.last_error)
+
+
+async def test_a_prompt_refused_by_zulip_is_sent_when_its_job_is_retried(
+    zulip: LocalZulip, database_url: str
+) -> None:
+    """Finding 7. Zulip answers Carol's prompt DM with 503s until the job gives up for now;
+    when the job's retry comes a minute later the prompt goes out (before: the retry found
+    her conversation "already started" and she was never asked that day)."""
+    clock = SteppedClock(BEFORE)
+    async with running_bot(zulip, database_url, clock) as bot:
+        zulip.human("alice").send_stream("standup", "general", "@**Standup** setup")
+        await wait_for(
+            zulip, lambda m: m.sender_id == zulip.bot.user_id and "is set up" in m.content
+        )
+        carol = zulip.user("carol").user_id
+        zulip.faults.fail_next(10_000, 503, path_contains="/messages", method="POST")
+        try:
+            clock.set(PROMPTED)
+            await until(
+                lambda: (
+                    (job := prompt_job(bot.engine, carol)) is not None
+                    and job[:2] == ("pending", 1)
+                    and job[2] is not None
+                ),
+                60,
+                "the prompt job waiting for its retry",
+            )
+        finally:
+            zulip.faults.clear()
+        clock.set(PROMPTED + dt.timedelta(minutes=2))
+        await prompted(zulip, "carol")
+        prompts = [t for t in bot_dms(zulip, "carol") if "Time for" in t]
+        assert len(prompts) == 1

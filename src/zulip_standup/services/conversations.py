@@ -254,7 +254,16 @@ class Conversations:
         """Run a prompt job exactly once; return what happened (for logs and tests)."""
         rt = self.rt
         turn = await self.load(standup, run_date, user_id)
-        if turn.record.state == AWAY or turn.state.phase is not Phase.PENDING:
+        if turn.record.state == AWAY:
+            return "already started"
+        if turn.state.phase is not Phase.PENDING:
+            # A crash between storing the step and sending the prompt leaves a person asked
+            # who never saw the question: the job's next attempt sends it.
+            if turn.record.state == Phase.ASKING.value and await self._prompt_lost(turn):
+                if late:
+                    await rt.chat.send_dm([user_id], texts.late_prompt_text(standup.name))
+                await self._send_prompt(turn, user_id)
+                return "prompt re-sent"
             return "already started"
         absence = await self._absence(standup, run_date, user_id)
         if absence is not None:
