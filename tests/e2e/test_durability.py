@@ -210,12 +210,17 @@ async def _until_ready_is(port: int, status: int, within: float) -> dict[str, st
 
 
 @asynccontextmanager
-async def bot_with_health(zulip: LocalZulip, url: str) -> AsyncIterator[tuple[BotProcess, int]]:
+async def bot_with_health(
+    zulip: LocalZulip,
+    url: str,
+    clock: SteppedClock | None = None,
+    concurrency: int = 8,
+) -> AsyncIterator[tuple[BotProcess, int]]:
     port = _free_port()
     process = BotProcess(
         bot_settings(zulip, url, http_bind=f"127.0.0.1:{port}"),
-        clock=SteppedClock(PROMPTED),
-        options=RunOptions(worker_poll_seconds=POLL_S),
+        clock=clock or SteppedClock(PROMPTED),
+        options=RunOptions(worker_poll_seconds=POLL_S, worker_concurrency=concurrency),
     )
     task = asyncio.create_task(process.run())
     await asyncio.wait_for(process.ready.wait(), 30)
@@ -359,3 +364,33 @@ async def test_a_prompt_refused_by_zulip_is_sent_when_its_job_is_retried(
         await prompted(zulip, "carol")
         prompts = [t for t in bot_dms(zulip, "carol") if "Time for" in t]
         assert len(prompts) == 1
+
+
+async def test_readiness_names_the_scheduler_while_due_jobs_wait_over_a_minute(
+    zulip: LocalZulip, database_url: str
+) -> None:
+    """Promise 23. Carol's and Alice's prompts fall due together while every send takes 10 s
+    and the worker runs one job at a time: once Alice's has waited over a minute /readyz is
+    503 naming `scheduler`; when the sends are quick again and the work is done, 200."""
+    clock = SteppedClock(BEFORE)
+    async with bot_with_health(zulip, database_url, clock, concurrency=1) as (bot, port):
+        await set_up(zulip)
+        carol, alice = zulip.user("carol").user_id, zulip.user("alice").user_id
+
+        def states() -> set[str]:
+            return {(prompt_job(bot.engine, u) or ("",))[0] for u in (carol, alice)}
+
+        zulip.faults.add_latency(10.0, path_contains="/messages")
+        try:
+            clock.set(PROMPTED)
+            await until(
+                lambda: states() == {"claimed", "pending"}, 30, "one prompt sent, one waiting"
+            )
+            clock.set(PROMPTED + dt.timedelta(minutes=3))
+            checks = await _until_ready_is(port, 503, 10)
+            assert checks["scheduler"] == "failing"
+        finally:
+            zulip.faults.clear()
+        await prompted(zulip, "carol")
+        await prompted(zulip, "alice")
+        await _until_ready_is(port, 200, 20)
