@@ -155,3 +155,29 @@ def test_rotate_keys_re_encrypts_under_the_new_key(tmp_path: Path) -> None:
     texts = [a.text for a in RunStore(engine, AnswerCipher([new])).answers_of(run.id)]
     engine.dispose()
     assert texts == ["answer 0", "answer 1", "answer 2"]
+
+
+def test_run_takes_zuliprc_after_the_command_and_names_a_bad_one(tmp_path: Path) -> None:
+    """``run --zuliprc FILE`` is accepted after the command (as other CLIs do), and a missing
+    file or an empty directory is named in the configuration error, exit 2."""
+    missing = tmp_path / "nope.zuliprc"
+    result = _run("run", "--zuliprc", str(missing))
+    assert result.returncode == 2
+    assert f"zuliprc file {missing} does not exist" in result.stdout
+    empty = tmp_path / "bots"
+    empty.mkdir()
+    result = _run("run", "--zuliprc", str(empty))
+    assert result.returncode == 2
+    assert f"directory {empty} holds no *.zuliprc file" in result.stdout
+
+
+def test_check_refuses_several_zuliprc_files(tmp_path: Path) -> None:
+    """Only ``run`` serves several accounts; ``check`` says so instead of picking one."""
+    first, second = tmp_path / "a.zuliprc", tmp_path / "b.zuliprc"
+    for path, name in ((first, "a"), (second, "b")):
+        path.write_text(
+            f"[api]\nemail={name}-bot@example.com\nkey={SECRET_KEY}\nsite=https://z.example.com\n"
+        )
+    result = _run("--zuliprc", str(first), "--zuliprc", str(second), "check")
+    assert result.returncode == 2
+    assert "`check` takes one zuliprc; `run` serves several" in result.stdout
