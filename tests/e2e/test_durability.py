@@ -7,6 +7,7 @@ import asyncio
 import datetime as dt
 import logging
 import sqlite3
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
@@ -23,6 +24,7 @@ from zulip_standup.storage.engine import make_engine
 from zulip_standup.storage.tables import answers, jobs
 
 from .harness import POLL_S, SteppedClock, bot_settings, running_bot, settle, wait_for
+from .report_helpers import Member, team_realm
 
 # Monday 30 Nov 2026, 03:00 UTC = 08:30 in Kolkata (Carol's 09:30 prompt is at 04:00 UTC).
 BEFORE = dt.datetime(2026, 11, 30, 3, 0, tzinfo=dt.UTC)
@@ -394,3 +396,37 @@ async def test_readiness_names_the_scheduler_while_due_jobs_wait_over_a_minute(
         await prompted(zulip, "carol")
         await prompted(zulip, "alice")
         await _until_ready_is(port, 200, 20)
+
+
+async def test_a_crash_mid_fan_out_leaves_nobody_waiting_for_a_stale_claim(
+    database_url: str,
+) -> None:
+    """Finding 2. Twelve people in Kolkata are due at 09:30; Zulip answers each send 0.5 s
+    late and the bot crashes after three prompts. Restarted, it sends the other nine within
+    two minutes of simulated time, each person exactly once (before: the dead worker's claims
+    of all twelve jobs were only taken back after ten minutes)."""
+    members = [Member(f"m{n:02d}", f"Member {n:02d}", "Asia/Kolkata") for n in range(12)]
+    with LocalZulip(realm=team_realm(members)) as zulip:
+        bot_id = zulip.bot.user_id
+
+        def prompts() -> Counter[int]:
+            return Counter(
+                next(u for u in m.dm_user_ids if u != bot_id)
+                for m in zulip.messages()
+                if m.sender_id == bot_id and m.dm_user_ids and "Time for" in m.content
+            )
+
+        clock = SteppedClock(BEFORE)
+        async with restartable(zulip, database_url, clock) as bot:
+            await bot.start()
+            zulip.human("m00").send_stream("standup", "general", "@**Standup** setup")
+            await wait_for(zulip, lambda m: m.sender_id == bot_id and "is set up" in m.content, 10)
+            zulip.faults.add_latency(0.5, path_contains="/messages")
+            clock.set(PROMPTED)
+            await until(lambda: sum(prompts().values()) >= 3, 30, "three prompts out")
+            await bot.kill()
+            zulip.faults.clear()
+            await bot.start()
+            clock.set(PROMPTED + dt.timedelta(minutes=2))
+            await until(lambda: len(prompts()) == 12, 30, "all twelve prompted")
+            assert set(prompts().values()) == {1}

@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import sqlite3
 
 import pytest
 from sqlalchemy import Engine, insert
+from sqlalchemy.engine import make_url
 
 from storage.scheduling_rows import CREATED, add_realm, add_standup, update_standup
+from zulip_standup.app import is_transient_failure
 from zulip_standup.clock import FakeClock
 from zulip_standup.domain.jobs import DueJob, JobKind, RetryPolicy
 from zulip_standup.domain.planning import Occurrence
@@ -249,3 +252,45 @@ async def test_clearing_the_horizon_replans_only_that_standup(sqlite_engine: Eng
     # 10:00 CET is 09:00 UTC; Wednesday 25 March no longer runs.
     assert prompts == [("2026-03-24", "09:00")]
     assert store.rows_for_standup(other) == before_other
+
+
+async def test_a_locked_sqlite_database_is_retried_not_failed(
+    sqlite_engine: Engine, sqlite_url: str, sid: int
+) -> None:
+    """Finding 6. While another process holds SQLite's write lock past the busy timeout, a
+    prompt job's write fails with "database is locked": the worker the bot builds treats
+    that as transient and schedules a retry; it does not fail the job for good."""
+    store = JobStore(sqlite_engine)
+    store.insert(day_jobs(sid, DAY, T0)[:1])
+    clock = FakeClock(T0)
+    path = make_url(sqlite_url).database
+    assert path is not None
+    other = sqlite3.connect(path, timeout=0.1, isolation_level=None)
+
+    async def write_under_a_lock(job: DueJob) -> None:
+        other.execute("BEGIN EXCLUSIVE")  # another process takes the write lock
+        try:
+
+            def write() -> None:
+                with sqlite_engine.begin() as conn:
+                    conn.execute(
+                        insert(people).values(
+                            realm_id=1,
+                            user_id=job.user_id,
+                            display_name="x",
+                            zulip_away=False,
+                            updated_at=CREATED,
+                        )
+                    )
+
+            await asyncio.to_thread(write)
+        finally:
+            other.execute("ROLLBACK")
+
+    worker = Worker(clock, store, write_under_a_lock, is_transient=is_transient_failure)
+    report = await worker.tick()
+    other.close()
+    assert (report.claimed, report.retried, report.failed) == (1, 1, 0)
+    (row,) = store.rows_for_standup(sid)
+    assert row["status"] == "pending"
+    assert "database is locked" in row["last_error"]
