@@ -44,6 +44,9 @@ log = logging.getLogger(__name__)
 SHUTDOWN_GRACE_S = 10.0
 # Readiness: due jobs waiting longer than this mean the account is not being served.
 OVERDUE_AFTER = dt.timedelta(seconds=60)
+# Catch-up looks again at messages received this recently (at most) for edits made while
+# the bot was down; Zulip's edit window (600 s by default) bounds what can have changed.
+EDIT_LOOKBACK_MAX_S = 86_400
 
 
 def is_transient_failure(exc: BaseException) -> bool:
@@ -219,6 +222,12 @@ class BotProcess:
         async def last_message_id() -> int | None:
             return await asyncio.to_thread(inbox.low_water, lease.realm_id)
 
+        async def edit_floor() -> int | None:
+            server = self.stream.server if self.stream is not None else None
+            window = (server.edit_limit_seconds if server else None) or EDIT_LOOKBACK_MAX_S
+            since = self.clock.now() - dt.timedelta(seconds=min(window, EDIT_LOOKBACK_MAX_S))
+            return await asyncio.to_thread(inbox.lowest_since, lease.realm_id, since)
+
         async def on_received(messages: list[IncomingMessage]) -> None:
             await holder["bot"].intake.received(messages)
 
@@ -228,6 +237,7 @@ class BotProcess:
             on_event,
             last_message_id=last_message_id,
             on_received=on_received,
+            edit_floor=edit_floor,
             queue_lifespan_secs=self.options.queue_lifespan_secs,
         )
         server = await self.stream.register()

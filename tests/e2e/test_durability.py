@@ -430,3 +430,42 @@ async def test_a_crash_mid_fan_out_leaves_nobody_waiting_for_a_stale_claim(
             clock.set(PROMPTED + dt.timedelta(minutes=2))
             await until(lambda: len(prompts()) == 12, 30, "all twelve prompted")
             assert set(prompts().values()) == {1}
+
+
+async def test_an_answer_edited_while_the_bot_was_down_is_updated_on_restart(
+    zulip: LocalZulip, database_url: str
+) -> None:
+    """Found by the chaos soak (SQLite, seed 7). Carol answers question 1; the bot goes down;
+    she edits that answer; when the bot is back the stored answer is her edited text, and
+    a second restart changes nothing more (before: the edit was never seen)."""
+    clock = SteppedClock(BEFORE)
+    async with restartable(zulip, database_url, clock) as bot:
+        await bot.start()
+        await set_up(zulip)
+        clock.set(PROMPTED)
+        await prompted(zulip, "carol")
+        carol = zulip.human("carol")
+        first = carol.dm_bot("Fixed the login bug")
+        await wait_for(
+            zulip, lambda m: carol.user.user_id in m.dm_user_ids and "Question 2 of 3" in m.content
+        )
+        await bot.stop()
+        carol.edit(first, "Fixed the login bug and the logout bug")
+        await bot.start()
+        await until(
+            lambda: (
+                stored(bot.engine, carol.user.user_id).get(0)
+                == "Fixed the login bug and the logout bug"
+            ),
+            20,
+            "the edit applied",
+        )
+        before = len(zulip.messages())
+        await bot.stop()
+        await bot.start()
+        assert bot.process is not None
+        assert bot.process.stream is not None
+        assert stored(bot.engine, carol.user.user_id) == {
+            0: "Fixed the login bug and the logout bug"
+        }
+        assert len(zulip.messages()) == before

@@ -16,6 +16,7 @@ from zulip_standup.commands.context import CommandContext
 from zulip_standup.commands.router import command_name, dispatch
 from zulip_standup.domain import command_types as ct
 from zulip_standup.domain import conversation_texts, reply_texts
+from zulip_standup.domain.answer_parsing import split_answers
 from zulip_standup.domain.chat import (
     ChatEvent,
     IncomingMessage,
@@ -39,7 +40,7 @@ from zulip_standup.services.reporting import Reporter
 from zulip_standup.services.rollup import post_weekly_rollup
 from zulip_standup.services.runtime import Runtime
 from zulip_standup.services.scheduler import TransientJobError
-from zulip_standup.storage.runs import RunRecord
+from zulip_standup.storage.runs import AnswerRecord, RunRecord
 from zulip_standup.zulip.rest import ZulipError, is_transient
 
 log = logging.getLogger(__name__)
@@ -228,8 +229,8 @@ class StandupBot:
         if run is None:
             return
         standup = await rt.db(rt.standups.get, run.standup_id)
-        if standup is None:
-            return
+        if standup is None or _unchanged(answers, event.content, len(standup.settings.questions)):
+            return  # e.g. an edit seen again by a catch-up after it was applied
         turn = await self.conversations.load(standup, run.run_date, owner)
         await self.conversations.edited(turn, event.message_id, event.content, owner)
 
@@ -308,6 +309,16 @@ class StandupBot:
             raise
         rt.metrics.jobs.labels(kind=str(job.kind)).inc()
         log.info("job_done", extra={"job_key": job.key, "outcome": outcome})
+
+
+def _unchanged(answers: Sequence[AnswerRecord], content: str, question_count: int) -> bool:
+    """Whether a message's content still gives exactly the answers stored from it."""
+    if len(answers) == 1:
+        return answers[0].text == content.strip()
+    parts = split_answers(content, question_count)
+    if parts is None:
+        return False
+    return all(a.question_index < len(parts) and parts[a.question_index] == a.text for a in answers)
 
 
 TRUNCATION_NOTE = "\n[message truncated]"

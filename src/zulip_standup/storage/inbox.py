@@ -165,6 +165,17 @@ class InboxStore:
         known = [int(v) for v in (highest, floor) if v is not None]
         return max(known) if known else None
 
+    def lowest_since(self, realm_id: int, since: dt.datetime) -> int | None:
+        """The lowest message received since the instant (edits of messages from then on may
+        have been missed while the bot was down: catch-up looks at them again)."""
+        with self.engine.connect() as conn:
+            value = conn.execute(
+                select(func.min(inbox.c.message_id)).where(
+                    inbox.c.realm_id == realm_id, inbox.c.received_at >= since
+                )
+            ).scalar()
+        return None if value is None else int(value)
+
     def ensure_anchor(self, realm_id: int, message_id: int) -> None:
         """On the first start in a realm, catch up from the server's newest message then,
         so DMs sent during the first outage are still found (-1, no message yet, is 0)."""

@@ -68,6 +68,7 @@ class EventStream:
         *,
         last_message_id: Callable[[], Awaitable[int | None]],
         on_received: ReceivedHook | None = None,
+        edit_floor: Callable[[], Awaitable[int | None]] | None = None,
         queue_lifespan_secs: int | None = None,
     ) -> None:
         self._rest = rest
@@ -75,6 +76,7 @@ class EventStream:
         self._handler = handler
         self._last_message_id = last_message_id
         self._on_received = on_received
+        self._edit_floor = edit_floor
         self._catch_up_wanted = False
         # Readiness: when the current outage of /events began (None while polls succeed).
         self.outage_since: float | None = None
@@ -258,10 +260,16 @@ class EventStream:
         await self._dispatcher.submit(event)
 
     async def catch_up(self) -> int:
-        """Deliver DMs and mentions newer than the last processed message id; return the count."""
-        after = await self._last_message_id()
-        if after is None:
+        """Deliver DMs and mentions newer than the last processed message id; return the count.
+
+        It starts lower when recent messages may have been edited while nobody listened
+        (``edit_floor``): those come again as edits, which the handler applies only when
+        the content changed."""
+        handled = await self._last_message_id()
+        if handled is None:
             return 0
+        floor = await self._edit_floor() if self._edit_floor is not None else None
+        after = handled if floor is None else min(handled, floor - 1)
         delivered = 0
         for narrow in (
             [{"operator": "is", "operand": "dm"}],
@@ -283,6 +291,7 @@ class EventStream:
                 )
                 messages = body.get("messages", [])
                 batch: list[IncomingMessage] = []
+                edits: dict[int, MessageEdited] = {}
                 for raw in messages:
                     message = message_from_wire(raw, raw.get("flags", []))
                     anchor = max(anchor, message.message_id)
@@ -290,11 +299,23 @@ class EventStream:
                         continue
                     if not message.is_dm and not message.mentioned:
                         continue
-                    batch.append(message)
+                    if raw.get("last_edit_timestamp"):
+                        edits[message.message_id] = MessageEdited(
+                            message.message_id,
+                            message.sender_id,
+                            message.content,
+                            int(raw["last_edit_timestamp"]),
+                        )
+                    if message.message_id > handled:
+                        batch.append(message)
                 await self._received(batch)
                 for message in batch:
                     delivered += 1
                     await self._dispatch(message)
+                    if message.message_id in edits:
+                        await self._dispatch(edits.pop(message.message_id))
+                for edit in edits.values():
+                    await self._dispatch(edit)
                 if body.get("found_newest", True) or not messages:
                     break
         await self._dispatcher.drain()
