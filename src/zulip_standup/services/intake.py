@@ -128,7 +128,7 @@ class MessageIntake:
             },
         )
         try:
-            await rt.db(
+            recorded = await rt.db(
                 rt.inbox.failed,
                 rt.realm_id,
                 message.message_id,
@@ -138,7 +138,9 @@ class MessageIntake:
             )
         except Exception:
             log.exception("inbox_update_failed", extra={"incident": incident})
-            permanent = False  # still unfinished in the inbox: the next catch-up retries it
+            recorded, permanent = True, False  # still unfinished: the next catch-up retries it
+        if not recorded:
+            return  # its step was stored before the failure: nothing of it is lost
         if permanent:
             await self._reply(message, reply_texts.message_not_recorded(incident))
             return

@@ -203,7 +203,6 @@ class Worker:
         self._transient = transient
         self._is_transient = is_transient or (lambda _exc: False)
         self.realm_id = realm_id
-        self.in_flight = 0
 
     async def tick(self) -> TickReport:
         """Claim one batch of due jobs and perform them in due order."""
@@ -239,13 +238,6 @@ class Worker:
         )
 
     async def _perform(self, job: DueJob) -> str:
-        self.in_flight += 1
-        try:
-            return await self._perform_claimed(job)
-        finally:
-            self.in_flight -= 1
-
-    async def _perform_claimed(self, job: DueJob) -> str:
         now = self._clock.now()
         context = {"job_key": job.key, "kind": str(job.kind), "attempt": job.attempt}
         verdict = self._lateness.verdict(job.kind, job.due_at, job.deadline_at, now)

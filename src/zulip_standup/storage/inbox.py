@@ -120,10 +120,12 @@ class InboxStore:
         *,
         permanent: bool,
         incident: str | None = None,
-    ) -> None:
+    ) -> bool:
+        """Record a failed delivery; False when the message is finished already (its effects
+        were stored before the failure, so it must not be called lost)."""
         state = InboxState.FAILED_PERMANENT if permanent else InboxState.FAILED_TRANSIENT
         with self.engine.begin() as conn:
-            conn.execute(
+            found = conn.execute(
                 update(inbox)
                 .where(
                     inbox.c.realm_id == realm_id,
@@ -131,7 +133,9 @@ class InboxStore:
                     inbox.c.state.in_(UNFINISHED),
                 )
                 .values(state=state.value, incident=incident, updated_at=now)
-            )
+                .returning(inbox.c.message_id)
+            ).first()
+        return found is not None
 
     def state(self, realm_id: int, message_id: int) -> InboxState | None:
         with self.engine.connect() as conn:
@@ -185,15 +189,6 @@ class InboxStore:
                 .where(realms.c.id == realm_id, realms.c.last_message_id.is_(None))
                 .values(last_message_id=max(message_id, 0))
             )
-
-    def unfinished(self, realm_id: int) -> list[int]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                select(inbox.c.message_id)
-                .where(inbox.c.realm_id == realm_id, inbox.c.state.in_(UNFINISHED))
-                .order_by(inbox.c.message_id)
-            ).all()
-        return [int(r.message_id) for r in rows]
 
     def trim(self, finished_before: dt.datetime) -> int:
         """Delete finished rows older than the instant, keeping each realm's catch-up floor."""
