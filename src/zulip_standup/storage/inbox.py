@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -39,22 +40,33 @@ def _upsert(conn: Connection):  # type: ignore[no-untyped-def]
     return sqlite.insert(inbox)
 
 
-def mark_done(conn: Connection, realm_id: int, message_id: int, now: dt.datetime) -> bool:
-    """Record a message as handled inside the caller's transaction; False if it was finished."""
-    statement = _upsert(conn).values(
-        realm_id=realm_id,
-        message_id=message_id,
-        state=InboxState.DONE.value,
-        attempts=1,
-        received_at=now,
-        updated_at=now,
-    )
+def _row(realm_id: int, message_id: int, state: InboxState, now: dt.datetime) -> dict[str, Any]:
+    return {
+        "realm_id": realm_id,
+        "message_id": message_id,
+        "state": state.value,
+        "attempts": 0 if state is InboxState.RECEIVED else 1,
+        "received_at": now,
+        "updated_at": now,
+    }
+
+
+def _moved_on(conn: Connection, row: dict[str, Any], changes: dict[str, Any]) -> Any:
+    """Insert the row, or apply ``changes`` to it while it is unfinished; returns attempts."""
+    statement = _upsert(conn).values(**row)
     statement = statement.on_conflict_do_update(
         index_elements=["realm_id", "message_id"],
-        set_={"state": InboxState.DONE.value, "updated_at": now},
+        set_=changes,
         where=inbox.c.state.in_(UNFINISHED),
-    ).returning(inbox.c.message_id)
-    return conn.execute(statement).scalar() is not None
+    ).returning(inbox.c.attempts)
+    return conn.execute(statement).scalar()
+
+
+def mark_done(conn: Connection, realm_id: int, message_id: int, now: dt.datetime) -> bool:
+    """Record a message as handled inside the caller's transaction; False if it was finished."""
+    row = _row(realm_id, message_id, InboxState.DONE, now)
+    changes = {"state": InboxState.DONE.value, "updated_at": now}
+    return _moved_on(conn, row, changes) is not None
 
 
 class InboxStore:
@@ -70,40 +82,19 @@ class InboxStore:
         with self.engine.begin() as conn:
             conn.execute(
                 _upsert(conn).on_conflict_do_nothing(index_elements=["realm_id", "message_id"]),
-                [
-                    {
-                        "realm_id": realm_id,
-                        "message_id": message_id,
-                        "state": InboxState.RECEIVED.value,
-                        "attempts": 0,
-                        "received_at": now,
-                        "updated_at": now,
-                    }
-                    for message_id in message_ids
-                ],
+                [_row(realm_id, m, InboxState.RECEIVED, now) for m in message_ids],
             )
 
     def begin(self, realm_id: int, message_id: int, now: dt.datetime) -> Delivery:
         """Record that handling starts (or starts again); say whether it was finished before."""
+        row = {**_row(realm_id, message_id, InboxState.RECEIVED, now), "attempts": 1}
+        changes = {
+            "state": InboxState.RECEIVED.value,
+            "attempts": inbox.c.attempts + 1,
+            "updated_at": now,
+        }
         with self.engine.begin() as conn:
-            statement = _upsert(conn).values(
-                realm_id=realm_id,
-                message_id=message_id,
-                state=InboxState.RECEIVED.value,
-                attempts=1,
-                received_at=now,
-                updated_at=now,
-            )
-            statement = statement.on_conflict_do_update(
-                index_elements=["realm_id", "message_id"],
-                set_={
-                    "state": InboxState.RECEIVED.value,
-                    "attempts": inbox.c.attempts + 1,
-                    "updated_at": now,
-                },
-                where=inbox.c.state.in_(UNFINISHED),
-            ).returning(inbox.c.attempts)
-            attempt = conn.execute(statement).scalar()
+            attempt = _moved_on(conn, row, changes)
         if attempt is None:
             return Delivery(finished=True, attempt=0)
         return Delivery(finished=False, attempt=int(attempt))
