@@ -20,6 +20,7 @@ import datetime as dt
 import logging
 import os
 import socket
+import threading
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -94,6 +95,15 @@ class Planner:
         self._refresh = horizon / 3
         self._backfill = max_backfill
         self._batch = batch_size
+        # Reading a standup's plan and writing its jobs happen under its lock: a plan read
+        # before a change (setup adding participants) must not be written after a plan read
+        # after it, or the stale one deletes the fresh one's jobs.
+        self._guard = threading.Lock()
+        self._locks: dict[int, threading.Lock] = {}
+
+    def _lock(self, standup_id: int) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(standup_id, threading.Lock())
 
     async def tick(self) -> PlanReport:
         """Extend the standups whose planned horizon is running out."""
@@ -110,7 +120,8 @@ class Planner:
             ids = self._source.standups_to_plan(now + self._horizon - self._refresh, self._batch)
             for standup_id in ids:
                 try:
-                    inserted += self._plan_one(standup_id, now)
+                    with self._lock(standup_id):
+                        inserted += self._plan_one(standup_id, now)
                 except ValueError:
                     errors += 1
                     log.exception("standup_plan_failed", extra={"standup_id": standup_id})
@@ -139,10 +150,11 @@ class Planner:
 
     def replan_now(self, standup_id: int, now: dt.datetime) -> ReplanResult:
         """Synchronous body of :meth:`replan`."""
-        plan = self._source.load(standup_id, (now - self._backfill - _TIME_OFF_MARGIN).date())
-        if plan is None:
-            return ReplanResult(0, 0, 0)
-        return self._replan(standup_id, plan, now)
+        with self._lock(standup_id):
+            plan = self._source.load(standup_id, (now - self._backfill - _TIME_OFF_MARGIN).date())
+            if plan is None:
+                return ReplanResult(0, 0, 0)
+            return self._replan(standup_id, plan, now)
 
     def _replan(self, standup_id: int, plan: PlanInput, now: dt.datetime) -> ReplanResult:
         end = max(now + self._horizon, plan.planned_until or now)
