@@ -225,7 +225,7 @@ class BotProcess:
         async def edit_floor() -> int | None:
             server = self.stream.server if self.stream is not None else None
             window = (server.edit_limit_seconds if server else None) or EDIT_LOOKBACK_MAX_S
-            since = self.clock.now() - dt.timedelta(seconds=min(window, EDIT_LOOKBACK_MAX_S))
+            since = self.real_clock.now() - dt.timedelta(seconds=min(window, EDIT_LOOKBACK_MAX_S))
             return await asyncio.to_thread(inbox.lowest_since, lease.realm_id, since)
 
         async def on_received(messages: list[IncomingMessage]) -> None:
@@ -266,6 +266,7 @@ class BotProcess:
             inbox=inbox,
             is_transient=is_transient_failure,
             served_by=(lease.holder, lease.epoch),
+            wire_clock=self.real_clock,
             defaults=Defaults(
                 timezone=self.settings.default_timezone,
                 prompt_time=self.settings.default_prompt_time,

@@ -113,7 +113,7 @@ class StandupBot:
         rt = self.runtime
         sender = await self._sender(message.sender_id)
         if sender is None or sender.is_bot:
-            await rt.db(rt.inbox.done, rt.realm_id, message.message_id, rt.now())
+            await rt.db(rt.inbox.done, rt.realm_id, message.message_id, rt.wire_now())
             return
         try:
             reply = await self._route(message, sender)
@@ -122,7 +122,7 @@ class StandupBot:
         if reply:
             await self._reply(message, reply)
         # An answer step marked the message done with its effects; this covers the rest.
-        await rt.db(rt.inbox.done, rt.realm_id, message.message_id, rt.now())
+        await rt.db(rt.inbox.done, rt.realm_id, message.message_id, rt.wire_now())
 
     def _slowed(self, sender: Person) -> str | None:
         """The command limit: None to go ahead, else the notice to send ("" for none).

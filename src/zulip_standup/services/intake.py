@@ -61,7 +61,7 @@ class MessageIntake:
         ids = [m.message_id for m in messages if self._is_addressed(m)]
         for retry in range(RECEIVE_TRIES):
             try:
-                await rt.db(rt.inbox.receive, rt.realm_id, ids, rt.now())
+                await rt.db(rt.inbox.receive, rt.realm_id, ids, rt.wire_now())
                 return
             except Exception as exc:
                 if not rt.is_transient(exc) or retry + 1 == RECEIVE_TRIES:
@@ -92,7 +92,7 @@ class MessageIntake:
             try:
                 if not begun:
                     delivery = await rt.db(
-                        rt.inbox.begin, rt.realm_id, message.message_id, rt.now()
+                        rt.inbox.begin, rt.realm_id, message.message_id, rt.wire_now()
                     )
                     if delivery.finished:
                         return
@@ -132,7 +132,7 @@ class MessageIntake:
                 rt.inbox.failed,
                 rt.realm_id,
                 message.message_id,
-                rt.now(),
+                rt.wire_now(),
                 permanent=permanent,
                 incident=incident,
             )

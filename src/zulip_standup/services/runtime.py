@@ -55,9 +55,15 @@ class Runtime:
     defaults: Defaults = field(default_factory=Defaults)
     # Which process serves this bot account (its lease holder and epoch), for admins' status.
     served_by: tuple[str, int] = ("", 0)
+    # Real time for what happens on the wire (when a message was received: Zulip's edit
+    # window runs on it), also when scheduling runs on a test clock. None: ``clock``.
+    wire_clock: Clock | None = None
 
     def now(self) -> dt.datetime:
         return self.clock.now()
+
+    def wire_now(self) -> dt.datetime:
+        return (self.wire_clock or self.clock).now()
 
     async def db(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run blocking storage code off the event loop."""
