@@ -345,8 +345,9 @@ class BotProcess:
 
     def pings(self) -> dict[str, Ping]:
         """Readiness checks: the database answers; Zulip's event queue is polled without an
-        outage; no due job of the account waits more than a minute. A standby (not holding
-        the lease) is ready: it can take over at any moment."""
+        outage; no due job of the account waits more than a minute. A standby (another
+        process holds the lease) is ready: it can take over at any moment; a process that
+        is still starting to serve the account is not."""
 
         async def database() -> bool:
             def probe() -> bool:
@@ -358,7 +359,7 @@ class BotProcess:
 
         async def zulip() -> bool:
             if not self.ready.is_set():
-                return self.keeper.lease is None
+                return self.keeper.standby  # not ready while starting to serve
             stream = self.stream
             return stream is not None and stream.connected.is_set() and stream.outage_since is None
 

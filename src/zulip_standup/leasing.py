@@ -53,6 +53,8 @@ class LeaseKeeper:
         self.holder = holder
         self.ttl = ttl
         self.lease: Lease | None = None
+        # True while another process holds the lease and this one waits to take over.
+        self.standby = False
 
     def served(self, serving: bool) -> None:
         self.metrics.lease_held.labels(account=self.account, holder=self.holder).set(
@@ -83,6 +85,7 @@ class LeaseKeeper:
             if got is not None:
                 lease, released = got
                 self.lease = lease
+                self.standby = False
                 self.served(True)
                 self.metrics.lease_epoch.labels(account=self.account).set(lease.epoch)
                 log.info(
@@ -95,6 +98,7 @@ class LeaseKeeper:
                     },
                 )
                 return lease
+            self.standby = True
             if not waited:
                 log.info("lease_standby", extra={"account": self.account, "holder": self.holder})
                 waited = True
