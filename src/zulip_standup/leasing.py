@@ -14,6 +14,7 @@ import logging
 import os
 import socket
 
+from zulip_standup.clock import sleep_or_stop
 from zulip_standup.http.metrics import Metrics
 from zulip_standup.ports import Clock
 from zulip_standup.storage.errors import is_transient_db_error
@@ -102,22 +103,15 @@ class LeaseKeeper:
             if not waited:
                 log.info("lease_standby", extra={"account": self.account, "holder": self.holder})
                 waited = True
-            await self._sleep_or_stop(self.ttl.total_seconds() / 3)
+            await sleep_or_stop(self.clock, self.stop, self.ttl.total_seconds() / 3)
         return None
-
-    async def _sleep_or_stop(self, seconds: float) -> None:
-        sleeper = asyncio.ensure_future(self.clock.sleep(seconds))
-        stopper = asyncio.ensure_future(self.stop.wait())
-        await asyncio.wait({sleeper, stopper}, return_when=asyncio.FIRST_COMPLETED)
-        for task in (sleeper, stopper):
-            task.cancel()
 
     async def keep(self, lease: Lease) -> None:
         """Renew every TTL/3; raise LeaseLostError when taken over, or when renewals kept
         failing until the lease ran out (another process may hold it by then)."""
         valid_until = self.clock.now() + self.ttl
         while not self.stop.is_set():
-            await self._sleep_or_stop(self.ttl.total_seconds() / 3)
+            await sleep_or_stop(self.clock, self.stop, self.ttl.total_seconds() / 3)
             if self.stop.is_set():
                 return
             now = self.clock.now()

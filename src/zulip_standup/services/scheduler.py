@@ -15,7 +15,6 @@ sleeps until the next due job or the poll interval, whichever comes first.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import logging
 import os
@@ -26,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from zulip_standup.clock import sleep_or_stop
 from zulip_standup.domain.jobs import (
     DueJob,
     JobStatus,
@@ -318,7 +318,7 @@ class Worker:
                     task.add_done_callback(running.discard)
                 plan = len(claimed) < free
                 if plan:
-                    await self._sleep_or_stop(stop, await self._idle_seconds(poll_seconds))
+                    await sleep_or_stop(self._clock, stop, await self._idle_seconds(poll_seconds))
         except asyncio.CancelledError:
             for task in running:
                 task.cancel()
@@ -345,12 +345,3 @@ class Worker:
             await asyncio.wait({*running, stopper}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             stopper.cancel()
-
-    async def _sleep_or_stop(self, stop: asyncio.Event, seconds: float) -> None:
-        sleeper = asyncio.ensure_future(self._clock.sleep(seconds))
-        stopper = asyncio.ensure_future(stop.wait())
-        await asyncio.wait({sleeper, stopper}, return_when=asyncio.FIRST_COMPLETED)
-        for task in (sleeper, stopper):
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
