@@ -98,7 +98,7 @@ async def test_prompt_is_scheduled_and_delivered_on_time(
         await settle(bot)
         prompt = await wait_for(zulip, _is_prompt_to(zulip, carol.user.user_id))  # type: ignore[arg-type]
         assert prompt.timestamp == int(PROMPT_AT.timestamp())
-        await settle(bot, rounds=10)
+        await settle(bot)
         prompts = [m for m in zulip.dms("carol", "bot") if "Time for" in m.content]
         assert len(prompts) == 1, "the prompt job must not send the delivered prompt again"
         # The conversation is open: Carol's answer is taken and question 2 follows.
@@ -120,5 +120,5 @@ async def test_time_off_cancels_the_scheduled_prompt(zulip: LocalZulip, database
         )
         await _eventually(lambda: not _scheduled_for(zulip, carol.user.user_id))
         _step(zulip, clock, PROMPT_AT + dt.timedelta(minutes=1))
-        await settle(bot, rounds=10)
+        await settle(bot)
         assert not [m for m in zulip.dms("carol", "bot") if "Time for" in m.content]
