@@ -14,9 +14,9 @@ from zulip_standup.app import BotProcess
 from zulip_standup.services.bot import StandupBot
 from zulip_standup.storage.tables import metadata
 
-from .harness import POLL_S, settle
+from .harness import COMPLETION_BOUND_S, POLL_S, settle
 
-REPLY_TIMEOUT_S = 10.0
+REPLY_TIMEOUT_S = COMPLETION_BOUND_S
 
 
 def the_bot(process: BotProcess) -> StandupBot:

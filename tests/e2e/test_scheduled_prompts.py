@@ -16,7 +16,7 @@ import pytest
 from localzulip import LocalZulip, ServerConfig, VirtualClock
 from localzulip.models import Message
 
-from .harness import SteppedClock, running_bot, settle, wait_for
+from .harness import COMPLETION_BOUND_S, SteppedClock, running_bot, settle, wait_for
 
 # Monday 30 Nov 2026, 03:00 UTC = 08:30 in Kolkata; Carol's prompt is at 09:30 there.
 START = dt.datetime(2026, 11, 30, 3, 0, tzinfo=dt.UTC)
@@ -47,7 +47,7 @@ def _scheduled_for(zulip: LocalZulip, user_id: int) -> list[int]:
     )
 
 
-async def _eventually(check: object, within: float = 10.0) -> None:
+async def _eventually(check: object, within: float = COMPLETION_BOUND_S) -> None:
     assert callable(check)
     for _ in range(int(within / 0.05)):
         if check():
