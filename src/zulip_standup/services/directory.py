@@ -23,6 +23,10 @@ class Directory:
     def add(self, person: Person) -> None:
         self._by_id[person.user_id] = person
 
+    def everyone(self) -> list[Person]:
+        """Every account the bot knows, active or not, bots included, by user id."""
+        return sorted(self._by_id.values(), key=lambda p: p.user_id)
+
     def get(self, user_id: int) -> Person | None:
         return self._by_id.get(user_id)
 
