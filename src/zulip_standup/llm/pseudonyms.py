@@ -31,6 +31,7 @@ back afterwards. What is replaced, in one pass over the text:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -46,19 +47,21 @@ _PERSON_MENTION = re.compile(r"@_?\*\*(?P<body>[^*\n]+?)\*\*")
 _GROUP_MENTION = re.compile(r"@_?\*(?P<body>[^*\n]+?)\*")
 _PLACEHOLDER_RE = re.compile(r"\b[Pp]erson\s+(\d{1,4})\b")
 _WILDCARDS = frozenset({"all", "everyone", "channel", "stream", "topic"})
+# A word as names are written: "Ann", "Lee-Smith", "O'Brien", "Ann's" (read as "Ann" + "'s").
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+_PIECE_BREAK = re.compile(r"[-'’]")
 
 # Modal verbs that are also given names; after a modal comes a verb's plain form.
 _MODALS = frozenset({"will", "may", "might", "can", "shall", "must"})
 _SENTENCE_START = re.compile(r"(?:[.!?;:]|(?:^|\n)\s*(?:[-*+•>]|\d{1,3}[.)])?)\s*$")
 _NEXT_WORD = re.compile(r"\s+([a-z][a-z'’]*)")
 # Words that follow a person but never a modal verb ("Will said", "May and I").
-_AFTER_A_PERSON = frozenset(
-    """
+_AFTER_A_PERSON_TEXT = """
     and or nor but too was were had did said told took went made got ran wrote sent found gave
     saw came knew thought built brought paid left kept met lost led spent won caught bought fell
     felt broke chose spoke drove began became forgot understood stood asked
-    """.split()
-)
+"""
+_AFTER_A_PERSON = frozenset(_AFTER_A_PERSON_TEXT.split())
 
 
 def _reads_as_the_verb(text: str, start: int, end: int) -> bool:
@@ -84,7 +87,7 @@ class Pseudonyms:
     people: dict[str, PersonRef]
     _full_names: dict[str, str] = field(repr=False)
     _parts: dict[str, str] = field(repr=False)
-    _pattern: re.Pattern[str] | None = field(repr=False)
+    _longest: int = field(repr=False)  # the most words in a full name
 
     def placeholder(self, person: PersonRef) -> str:
         return self.placeholders[person.user_id]
@@ -93,9 +96,7 @@ class Pseudonyms:
         """``text`` with every known name and every mention replaced."""
         text = _PERSON_MENTION.sub(self._mention_placeholder, text)
         text = _GROUP_MENTION.sub(GROUP, text)
-        if self._pattern is None:
-            return text
-        return self._pattern.sub(self._name_placeholder, text)
+        return self._hide_names(text) if self._full_names or self._parts else text
 
     def restore(self, text: str, render: Callable[[PersonRef], str]) -> str:
         """``text`` with each known placeholder replaced by ``render(person)``."""
@@ -106,15 +107,51 @@ class Pseudonyms:
 
         return _PLACEHOLDER_RE.sub(swap, text)
 
-    def _name_placeholder(self, match: re.Match[str]) -> str:
-        found = match[0]
-        if " " in found or "\t" in found:
-            return self._full_names.get(_fold(found), UNKNOWN_PERSON)
-        if found.casefold() in _MODALS and _reads_as_the_verb(
-            match.string, match.start(), match.end()
-        ):
-            return found
-        return self._parts.get(found, UNKNOWN_PERSON)
+    def _hide_names(self, text: str) -> str:
+        """Full names first (the most words first), then name parts, word by word."""
+        words = list(_WORD.finditer(text))
+        kept: list[str] = []
+        done = 0  # text before this offset is already in ``kept``
+        index = 0
+        while index < len(words):
+            start = words[index].start()
+            found = self._full_name_at(text, words, index) or self._part_at(text, words[index])
+            if found is None:
+                index += 1
+                continue
+            end, placeholder, used = found
+            kept.extend((text[done:start], placeholder))
+            done = end
+            index += used
+        kept.append(text[done:])
+        return "".join(kept)
+
+    def _full_name_at(
+        self, text: str, words: list[re.Match[str]], index: int
+    ) -> tuple[int, str, int] | None:
+        """(end, placeholder, words used) of a full name starting at ``words[index]``."""
+        for count in range(min(self._longest, len(words) - index), 1, -1):
+            run = words[index : index + count]
+            if not all(text[a.end() : b.start()].isspace() for a, b in itertools.pairwise(run)):
+                continue
+            head = " ".join(word[0] for word in run[:-1])
+            for last in _prefixes(run[-1][0]):  # "Carol Member's": try "Member's", "Member"
+                placeholder = self._full_names.get(_fold(f"{head} {last}"))
+                if placeholder is not None:
+                    return run[-1].start() + len(last), placeholder, count
+        return None
+
+    def _part_at(self, text: str, word: re.Match[str]) -> tuple[int, str, int] | None:
+        """(end, placeholder, 1) of a first or last name at ``word`` ("Ann" in "Ann's")."""
+        for part in _prefixes(word[0]):
+            placeholder = self._parts.get(part)
+            if placeholder is None:
+                continue
+            end = word.start() + len(part)
+            if part.casefold() in _MODALS and _reads_as_the_verb(text, word.start(), end):
+                return None
+            return end, placeholder, 1
+        return None
 
     def _mention_placeholder(self, match: re.Match[str]) -> str:
         body = match["body"]
@@ -126,6 +163,12 @@ class Pseudonyms:
         if len(name.split()) == 1:
             return self._parts.get(name.strip(), UNKNOWN_PERSON)
         return self._full_names.get(_fold(name), UNKNOWN_PERSON)
+
+
+def _prefixes(word: str) -> list[str]:
+    """``word`` and its leading pieces at hyphens and apostrophes, longest first."""
+    cuts = [m.start() for m in _PIECE_BREAK.finditer(word)]
+    return [word, *(word[:cut] for cut in reversed(cuts))]
 
 
 def _fold(name: str) -> str:
@@ -175,13 +218,5 @@ def assign(participants: Iterable[PersonRef], others: Iterable[PersonRef] = ()) 
                 parts[spelling] = (
                     placeholders[person.user_id] if owners == {person.user_id} else UNKNOWN_PERSON
                 )
-    alternatives = [
-        *(r"(?i:" + r"\s+".join(map(re.escape, name.split())) + ")" for name in full_names),
-        *map(re.escape, parts),
-    ]
-    # Longest first, so "Ann Lee" wins over "Ann"; one pass, so placeholders are never re-read.
-    alternatives.sort(key=lambda alternative: (-len(alternative), alternative))
-    pattern = (
-        re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)") if alternatives else None
-    )
-    return Pseudonyms(placeholders, people, full_names, parts, pattern)
+    longest = max((len(name.split()) for name in full_names), default=0)
+    return Pseudonyms(placeholders, people, full_names, parts, longest)

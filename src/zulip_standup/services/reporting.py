@@ -362,9 +362,7 @@ class Reporter:
             answer_sets=picture.answered,
             expected=len(picture.answered) + len(picture.missing),
             blocker_count=len(blockers),
-            known_people=tuple(
-                PersonRef(p.user_id, p.full_name) for p in rt.directory.everyone() if not p.is_bot
-            ),
+            known_people=rt.directory.known_people(),
         )
         config = self.ai if standup.settings.ai_summary else None
         summary = await summarize(day, config, sanitize=sanitize, policy=policy)
