@@ -38,7 +38,7 @@ Sleep = Callable[[float], Awaitable[None]]
 _RETRYABLE_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError)
 MAX_RETRY_AFTER_SECONDS = 10.0
 # A model that writes "@**Person 1**" must not leave mention markup around the restored name.
-_MARKED_PLACEHOLDER = re.compile(r"@_?\*\*\s*([Pp]erson\s+\d{1,4})\s*(?:\|\d*)?\*\*")
+_MARKED_PLACEHOLDER = re.compile(r"@_?\*\*\s*([Pp]erson\s+\d{1,6})\s*(?:\|\d*)?\*\*")
 
 
 @dataclass(frozen=True)

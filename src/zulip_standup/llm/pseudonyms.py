@@ -5,7 +5,8 @@ gets a placeholder: today's answering participants first, numbered in
 user-id order (so the same team gets the same numbers every day), then the
 other people the bot knows (the standup's other members, the realm's other
 humans), also in user-id order. Placeholders in the model's answer are mapped
-back afterwards. What is replaced, in one pass over the text:
+back afterwards. What is replaced (mentions first, then names word by word, so
+a placeholder is never read again):
 
 * **Mentions** — ``@**Name|id**``, ``@_**Name**`` — of a known person become
   their placeholder, of anyone else "someone"; group and wildcard mentions
@@ -45,7 +46,7 @@ MIN_NAME_PART_LENGTH = 3
 
 _PERSON_MENTION = re.compile(r"@_?\*\*(?P<body>[^*\n]+?)\*\*")
 _GROUP_MENTION = re.compile(r"@_?\*(?P<body>[^*\n]+?)\*")
-_PLACEHOLDER_RE = re.compile(r"\b[Pp]erson\s+(\d{1,4})\b")
+_PLACEHOLDER_RE = re.compile(r"\b[Pp]erson\s+(\d{1,6})\b")
 _WILDCARDS = frozenset({"all", "everyone", "channel", "stream", "topic"})
 # A word as names are written: "Ann", "Lee-Smith", "O'Brien", "Ann's" (read as "Ann" + "'s").
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
