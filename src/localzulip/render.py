@@ -1,4 +1,4 @@
-"""A small Zulip-flavoured Markdown renderer, mention parsing and the emoji table."""
+"""A small Zulip-flavoured Markdown renderer and mention parsing."""
 
 from __future__ import annotations
 
@@ -7,49 +7,6 @@ import re
 from collections.abc import Callable
 
 from localzulip.models import User
-
-EMOJI: dict[str, str] = {
-    "+1": "1f44d",
-    "thumbs_up": "1f44d",
-    "-1": "1f44e",
-    "thumbs_down": "1f44e",
-    "tada": "1f389",
-    "calendar": "1f4c5",
-    "smile": "1f604",
-    "slight_smile": "1f642",
-    "heart": "2764",
-    "check": "2714",
-    "pencil": "270f",
-    "check_mark": "2714",
-    "white_check_mark": "2705",
-    "octopus": "1f419",
-    "wave": "1f44b",
-    "coffee": "2615",
-    "palm_tree": "1f334",
-    "house": "1f3e0",
-    "sick": "1f912",
-    "car": "1f697",
-    "airplane": "2708",
-    "eyes": "1f440",
-    "rocket": "1f680",
-    "fire": "1f525",
-    "clock": "1f570",
-    "warning": "26a0",
-    "x": "274c",
-    "cross_mark": "274c",
-    "question": "2753",
-    "thinking": "1f914",
-    "sunny": "2600",
-    "zzz": "1f4a4",
-    "bug": "1f41b",
-    "memo": "1f4dd",
-    "star": "2b50",
-    "ok": "1f197",
-    "pray": "1f64f",
-    "clap": "1f44f",
-    "muscle": "1f4aa",
-    "working_on_it": "1f6e0",
-}
 
 _MENTION = re.compile(r"@(_?)\*\*([^*|]*)(?:\|(\d+))?\*\*")
 _WILDCARDS = {"all", "everyone", "stream", "channel"}
