@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from zulip_standup.commands.context import CommandContext
 from zulip_standup.commands.standup_cmds import team_today
@@ -13,7 +12,7 @@ from zulip_standup.domain.conversation import ChangeRequested, Phase, Prompted, 
 from zulip_standup.domain.schedule import is_run_date
 from zulip_standup.domain.standup import Standup
 from zulip_standup.errors import UserFacingError
-from zulip_standup.services.people import remember
+from zulip_standup.services.people import own_zone, remember
 
 
 async def _replan_mine(ctx: CommandContext) -> None:
@@ -32,9 +31,8 @@ async def timezone(ctx: CommandContext, cmd: ct.Timezone) -> str:
     if cmd.zone is None and not cmd.reset:
         person = await rt.db(rt.standups.person, rt.realm_id, ctx.sender.user_id)
         override = person.timezone_override if person else None
-        profile = ctx.sender.timezone or None
-        effective = override or profile or rt.defaults.timezone
-        return texts.timezone_shown(effective, override, profile)
+        effective = await own_zone(rt, ctx.sender.user_id)
+        return texts.timezone_shown(effective.key, override, ctx.sender.timezone or None)
     await rt.db(
         rt.standups.upsert_person,
         rt.realm_id,
@@ -154,10 +152,10 @@ async def my_data(ctx: CommandContext, _cmd: ct.MyData) -> str:
     mine = await rt.db(rt.standups.of_participant, rt.realm_id, ctx.sender.user_id)
     count = await rt.db(rt.runs.count_answers, rt.realm_id, ctx.sender.user_id)
     override = person.timezone_override if person else None
-    zone = override or ctx.sender.timezone or rt.defaults.timezone
+    zone = await own_zone(rt, ctx.sender.user_id)
     return texts.my_data(
         ctx.sender.full_name,
-        zone,
+        zone.key,
         override,
         person.holiday_region if person else None,
         periods,
@@ -175,13 +173,3 @@ async def forget_me(ctx: CommandContext, cmd: ct.ForgetMe) -> str:
     for standup in mine:
         await rt.planner.replan(standup.id)
     return texts.forgotten(counts)
-
-
-def local_date(zone_name: str, fallback: str, now: dt.datetime) -> dt.date:
-    """The person's local date (for relative dates in commands)."""
-    for name in (zone_name, fallback):
-        try:
-            return now.astimezone(ZoneInfo(name)).date()
-        except (ValueError, KeyError):
-            continue
-    return now.date()
