@@ -77,9 +77,7 @@ def recap_text(
 
 def skip_confirmation_text(standup: str, day: dt.date) -> str:
     """Reply to ``skip``."""
-    return (
-        f"OK, you are skipping **{standup}** on {day_label(day)}. Changed your mind? Say `restart`."
-    )
+    return f"OK, you are skipping **{standup}** on {day_label(day)}."
 
 
 def late_notice_text(standup: str, *, report_out: bool = True) -> str:

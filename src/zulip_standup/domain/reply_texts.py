@@ -247,7 +247,10 @@ def timezone_shown(effective: str, override: str | None, profile: str | None) ->
 def timezone_set(zone: str | None) -> str:
     if zone is None:
         return "Your standup time zone follows your Zulip profile again."
-    return f"Your standups now use **{zone}** for your prompts."
+    return (
+        f"Your standups now use **{zone}** for your prompts, and for what "
+        "today and tomorrow mean in your commands."
+    )
 
 
 def holidays_shown(region: str | None) -> str:
