@@ -43,7 +43,8 @@ async def test_skip_tomorrow_is_tomorrow_in_the_override_zone(
     async with running_bot(zulip, database_url, clock) as process:
         await _dave_answers_wednesday_from_kolkata(zulip, clock)
         assert await dm(zulip, "dave", "skip tomorrow") == [
-            "OK, you are skipping **standup** on Thursday 3 Dec."
+            "OK, you are skipping **standup** on Thursday 3 Dec. "
+            "Changed your mind? Say `restart` that day to answer after all."
         ]
         before = len(bot_dms_to(zulip, "dave"))
         clock.set(utc(3, 4, 0))  # 09:30 Thursday in Kolkata

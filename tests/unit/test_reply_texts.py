@@ -49,9 +49,11 @@ SAMPLES: dict[str, Callable[[], str]] = {
     "holidays_shown": lambda: rt.holidays_shown(None),
     "holidays_set": lambda: rt.holidays_set("DE-BY"),
     "away_set": lambda: rt.away_set(DAY, DAY + dt.timedelta(days=3)),
-    "back_done": lambda: rt.back_done(1),
+    "back_done": lambda: rt.back_done(1, [(DAY, DAY + dt.timedelta(days=4))]),
     "skip_done": lambda: rt.skip_done(["daily"], DAY),
     "nothing_to_skip": lambda: rt.nothing_to_skip(DAY),
+    "nothing_to_restart": rt.nothing_to_restart,
+    "restart_which": lambda: rt.restart_which(["daily", "retro"]),
     "my_data": lambda: rt.my_data("Ann Lee", "UTC", None, None, [], ["daily in #team"], 3),
     "forget_confirm": rt.forget_confirm,
     "forgotten": lambda: rt.forgotten({"answers": 3, "jobs": 1}),
@@ -173,7 +175,8 @@ def test_exact_wording_of_key_replies() -> None:
         "you don't need to send it again."
     )
     assert ct.skip_confirmation_text("daily", DAY) == (
-        "OK, you are skipping **daily** on Monday 30 Nov. Changed your mind? Say `restart`."
+        "OK, you are skipping **daily** on Monday 30 Nov. "
+        "Changed your mind? Say `restart` that day to answer after all."
     )
 
 

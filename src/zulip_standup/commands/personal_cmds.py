@@ -8,11 +8,20 @@ from zulip_standup.commands.context import CommandContext
 from zulip_standup.commands.standup_cmds import team_today
 from zulip_standup.domain import command_types as ct
 from zulip_standup.domain import reply_texts as texts
-from zulip_standup.domain.conversation import ChangeRequested, Phase, Prompted, SkipDay
+from zulip_standup.domain.conversation import (
+    ChangeRequested,
+    Phase,
+    Prompted,
+    Restart,
+    SkipDay,
+)
 from zulip_standup.domain.schedule import is_run_date
 from zulip_standup.domain.standup import Standup
 from zulip_standup.errors import UserFacingError
-from zulip_standup.services.people import own_zone, remember
+from zulip_standup.services.conversations import Turn
+from zulip_standup.services.people import own_zone, remember, run_today
+
+_RESTARTABLE = frozenset({Phase.ASKING, Phase.DONE, Phase.SKIPPED})
 
 
 async def _replan_mine(ctx: CommandContext) -> None:
@@ -73,7 +82,8 @@ async def back(ctx: CommandContext, _cmd: ct.Back) -> str:
     changed = await rt.db(rt.standups.end_time_off, rt.realm_id, ctx.sender.user_id, ctx.today)
     if changed:
         await _replan_mine(ctx)
-    return texts.back_done(changed)
+    periods = await rt.db(rt.standups.time_off_of, rt.realm_id, ctx.sender.user_id)
+    return texts.back_done(changed, [(s, e) for s, e in periods if s > ctx.today])
 
 
 async def skip(ctx: CommandContext, cmd: ct.Skip) -> str:
@@ -94,6 +104,29 @@ async def skip(ctx: CommandContext, cmd: ct.Skip) -> str:
     if not skipped:
         return texts.nothing_to_skip(cmd.date)
     return ""  # the conversation already confirmed each skip
+
+
+async def restart(ctx: CommandContext, cmd: ct.Restart) -> str:
+    """Answer today's skipped or finished standup again (the conversation asks question 1)."""
+    rt = ctx.rt
+    if cmd.standup is not None:
+        mine = [await ctx.standup(cmd.standup, "restart", manage=False)]
+    else:
+        mine = await rt.db(rt.standups.of_participant, rt.realm_id, ctx.sender.user_id)
+    found: list[Turn] = []
+    for standup in mine:
+        day = await run_today(rt, standup, ctx.sender.user_id)
+        if await rt.db(rt.runs.find_run, standup.id, day) is None:
+            continue
+        turn = await ctx.conversations.load(standup, day, ctx.sender.user_id)
+        if turn.state.phase in _RESTARTABLE:
+            found.append(turn)
+    if not found:
+        return texts.nothing_to_restart()
+    if len(found) > 1:
+        return texts.restart_which([turn.standup.name for turn in found])
+    await ctx.conversations.apply(found[0], Restart(), ctx.sender.user_id)
+    return ""
 
 
 async def answer(ctx: CommandContext, cmd: ct.Answer) -> str:

@@ -77,7 +77,10 @@ def recap_text(
 
 def skip_confirmation_text(standup: str, day: dt.date) -> str:
     """Reply to ``skip``."""
-    return f"OK, you are skipping **{standup}** on {day_label(day)}."
+    return (
+        f"OK, you are skipping **{standup}** on {day_label(day)}. "
+        "Changed your mind? Say `restart` that day to answer after all."
+    )
 
 
 def late_notice_text(standup: str, *, report_out: bool = True) -> str:

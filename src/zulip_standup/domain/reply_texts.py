@@ -271,14 +271,38 @@ def away_set(start: dt.date, end: dt.date) -> str:
     return f"You are off from {start:%A %d %B} to {end:%A %d %B}; no prompts then."
 
 
-def back_done(changed: int) -> str:
+def _days_off(start: dt.date, end: dt.date) -> str:
+    return f"{start:%A %d %B}" if start == end else f"{start:%A %d %B} to {end:%A %d %B}"
+
+
+def back_done(changed: int, kept: Sequence[tuple[dt.date, dt.date]] = ()) -> str:
+    """Reply to ``back``: the current time off ends; planned later time off stays."""
     if changed:
-        return "Welcome back! Your time off is cleared and prompts resume."
-    return "You had no time off planned, so nothing changed."
+        done = "Welcome back! Your current time off is ended and prompts resume."
+    elif kept:
+        done = "You are not on time off today, so nothing changed now."
+    else:
+        return "You had no time off planned, so nothing changed."
+    if not kept:
+        return done
+    periods = "; ".join(_days_off(start, end) for start, end in kept)
+    return f"{done} Your planned time off stays: {periods}."
 
 
 def skip_done(names: Sequence[str], day: dt.date) -> str:
     return f"Skipping {_names(names)} on {day:%A %d %B}."
+
+
+def nothing_to_restart() -> str:
+    return (
+        "You have no standup today that you skipped or answered, so there is nothing "
+        "to restart. `answer` starts today's standup."
+    )
+
+
+def restart_which(names: Sequence[str]) -> str:
+    choices = " or ".join(f"`restart {name}`" for name in names)
+    return f"You have more than one standup today; say which one to restart: {choices}."
 
 
 def nothing_to_skip(day: dt.date) -> str:

@@ -16,7 +16,7 @@ from zulip_standup.domain.planning import (
 )
 from zulip_standup.domain.schedule import local_instant
 from zulip_standup.domain.standup import Standup
-from zulip_standup.domain.zones import today_for, zone_of
+from zulip_standup.domain.zones import schedule_zone, today_for, zone_of
 from zulip_standup.services.runtime import Runtime
 
 
@@ -54,6 +54,13 @@ def _zone_names(
 async def own_today(rt: Runtime, user_id: int) -> dt.date:
     """The person's "today": the date now in their effective zone."""
     return today_for(await own_zone(rt, user_id), rt.now())
+
+
+async def run_today(rt: Runtime, standup: Standup, user_id: int) -> dt.date:
+    """The date of the person's run "today": on the team's clock in team mode, else their own."""
+    schedule = standup.settings.to_schedule(standup.id)
+    own = await own_zone(rt, user_id, schedule.zone)
+    return today_for(schedule_zone(schedule.delivery_mode, schedule.zone, own), rt.now())
 
 
 async def participant_of(rt: Runtime, user_id: int) -> Participant:
