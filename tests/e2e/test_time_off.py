@@ -71,7 +71,8 @@ async def test_restart_after_skipping_answers_after_all(
             "Starting over.",
             f"**Question 1 of 3:** {Q[0]}",
         ]
-        (recap,) = await dm(zulip, "carol", "1. Fixed the build\n2. Release notes\n3. none")
+        sent = zulip.human("carol").dm_bot("1. Fixed the build\n2. Release notes\n3. none")
+        (recap,) = await bot_replies_after(zulip, "carol", sent, 1)
         assert recap.startswith("Thanks! Your **standup** answers for Wednesday 2 Dec:")
         report = await zulip.wait_for_message(
             lambda m: (
@@ -80,6 +81,7 @@ async def test_restart_after_skipping_answers_after_all(
                 and "Fixed the build" in m.content
             ),
             10,
+            after_id=sent.id,
         )
         assert "Release notes" in report.content
 
