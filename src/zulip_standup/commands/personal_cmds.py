@@ -7,6 +7,7 @@ import datetime as dt
 from zulip_standup.commands.context import CommandContext
 from zulip_standup.commands.standup_cmds import team_today
 from zulip_standup.domain import command_types as ct
+from zulip_standup.domain import personal_texts
 from zulip_standup.domain import reply_texts as texts
 from zulip_standup.domain.conversation import (
     ChangeRequested,
@@ -41,7 +42,7 @@ async def timezone(ctx: CommandContext, cmd: ct.Timezone) -> str:
         person = await rt.db(rt.standups.person, rt.realm_id, ctx.sender.user_id)
         override = person.timezone_override if person else None
         effective = await own_zone(rt, ctx.sender.user_id)
-        return texts.timezone_shown(effective.key, override, ctx.sender.timezone or None)
+        return personal_texts.timezone_shown(effective.key, override, ctx.sender.timezone or None)
     await rt.db(
         rt.standups.upsert_person,
         rt.realm_id,
@@ -50,7 +51,7 @@ async def timezone(ctx: CommandContext, cmd: ct.Timezone) -> str:
         timezone_override=cmd.zone,
     )
     await _replan_mine(ctx)
-    return texts.timezone_set(cmd.zone)
+    return personal_texts.timezone_set(cmd.zone)
 
 
 async def holidays(ctx: CommandContext, cmd: ct.Holidays) -> str:
@@ -58,13 +59,13 @@ async def holidays(ctx: CommandContext, cmd: ct.Holidays) -> str:
     await _ensure_person(ctx)
     if cmd.show:
         person = await rt.db(rt.standups.person, rt.realm_id, ctx.sender.user_id)
-        return texts.holidays_shown(person.holiday_region if person else None)
+        return personal_texts.holidays_shown(person.holiday_region if person else None)
     code = cmd.region.code if cmd.region is not None else None
     await rt.db(
         rt.standups.upsert_person, rt.realm_id, ctx.sender.user_id, rt.now(), holiday_region=code
     )
     await _replan_mine(ctx)
-    return texts.holidays_set(code)
+    return personal_texts.holidays_set(code)
 
 
 async def away(ctx: CommandContext, cmd: ct.Away) -> str:
@@ -74,7 +75,7 @@ async def away(ctx: CommandContext, cmd: ct.Away) -> str:
         rt.standups.add_time_off, rt.realm_id, ctx.sender.user_id, cmd.start, cmd.end, rt.now()
     )
     await _replan_mine(ctx)
-    return texts.away_set(cmd.start, cmd.end)
+    return personal_texts.away_set(cmd.start, cmd.end)
 
 
 async def back(ctx: CommandContext, _cmd: ct.Back) -> str:
@@ -83,7 +84,7 @@ async def back(ctx: CommandContext, _cmd: ct.Back) -> str:
     if changed:
         await _replan_mine(ctx)
     periods = await rt.db(rt.standups.time_off_of, rt.realm_id, ctx.sender.user_id)
-    return texts.back_done(changed, [(s, e) for s, e in periods if s > ctx.today])
+    return personal_texts.back_done(changed, [(s, e) for s, e in periods if s > ctx.today])
 
 
 async def skip(ctx: CommandContext, cmd: ct.Skip) -> str:
@@ -102,7 +103,7 @@ async def skip(ctx: CommandContext, cmd: ct.Skip) -> str:
         await ctx.conversations.apply(turn, SkipDay(), ctx.sender.user_id)
         skipped.append(standup.name)
     if not skipped:
-        return texts.nothing_to_skip(cmd.date)
+        return personal_texts.nothing_to_skip(cmd.date)
     return ""  # the conversation already confirmed each skip
 
 
@@ -122,9 +123,9 @@ async def restart(ctx: CommandContext, cmd: ct.Restart) -> str:
         if turn.state.phase in _RESTARTABLE:
             found.append(turn)
     if not found:
-        return texts.nothing_to_restart()
+        return personal_texts.nothing_to_restart()
     if len(found) > 1:
-        return texts.restart_which([turn.standup.name for turn in found])
+        return personal_texts.restart_which([turn.standup.name for turn in found])
     await ctx.conversations.apply(found[0], Restart(), ctx.sender.user_id)
     return ""
 

@@ -51,6 +51,19 @@ def _zone_names(
     return override, stored_profile
 
 
+async def zones_in(rt: Runtime, standup: Standup, on: dt.date) -> dict[int, ZoneInfo]:
+    """Each participant's effective zone (``zones.zone_of``), read in one go."""
+    plan = await rt.db(rt.schedules.load, standup.id, on)
+    if plan is None:
+        return {}
+    team = plan.schedule.zone
+    found: dict[int, ZoneInfo] = {}
+    for p in plan.participants:
+        override, profile = _zone_names(rt, p.user_id, p.zone_override, p.profile_zone)
+        found[p.user_id] = zone_of(override, profile, team, rt.defaults.timezone)
+    return found
+
+
 async def own_today(rt: Runtime, user_id: int) -> dt.date:
     """The person's "today": the date now in their effective zone."""
     return today_for(await own_zone(rt, user_id), rt.now())

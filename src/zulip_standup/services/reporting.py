@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from zoneinfo import ZoneInfo
 
 from zulip_standup.domain.attendance import RunFacts, Standing, standing
 from zulip_standup.domain.blockers import Blocker, aged, blocker_from_answer
@@ -34,7 +35,13 @@ from zulip_standup.domain.standup import ReportStyle, Standup
 from zulip_standup.domain.summary import SummaryDay
 from zulip_standup.llm.openai_compat import AIConfig, summarize
 from zulip_standup.ports import ChatRefused
-from zulip_standup.services.people import absence_on, own_zone, participant_of, prompt_instant
+from zulip_standup.services.people import (
+    absence_on,
+    own_zone,
+    participant_of,
+    prompt_instant,
+    zones_in,
+)
 from zulip_standup.services.runtime import Runtime
 from zulip_standup.storage.runs import AnswerRecord, ConversationRecord, RunRecord
 
@@ -83,12 +90,14 @@ class Reporter:
         run: RunRecord,
         conversation: ConversationRecord,
         answers: Sequence[AnswerRecord],
+        zone: ZoneInfo | None = None,
     ) -> AnswerSet:
         by_index = {a.question_index: a for a in answers}
         count = len(standup.settings.questions)
         name = self.rt.directory.name_of(conversation.user_id)
-        team = standup.settings.to_schedule(standup.id).zone
-        zone = await own_zone(self.rt, conversation.user_id, team)
+        if zone is None:
+            team = standup.settings.to_schedule(standup.id).zone
+            zone = await own_zone(self.rt, conversation.user_id, team)
         return AnswerSet(
             participant=PersonRef(conversation.user_id, name),
             run_date=run.run_date,
@@ -106,6 +115,7 @@ class Reporter:
         conversations = {c.user_id: c for c in await rt.db(rt.runs.conversations_of_run, run.id)}
         all_answers = await rt.db(rt.runs.answers_of, run.id)
         prompt_jobs = await rt.db(rt.schedules.prompt_statuses, standup.id, run.run_date)
+        zones = await zones_in(rt, standup, run.run_date)
         answered: list[AnswerSet] = []
         excused: list[Excused] = []
         missing: list[PersonRef] = []
@@ -116,7 +126,8 @@ class Reporter:
             facts = await self._facts(standup, run, conversation, member.user_id, prompt_jobs)
             place = standing(replace(facts, answered_any=bool(mine)))
             if place is Standing.ANSWERED and conversation is not None:
-                answered.append(await self._answer_set(standup, run, conversation, mine))
+                zone = zones.get(member.user_id)
+                answered.append(await self._answer_set(standup, run, conversation, mine, zone))
             elif place is Standing.MISSING:
                 missing.append(person)
             else:
