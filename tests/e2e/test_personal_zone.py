@@ -53,26 +53,40 @@ async def test_skip_tomorrow_is_tomorrow_in_the_override_zone(
         assert len(bot_dms_to(zulip, "dave")) == before
 
 
-async def test_history_export_and_chart_include_the_override_zones_today(
+async def test_history_includes_the_override_zones_today(
     zulip: LocalZulip, database_url: str
 ) -> None:
-    """Right after answering, Dave's default ranges end on his Wednesday and hold his answers."""
+    """Right after answering, Dave's default history ends on his Wednesday and holds his answers."""
     clock = SteppedClock(utc(2, 2, 0))
     async with running_bot(zulip, database_url, clock):
         await _dave_answers_wednesday_from_kolkata(zulip, clock)
-
         (history,) = await dm(zulip, "dave", "history")
         assert history.startswith("**Answers of Dave Member**, 26 Nov 2026 to 02 Dec 2026:")
         assert "Kolkata office setup" in history
         assert "Payments review" in history
+        (shown,) = await dm(zulip, "dave", "timezone")
+        assert shown.startswith("Your standup time zone is **Asia/Kolkata** (set with `timezone`).")
 
+
+async def test_export_includes_the_override_zones_today(
+    zulip: LocalZulip, database_url: str
+) -> None:
+    """Dave's default export covers the 30 days up to his Wednesday: his three answers are in."""
+    clock = SteppedClock(utc(2, 2, 0))
+    async with running_bot(zulip, database_url, clock):
+        await _dave_answers_wednesday_from_kolkata(zulip, clock)
         (export,) = await dm(zulip, "dave", "export csv")
         assert export.startswith(
             "Here is the export of your answers for 03 Nov 2026 to 02 Dec 2026 (3 rows):"
         )
 
+
+async def test_chart_includes_the_override_zones_today(
+    zulip: LocalZulip, database_url: str
+) -> None:
+    """Dave's default chart covers the 30 days up to his Wednesday."""
+    clock = SteppedClock(utc(2, 2, 0))
+    async with running_bot(zulip, database_url, clock):
+        await _dave_answers_wednesday_from_kolkata(zulip, clock)
         (chart,) = await dm(zulip, "dave", "chart")
         assert chart.startswith("Participation in **standup**, 03 Nov 2026 to 02 Dec 2026:")
-
-        (shown,) = await dm(zulip, "dave", "timezone")
-        assert shown.startswith("Your standup time zone is **Asia/Kolkata** (set with `timezone`).")
