@@ -32,7 +32,7 @@ from zulip_standup.domain.schedule import (
     is_run_date,
     local_instant,
 )
-from zulip_standup.domain.zones import schedule_zone, zone_of
+from zulip_standup.domain.zones import schedule_zone, today_for, zone_of
 
 # A team-local date's instants lie within about 26 hours of its UTC midnight,
 # so two days either side of a window's dates cover every candidate run date.
@@ -140,7 +140,7 @@ def _participant_occurrences(
 ) -> Iterable[Occurrence]:
     zone = prompt_zone(schedule, participant)
     prompt_at = local_instant(day, schedule.prompt_time, zone)
-    own_day = prompt_at.astimezone(effective_zone(participant, schedule.zone)).date()
+    own_day = today_for(effective_zone(participant, schedule.zone), prompt_at)
     if participant_absence(schedule, participant, own_day, include_away=False) is not None:
         return
     deadline = max(team_cutoff, local_instant(day, schedule.cutoff_time, zone))
