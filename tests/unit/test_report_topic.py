@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zulip_standup.domain.report import MAX_TOPIC_LENGTH, render_topic
+from zulip_standup.domain.report_topic import MAX_TOPIC_LENGTH, render_topic
 
 DAY = dt.date(2026, 11, 30)  # a Monday
 
