@@ -134,7 +134,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
         "rename",
         "give a standup a new name",
         ("rename [name] <new name>",),
-        ("rename daily", "rename standup daily"),
+        ("rename morning", "rename standup morning"),
         admin_only=True,
         takes_standup_name=True,
         notes=(
