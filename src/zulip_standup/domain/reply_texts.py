@@ -90,6 +90,7 @@ def settings_lines(settings: StandupSettings) -> list[str]:
     frequency = settings.frequency.value
     if settings.frequency.value == "weekly" and settings.interval_weeks > 1:
         frequency = f"every {settings.interval_weeks} weeks"
+    topic = settings.topic_template.replace("{name}", settings.name)  # as it will be posted
     paused = "no"
     if settings.paused:
         paused = f"until {settings.paused_until}" if settings.paused_until else "yes"
@@ -98,7 +99,7 @@ def settings_lines(settings: StandupSettings) -> list[str]:
         f"{settings.prompt_time}, reminders {reminders}, report {settings.cutoff_time}",
         f"- **Days**: {format_weekdays(settings.weekdays)}, {frequency}; holidays: "
         f"{settings.holiday_country or 'none'}",
-        f"- **Report**: style {settings.report_style.value}, topic `{settings.topic_template}`, "
+        f"- **Report**: style {settings.report_style.value}, topic `{topic}`, "
         f"mentions {settings.mention_policy.value}, "
         f"AI summary {'on' if settings.ai_summary else 'off'}, "
         f"weekly roll-up {'on' if settings.weekly_rollup else 'off'}",
