@@ -114,7 +114,8 @@ PROBLEMS = {
     "answer_nothing_open",
     "name_taken",
 }
-TEXT_ONLY = {"global_time", "settings_lines", "team_zone_line", "day_label", "quoted"}  # building blocks
+# Building blocks of other texts.
+TEXT_ONLY = {"global_time", "settings_lines", "team_zone_line", "day_label", "quoted"}
 
 
 def public_texts() -> set[str]:
