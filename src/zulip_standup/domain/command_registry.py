@@ -319,7 +319,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
                  "questions move N M", "questions reset", "questions blocker N|none"),
                 ("questions set Yesterday? | Today? | Blockers?", "questions blocker 3"),
                 aliases=("question",)),
-    SettingSpec("topic", "the report topic; placeholders {date}, {name}, {weekday}, {channel}",
+    SettingSpec("topic", "the report topic; placeholders {date}, {name}, {weekday}",
                 ("topic <template>",), ("topic standup {date}", "topic {name} {weekday}")),
     SettingSpec("style", "living topic (per person + digest), digest only, or live only",
                 ("style living|digest|live",), ("style digest",)),
