@@ -15,6 +15,8 @@ Addressing rules (pinned by ``tests/unit/test_commands*.py``):
   argument (``status retro``, ``config retro prompt 10:00``): a word that is
   a letter followed by letters, digits or dashes (≤ 32, case-insensitive, kept
   in lower case) and is not one of the grammar's keywords (``RESERVED_WORDS``).
+  The default standup is named ``standup`` and is addressed like any other
+  (``status standup``); ``rename`` gives any standup a new name by setup's rule.
   For ``config``, ``participants`` and ``export`` the word must also be
   followed by a setting / action / format (or, except for export, nothing),
   so ``config promt 9:00`` is reported as a misspelt setting, not a name.
