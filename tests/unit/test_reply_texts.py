@@ -12,6 +12,7 @@ import pytest
 from zulip_standup.domain import conversation_texts as ct
 from zulip_standup.domain import personal_texts as pt
 from zulip_standup.domain import reply_texts as rt
+from zulip_standup.domain import standup_texts as st
 from zulip_standup.domain.standup import Standup, StandupSettings
 
 STANDUP = Standup(1, 1, 10, "team", 5, StandupSettings(name="daily", team_timezone="Europe/Berlin"))
@@ -31,6 +32,9 @@ SAMPLES: dict[str, Callable[[], str]] = {
     "several_of_yours": lambda: rt.several_of_yours("status", ["`daily` in #**team**"]),
     "setup_done": lambda: rt.setup_done(STANDUP, True, [("Ann Lee", 7, AT), ("Bo", 8, None)]),
     "setup_not_in_channel": rt.setup_not_in_channel,
+    "renamed": lambda: st.renamed("standup", STANDUP, "daily 2026-11-30"),
+    "already_named": lambda: st.already_named(STANDUP),
+    "name_taken": lambda: st.name_taken(STANDUP, "retro"),
     "status_text": lambda: rt.status_text(
         STANDUP, [("Ann Lee", 7)], {"answered": ["Ann Lee"], "waiting": []}, DAY, [("prompt", AT)]
     ),
@@ -110,13 +114,15 @@ PROBLEMS = {
     "edit_not_understood_text",
     "no_open_standup_text",
     "answer_nothing_open",
+    "name_taken",
 }
-TEXT_ONLY = {"global_time", "settings_lines", "day_label", "quoted"}  # building blocks
+# Building blocks of other texts.
+TEXT_ONLY = {"global_time", "settings_lines", "team_zone_line", "day_label", "quoted"}
 
 
 def public_texts() -> set[str]:
     names = set()
-    for module in (rt, ct, pt):
+    for module in (rt, ct, pt, st):
         for name, fn in inspect.getmembers(module, inspect.isfunction):
             if fn.__module__ == module.__name__ and not name.startswith("_"):
                 names.add(name)

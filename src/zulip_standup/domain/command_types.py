@@ -69,6 +69,7 @@ __all__ = [
     "Participants",
     "Pause",
     "RemoveQuestion",
+    "Rename",
     "ResetQuestions",
     "Restart",
     "Resume",
@@ -113,12 +114,17 @@ class Help:
 
 @dataclass(frozen=True, slots=True)
 class Setup:
-    """``setup [name] [prompt HH:MM] [reminder HH:MM] [cutoff HH:MM]``; None = default."""
+    """``setup [name] [prompt HH:MM] [reminder HH:MM] [cutoff HH:MM] [timezone Zone]``.
+
+    None = not given: a new standup takes the operator's defaults (times left out
+    keep their default distance from a given prompt), an existing one keeps its own.
+    """
 
     standup: str | None = None
     prompt: dt.time | None = None
     reminder: dt.time | None = None
     cutoff: dt.time | None = None
+    timezone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +171,14 @@ class Participants:
 
     action: Literal["list", "add", "remove", "sync"] = "list"
     users: tuple[UserRef, ...] = ()
+    standup: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rename:
+    """``rename [name] <new name>``: ``standup`` is the current name (None = the only one)."""
+
+    new_name: str
     standup: str | None = None
 
 
@@ -302,6 +316,7 @@ Command = (
     | Resume
     | Delete
     | Participants
+    | Rename
     | Timezone
     | Holidays
     | Away

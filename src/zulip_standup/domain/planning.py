@@ -31,6 +31,7 @@ from zulip_standup.domain.schedule import (
     Schedule,
     is_run_date,
     local_instant,
+    next_run_date,
 )
 from zulip_standup.domain.zones import schedule_zone, today_for, zone_of
 
@@ -186,5 +187,29 @@ def plan_occurrences(
             if window_start <= occ.due_at < window_end
         )
         day += dt.timedelta(days=1)
+    found.sort(key=lambda occ: (occ.due_at, occ.key))
+    return found
+
+
+def upcoming_occurrences(
+    schedule: Schedule, participants: Sequence[Participant], now: dt.datetime, *, run_count: int = 2
+) -> list[Occurrence]:
+    """Occurrences due from ``now`` on, over the next ``run_count`` run dates that have any.
+
+    However far apart the run dates are (``monthly last fri``), the next one is
+    found; two run dates give everyone's next prompt even when today's prompt
+    has passed for some participants but not for others. Ordered like ``plan_occurrences``.
+    """
+    day = (now - _DATE_MARGIN).astimezone(schedule.zone).date()
+    found: list[Occurrence] = []
+    counted = 0
+    candidate: dt.date | None = day if is_run_date(schedule, day) else next_run_date(schedule, day)
+    while candidate is not None and counted < run_count:
+        due = occurrences_for_date(schedule, participants, candidate)
+        due = [occ for occ in due if occ.due_at >= now]
+        if due:
+            found.extend(due)
+            counted += 1
+        candidate = next_run_date(schedule, candidate)
     found.sort(key=lambda occ: (occ.due_at, occ.key))
     return found

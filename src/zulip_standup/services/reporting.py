@@ -27,9 +27,9 @@ from zulip_standup.domain.report import (
     render_edit_update,
     render_late_update,
     render_person_report,
-    render_topic,
     sanitizer_for,
 )
+from zulip_standup.domain.report_topic import run_topic
 from zulip_standup.domain.schedule import run_dates
 from zulip_standup.domain.standup import ReportStyle, Standup
 from zulip_standup.domain.summary import SummaryDay
@@ -69,12 +69,7 @@ class Reporter:
 
     # -- helpers ------------------------------------------------------------
     def topic(self, standup: Standup, run: RunRecord) -> str:
-        return render_topic(
-            standup.settings.topic_template,
-            run.run_date,
-            standup_name=standup.name,
-            max_length=self.rt.server.max_topic_length,
-        )
+        return run_topic(standup.settings, run.run_date, self.rt.server.max_topic_length)
 
     def _can_edit(self, posted_at: dt.datetime | None) -> bool:
         limit = self.rt.server.edit_limit_seconds
