@@ -10,7 +10,7 @@ from typing import ParamSpec, TypeVar
 
 from zulip_standup.domain.chat import ServerInfo
 from zulip_standup.http.metrics import Metrics
-from zulip_standup.ports import Clock, Inbox
+from zulip_standup.ports import Clock, HandOffs, Inbox
 from zulip_standup.services.directory import Directory
 from zulip_standup.services.scheduler import Planner
 from zulip_standup.storage.runs import RunStore
@@ -49,6 +49,8 @@ class Runtime:
     server: ServerInfo
     realm_id: int
     inbox: Inbox
+    # Prompt jobs handed to Zulip as scheduled messages (``config scheduled-messages on``).
+    handoffs: HandOffs
     # Whether a failure is worth another try (Zulip 5xx/timeouts, lost database connections,
     # SQLite lock waits); wired by the composition root from the adapters' rules.
     is_transient: Callable[[BaseException], bool]
