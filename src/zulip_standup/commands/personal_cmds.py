@@ -99,7 +99,8 @@ async def skip(ctx: CommandContext, cmd: ct.Skip) -> str:
 
 
 async def answer(ctx: CommandContext, cmd: ct.Answer) -> str:
-    """Start today's conversation now, ahead of the prompt (the prompt job then does nothing)."""
+    """Start the person's upcoming run now, ahead of the prompt (the prompt job then does
+    nothing); while they answer another standup, it waits its turn like a prompt would."""
     rt = ctx.rt
     standup = await ctx.standup(cmd.standup, "answer", manage=False)
     members = await rt.db(rt.standups.participants, standup.id)
@@ -108,22 +109,23 @@ async def answer(ctx: CommandContext, cmd: ct.Answer) -> str:
             f"You are not a participant of **{standup.name}**; a manager can add you with "
             f"`participants add @**{ctx.sender.full_name}**`."
         )
-    day = _answer_date(standup, rt.now())
+    day = _answer_date(standup, ctx.today)
     if day is None:
         return texts.answer_nothing_open(standup.name)
     turn = await ctx.conversations.load(standup, day, ctx.sender.user_id)
     if turn.state.phase is Phase.PENDING:
         await rt.db(rt.runs.claim_prompt, turn.record.id, rt.now())
+        if await ctx.conversations.hold_if_busy(standup, day, ctx.sender.user_id):
+            return ""  # the notice says it waits for the standup being answered
     await ctx.conversations.apply(turn, Prompted(), ctx.sender.user_id)
     return ""
 
 
-def _answer_date(standup: Standup, now: dt.datetime) -> dt.date | None:
-    """The run to answer: today's (team date) if it runs today, else the next within a week."""
+def _answer_date(standup: Standup, today: dt.date) -> dt.date | None:
+    """The run to answer: the person's today if it runs then, else the next within a week."""
     schedule = standup.settings.to_schedule(standup.id)
-    day = team_today(standup, now)
     for offset in range(8):
-        candidate = day + dt.timedelta(days=offset)
+        candidate = today + dt.timedelta(days=offset)
         if is_run_date(schedule, candidate):
             return candidate
     return None
