@@ -117,7 +117,8 @@ async def answer(ctx: CommandContext, cmd: ct.Answer) -> str:
         await rt.db(rt.runs.claim_prompt, turn.record.id, rt.now())
         if await ctx.conversations.hold_if_busy(standup, day, ctx.sender.user_id):
             return ""  # the notice says it waits for the standup being answered
-    await ctx.conversations.apply(turn, Prompted(), ctx.sender.user_id)
+    # Sent now even when handed to Zulip for later: that scheduled prompt is then cancelled.
+    await ctx.conversations.apply(turn, Prompted(), ctx.sender.user_id, direct_prompt=True)
     return ""
 
 

@@ -29,3 +29,5 @@ class HandedOff:
     use_scheduled_messages: bool
     honour_away: bool
     zulip_away: bool
+    # The person's conversation claimed its prompt already (answered or skipped ahead).
+    prompt_claimed: bool = False

@@ -11,7 +11,9 @@ newest run first; a held one is ``pending`` with its prompt claimed but not sent
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
+from zulip_standup.domain import conversation_texts as texts
 from zulip_standup.domain.standup import Standup
 from zulip_standup.services.runtime import Runtime
 
@@ -51,3 +53,38 @@ async def next_waiting(rt: Runtime, user_id: int, today: dt.date) -> tuple[Stand
         if standup is not None:
             return standup, run_date
     return None
+
+
+async def held_notice(rt: Runtime, standup: Standup, run_date: dt.date, user_id: int) -> str | None:
+    """The notice for a prompt that must wait while the person answers another standup, or
+    None when nothing else takes their replies (the prompt goes out now)."""
+    busy = await answering(rt, user_id, run_date, other_than=standup.id)
+    if busy is None:
+        return None
+    other, _ = busy
+    return texts.prompt_held_text(
+        standup=standup.name,
+        channel=standup.stream_name,
+        day=run_date,
+        busy_standup=other.name,
+        busy_channel=other.stream_name,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Next:
+    """What to ask after a conversation ends: an interrupted one's open question again
+    (``resume``), or a held prompt in full."""
+
+    standup: Standup
+    run_date: dt.date
+    resume: bool
+
+
+async def next_after(rt: Runtime, user_id: int, today: dt.date) -> Next | None:
+    """The conversation the person continues with once the one they answered has ended."""
+    busy = await answering(rt, user_id, today)
+    if busy is not None:
+        return Next(*busy, resume=True)
+    waiting = await next_waiting(rt, user_id, today)
+    return None if waiting is None else Next(*waiting, resume=False)

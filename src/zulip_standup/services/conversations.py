@@ -39,7 +39,7 @@ from zulip_standup.domain.conversation import (
 )
 from zulip_standup.domain.jobs import JobKey, JobKind
 from zulip_standup.domain.standup import ReportStyle, Standup
-from zulip_standup.services.answer_queue import answering, next_waiting
+from zulip_standup.services.answer_queue import held_notice, next_after
 from zulip_standup.services.people import (
     absence_on,
     last_reminder_instant,
@@ -367,48 +367,33 @@ class Conversations:
 
     # -- one conversation at a time (services/answer_queue.py) ------------------
     async def hold_if_busy(self, standup: Standup, run_date: dt.date, user_id: int) -> bool:
-        """While the person answers another standup, hold this prompt (its prompt must be
-        claimed) and tell them it waits; True if held."""
-        busy = await answering(self.rt, user_id, run_date, other_than=standup.id)
-        if busy is None:
-            return False
-        other, _ = busy
-        notice = texts.prompt_held_text(
-            standup=standup.name,
-            channel=standup.stream_name,
-            day=run_date,
-            busy_standup=other.name,
-            busy_channel=other.stream_name,
-        )
-        await self.rt.chat.send_dm([user_id], notice)
-        log.info("prompt_held", extra={"standup_id": standup.id, "user_id": user_id})
-        return True
+        """While the person answers another standup, hold this prompt (claimed by the caller)
+        and tell them it waits; True if held."""
+        notice = await held_notice(self.rt, standup, run_date, user_id)
+        if notice is not None:
+            await self.rt.chat.send_dm([user_id], notice)
+            log.info("prompt_held", extra={"standup_id": standup.id, "user_id": user_id})
+        return notice is not None
 
     async def _ask_next(self, today: dt.date, user_id: int, *, only: int | None = None) -> bool:
-        """After a conversation ends: re-ask the one that now takes the person's replies, or
-        ask the first held prompt in full. ``only``: just that standup's held prompt, if
-        nothing else is open. True if something was asked."""
-        rt = self.rt
-        busy = await answering(rt, user_id, today)
-        if busy is not None:
-            if only is not None:
-                return False
-            standup, run_date = busy
-            turn = await self.load(standup, run_date, user_id)
-            index, questions = turn.state.current, standup.settings.questions
+        """After a conversation ends, re-ask the one now taking replies or ask the first held
+        prompt in full (``only``: just that standup's held prompt). True if asked."""
+        step = await next_after(self.rt, user_id, today)
+        if step is None or (only is not None and (step.resume or step.standup.id != only)):
+            return False
+        turn = await self.load(step.standup, step.run_date, user_id)
+        if step.resume:
+            index, questions = turn.state.current, step.standup.settings.questions
             text = texts.back_to_text(
-                standup.name, standup.stream_name, index + 1, len(questions), questions[index].text
+                step.standup.name,
+                step.standup.stream_name,
+                index + 1,
+                len(questions),
+                questions[index].text,
             )
-            await rt.chat.send_dm([user_id], text)
-            return True
-        waiting = await next_waiting(rt, user_id, today)
-        if waiting is None or (only is not None and waiting[0].id != only):
-            return False
-        turn = await self.load(*waiting, user_id)
-        if turn.state.phase is not Phase.PENDING:
-            return False
-        await self.apply(turn, Prompted(), user_id, direct_prompt=True)
-        log.info("held_prompt_sent", extra={"standup_id": turn.standup.id, "user_id": user_id})
+            await self.rt.chat.send_dm([user_id], text)
+        elif turn.state.phase is Phase.PENDING:
+            await self.apply(turn, Prompted(), user_id, direct_prompt=True)
         return True
 
     async def _absence(self, standup: Standup, run_date: dt.date, user_id: int) -> str | None:

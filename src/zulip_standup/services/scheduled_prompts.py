@@ -18,9 +18,10 @@ feature level allows it (>= 179):
   time off re-plans the standup, which deletes or moves pending jobs. Each tick
   compares the scheduled messages this process handed off with the job rows:
   a message whose job is gone, moved to another time, belongs to a standup that
-  turned the option off, or whose person is away (when the standup honours
-  away) is cancelled (``DELETE /scheduled_messages/{id}``) and the job falls
-  back to a fresh hand-off or a direct send.
+  turned the option off, whose person is away (when the standup honours away)
+  or already answered or skipped that run ahead of the prompt is cancelled
+  (``DELETE /scheduled_messages/{id}``) and the job falls back to a fresh
+  hand-off or a direct send.
 
 Without the option, on older servers, or when a hand-off fails, prompts are
 sent directly as before. Only one process per bot account should run the
@@ -165,6 +166,8 @@ class ScheduledPrompts:
                     row.use_scheduled_messages
                     and math.ceil(row.due_at.timestamp()) == deliver_at
                     and not (row.honour_away and row.zulip_away)
+                    # Answered or skipped ahead: the pending prompt job will send nothing.
+                    and not (row.status is JobStatus.PENDING and row.prompt_claimed)
                 )
             ):
                 continue

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, and_, select, update
 
 from zulip_standup.domain.handoffs import HandedOff, HandOffCandidate
 from zulip_standup.domain.jobs import JobKind, JobStatus
-from zulip_standup.storage.tables import jobs, people, standups
+from zulip_standup.storage.tables import conversations, jobs, people, runs, standups
 
 _CHUNK = 500
 
@@ -59,13 +59,29 @@ class HandOffStore:
                         standups.c.use_scheduled_messages,
                         standups.c.honour_away,
                         people.c.zulip_away,
+                        conversations.c.prompted_at,
                     )
                     .select_from(
-                        jobs.join(standups, standups.c.id == jobs.c.standup_id).outerjoin(
+                        jobs.join(standups, standups.c.id == jobs.c.standup_id)
+                        .outerjoin(
                             people,
                             and_(
                                 people.c.realm_id == standups.c.realm_id,
                                 people.c.user_id == jobs.c.user_id,
+                            ),
+                        )
+                        .outerjoin(
+                            runs,
+                            and_(
+                                runs.c.standup_id == jobs.c.standup_id,
+                                runs.c.run_date == jobs.c.run_date,
+                            ),
+                        )
+                        .outerjoin(
+                            conversations,
+                            and_(
+                                conversations.c.run_id == runs.c.id,
+                                conversations.c.user_id == jobs.c.user_id,
                             ),
                         )
                     )
@@ -79,6 +95,7 @@ class HandOffStore:
                         use_scheduled_messages=bool(row.use_scheduled_messages),
                         honour_away=bool(row.honour_away),
                         zulip_away=bool(row.zulip_away),
+                        prompt_claimed=row.prompted_at is not None,
                     )
         return found
 
