@@ -362,6 +362,7 @@ class Reporter:
             answer_sets=picture.answered,
             expected=len(picture.answered) + len(picture.missing),
             blocker_count=len(blockers),
+            known_people=rt.directory.known_people(),
         )
         config = self.ai if standup.settings.ai_summary else None
         summary = await summarize(day, config, sanitize=sanitize, policy=policy)
