@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from zulip_standup.domain.chat import Channel, Person
+from zulip_standup.domain.handoffs import HandedOff, HandOffCandidate
 from zulip_standup.domain.jobs import DueJob, JobStatus, ReplanResult, StoreStats
 from zulip_standup.domain.planning import Occurrence, PlanInput
 
@@ -240,3 +241,38 @@ class Metrics(Protocol):
 
     @property
     def slowed_down(self) -> Count: ...
+
+
+# -- prompts handed to Zulip ahead of time --------------------------------------
+# ``services/scheduled_prompts.py`` and the conversations use this;
+# ``storage/scheduled_messages.py`` implements it on the ``jobs`` table.
+
+
+class HandOffs(Protocol):
+    """Which prompt jobs were handed to Zulip as scheduled messages."""
+
+    def scheduled_id_of(self, job_key: str) -> int | None:
+        """The scheduled message a prompt job was handed off as, or None."""
+        ...
+
+    def in_use(self) -> bool:
+        """Whether any standup hands prompts off, or any pending job still is handed off."""
+        ...
+
+    def handed_off(self, scheduled_ids: Sequence[int]) -> dict[int, HandedOff]:
+        """The jobs behind these scheduled messages (ids with no job are left out)."""
+        ...
+
+    def candidates(
+        self, now: dt.datetime, min_lead: dt.timedelta, lead: dt.timedelta, limit: int
+    ) -> list[HandOffCandidate]:
+        """Pending prompt jobs not handed off yet, due in [now + min_lead, now + lead]."""
+        ...
+
+    def record(self, job_id: int, scheduled_id: int) -> bool:
+        """Store the hand-off if the job is still pending and not handed off; True if stored."""
+        ...
+
+    def clear(self, job_id: int, scheduled_id: int) -> None:
+        """Forget a cancelled hand-off of a still-pending job."""
+        ...

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import ParamSpec, TypeVar
 
 from zulip_standup.domain.chat import ServerInfo
-from zulip_standup.ports import Chat, Clock, Inbox, Metrics
+from zulip_standup.ports import Chat, Clock, HandOffs, Inbox, Metrics
 from zulip_standup.services.directory import Directory
 from zulip_standup.services.scheduler import Planner
 from zulip_standup.storage.runs import RunStore
@@ -47,6 +47,8 @@ class Runtime:
     server: ServerInfo
     realm_id: int
     inbox: Inbox
+    # Prompt jobs handed to Zulip as scheduled messages (``config scheduled-messages on``).
+    handoffs: HandOffs
     # Whether a failure is worth another try (Zulip 5xx/timeouts, lost database connections,
     # SQLite lock waits); wired by the composition root from the adapters' rules.
     is_transient: Callable[[BaseException], bool]

@@ -240,6 +240,27 @@ class RunStore:
             ).all()
         return [(_conversation(r), int(r.standup_id), r.run_date) for r in rows]
 
+    def waiting_conversations(
+        self, realm_id: int, user_id: int
+    ) -> list[tuple[ConversationRecord, int, dt.date]]:
+        """The person's conversations whose prompt is due but not asked yet (held while they
+        answered another standup), first held first, with standup id and run date."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(conversations, runs.c.standup_id, runs.c.run_date)
+                .join(runs, runs.c.id == conversations.c.run_id)
+                .join(standups, standups.c.id == runs.c.standup_id)
+                .where(
+                    standups.c.realm_id == realm_id,
+                    conversations.c.user_id == user_id,
+                    conversations.c.state == "pending",
+                    conversations.c.prompted_at.is_not(None),
+                    conversations.c.prompt_message_id.is_(None),
+                )
+                .order_by(conversations.c.prompted_at, conversations.c.id)
+            ).all()
+        return [(_conversation(r), int(r.standup_id), r.run_date) for r in rows]
+
     def close_older_conversations(
         self, standup_id: int, user_id: int, before: dt.date, now: dt.datetime
     ) -> int:
