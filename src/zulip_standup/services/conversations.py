@@ -37,6 +37,7 @@ from zulip_standup.domain.conversation import (
     UpdateReport,
     step,
 )
+from zulip_standup.domain.records import ConversationRecord, NewAnswer, RunRecord
 from zulip_standup.domain.standup import ReportStyle, Standup
 from zulip_standup.services import scheduled_prompts
 from zulip_standup.services.people import (
@@ -47,7 +48,6 @@ from zulip_standup.services.people import (
 )
 from zulip_standup.services.prompt_content import prompt_content
 from zulip_standup.services.runtime import Runtime
-from zulip_standup.storage.runs import ConversationRecord, NewAnswer, RunRecord
 from zulip_standup.zulip.rest import ZulipApiError
 
 log = logging.getLogger(__name__)

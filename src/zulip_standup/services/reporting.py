@@ -16,6 +16,7 @@ from zulip_standup.domain.attendance import RunFacts, Standing, standing
 from zulip_standup.domain.blockers import Blocker, aged, blocker_from_answer
 from zulip_standup.domain.conversation import Phase
 from zulip_standup.domain.jobs import JobStatus
+from zulip_standup.domain.records import AnswerRecord, ConversationRecord, RunRecord
 from zulip_standup.domain.report import (
     AnswerSet,
     DigestInput,
@@ -35,7 +36,6 @@ from zulip_standup.domain.summary import SummaryDay
 from zulip_standup.llm.openai_compat import AIConfig, summarize
 from zulip_standup.services.people import absence_on, participant_of, prompt_instant
 from zulip_standup.services.runtime import Runtime
-from zulip_standup.storage.runs import AnswerRecord, ConversationRecord, RunRecord
 from zulip_standup.zulip.rest import ZulipApiError, is_transient
 
 log = logging.getLogger(__name__)
