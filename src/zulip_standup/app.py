@@ -29,6 +29,7 @@ from zulip_standup.storage import migrate as migrations
 from zulip_standup.storage.crypto import AnswerCipher
 from zulip_standup.storage.engine import make_engine
 from zulip_standup.storage.errors import is_transient_db_error
+from zulip_standup.storage.handoffs import HandOffStore
 from zulip_standup.storage.inbox import InboxStore
 from zulip_standup.storage.jobs import JobStore
 from zulip_standup.storage.leases import Lease, LeaseStore
@@ -264,6 +265,7 @@ class BotProcess:
             server=server,
             realm_id=realm_id,
             inbox=inbox,
+            handoffs=HandOffStore(self.engine),
             is_transient=is_transient_failure,
             served_by=(lease.holder, lease.epoch),
             wire_clock=self.real_clock,

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from zulip_standup.domain.jobs import DueJob, JobStatus, ReplanResult, StoreStats
 from zulip_standup.domain.planning import Occurrence, PlanInput
+from zulip_standup.domain.records import (
+    AnswerRecord,
+    ConversationRecord,
+    NewAnswer,
+    ParticipantRecord,
+    PersonRecord,
+    RunRecord,
+)
+from zulip_standup.domain.standup import Standup, StandupSettings
 
 
 class Clock(Protocol):
@@ -81,6 +90,8 @@ class JobQueue(Protocol):
         retry_at: dt.datetime | None,
     ) -> JobStatus: ...
 
+    def purge_finished(self, finished_before: dt.datetime) -> int: ...
+
     @property
     def stats(self) -> StoreStats: ...
 
@@ -91,6 +102,53 @@ class PlanSource(Protocol):
     def standups_to_plan(self, plan_if_before: dt.datetime, limit: int) -> list[int]: ...
 
     def load(self, standup_id: int, time_off_from: dt.date) -> PlanInput | None: ...
+
+
+class ScheduleSource(PlanSource, Protocol):
+    """Planning inputs, and how the planned prompts of a run stand (for the digest)."""
+
+    def prompt_statuses(self, standup_id: int, run_date: dt.date) -> dict[int, JobStatus]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class HandOffCandidate:
+    """A pending prompt job of a standup with scheduled messages on, not yet handed off."""
+
+    job_id: int
+    standup_id: int
+    run_date: dt.date
+    user_id: int
+    due_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class HandedOffJob:
+    """The job behind a prompt handed to Zulip, with what decides whether it still stands."""
+
+    job_id: int
+    status: JobStatus
+    due_at: dt.datetime
+    use_scheduled_messages: bool
+    honour_away: bool
+    zulip_away: bool
+
+
+class PromptHandOffs(Protocol):
+    """Prompt jobs handed to Zulip as scheduled messages (``services/scheduled_prompts.py``)."""
+
+    def scheduled_id_of(self, key: str) -> int | None: ...
+
+    def in_use(self) -> bool: ...
+
+    def handed_off(self, scheduled_ids: Sequence[int]) -> dict[int, HandedOffJob]: ...
+
+    def clear(self, job_id: int, scheduled_id: int) -> None: ...
+
+    def candidates(
+        self, earliest: dt.datetime, latest: dt.datetime, limit: int
+    ) -> list[HandOffCandidate]: ...
+
+    def record(self, job_id: int, scheduled_id: int) -> bool: ...
 
 
 # -- the inbox ----------------------------------------------------------------
@@ -132,3 +190,139 @@ class Inbox(Protocol):
     def lowest_since(self, realm_id: int, since: dt.datetime) -> int | None: ...
 
     def trim(self, finished_before: dt.datetime) -> int: ...
+
+
+# -- standups, people and answers ---------------------------------------------
+# ``storage/standups.py`` and ``storage/runs.py`` on SQL; ``storage/memory/`` in memory.
+
+
+class StandupRepository(Protocol):
+    """Standups, their participants, the people of a realm, time off and the audit log."""
+
+    def create(
+        self,
+        realm_id: int,
+        stream_id: int,
+        stream_name: str,
+        creator_user_id: int,
+        settings: StandupSettings,
+        now: dt.datetime,
+    ) -> Standup: ...
+
+    def get(self, standup_id: int) -> Standup | None: ...
+
+    def in_channel(self, realm_id: int, stream_id: int) -> list[Standup]: ...
+
+    def of_participant(self, realm_id: int, user_id: int) -> list[Standup]: ...
+
+    def update_settings(
+        self, standup_id: int, settings: StandupSettings, now: dt.datetime, *, replan: bool
+    ) -> Standup: ...
+
+    def delete(self, standup_id: int) -> None: ...
+
+    def participants(
+        self, standup_id: int, *, active_only: bool = True
+    ) -> list[ParticipantRecord]: ...
+
+    def set_participants(
+        self, standup_id: int, members: Iterable[tuple[int, str]], now: dt.datetime
+    ) -> tuple[list[int], list[int]]: ...
+
+    def add_participants(
+        self, standup_id: int, members: Iterable[tuple[int, str]], now: dt.datetime
+    ) -> list[int]: ...
+
+    def remove_participants(self, standup_id: int, user_ids: Iterable[int]) -> list[int]: ...
+
+    def upsert_person(
+        self,
+        realm_id: int,
+        user_id: int,
+        now: dt.datetime,
+        *,
+        display_name: str | None = None,
+        profile_timezone: str | None = None,
+        **changes: Any,
+    ) -> PersonRecord: ...
+
+    def person(self, realm_id: int, user_id: int) -> PersonRecord | None: ...
+
+    def add_time_off(
+        self, realm_id: int, user_id: int, start: dt.date, end: dt.date, now: dt.datetime
+    ) -> None: ...
+
+    def end_time_off(self, realm_id: int, user_id: int, today: dt.date) -> int: ...
+
+    def time_off_of(self, realm_id: int, user_id: int) -> list[tuple[dt.date, dt.date]]: ...
+
+    def audit(
+        self,
+        realm_id: int,
+        standup_id: int | None,
+        actor_user_id: int,
+        action: str,
+        detail: dict[str, Any],
+        now: dt.datetime,
+    ) -> None: ...
+
+
+class RunRepository(Protocol):
+    """Runs, answer conversations and answers, and deleting what the person or retention asks."""
+
+    def run_for(self, standup_id: int, run_date: dt.date, now: dt.datetime) -> RunRecord: ...
+
+    def get_run(self, run_id: int) -> RunRecord | None: ...
+
+    def find_run(self, standup_id: int, run_date: dt.date) -> RunRecord | None: ...
+
+    def runs_between(self, standup_id: int, start: dt.date, end: dt.date) -> list[RunRecord]: ...
+
+    def update_run(self, run_id: int, **values: Any) -> None: ...
+
+    def conversation(self, run_id: int, user_id: int) -> ConversationRecord | None: ...
+
+    def start_conversation(
+        self, run_id: int, user_id: int, now: dt.datetime
+    ) -> tuple[ConversationRecord, bool]: ...
+
+    def save_conversation(self, conversation_id: int, now: dt.datetime, **values: Any) -> None: ...
+
+    def claim_prompt(self, conversation_id: int, now: dt.datetime) -> bool: ...
+
+    def open_conversations(
+        self, realm_id: int, user_id: int
+    ) -> list[tuple[ConversationRecord, int, dt.date]]: ...
+
+    def close_older_conversations(
+        self, standup_id: int, user_id: int, before: dt.date, now: dt.datetime
+    ) -> int: ...
+
+    def recently_changed_conversations(
+        self, realm_id: int, since: dt.datetime
+    ) -> list[tuple[ConversationRecord, int, RunRecord]]: ...
+
+    def conversations_of_run(self, run_id: int) -> list[ConversationRecord]: ...
+
+    def commit_step(
+        self,
+        conversation_id: int,
+        now: dt.datetime,
+        state: dict[str, Any],
+        new_answers: Sequence[NewAnswer],
+        processed: tuple[int, int] | None = None,
+    ) -> bool: ...
+
+    def answers_of(self, run_id: int, user_id: int | None = None) -> list[AnswerRecord]: ...
+
+    def answers_from_message(self, realm_id: int, message_id: int) -> list[AnswerRecord]: ...
+
+    def answers_in_range(
+        self, standup_id: int, start: dt.date, end: dt.date, user_id: int | None = None
+    ) -> list[tuple[dt.date, AnswerRecord]]: ...
+
+    def count_answers(self, realm_id: int, user_id: int) -> int: ...
+
+    def forget_person(self, realm_id: int, user_id: int, now: dt.datetime) -> dict[str, int]: ...
+
+    def purge_answers_before(self, cutoff: dt.datetime) -> int: ...

@@ -10,12 +10,16 @@ from typing import ParamSpec, TypeVar
 
 from zulip_standup.domain.chat import ServerInfo
 from zulip_standup.http.metrics import Metrics
-from zulip_standup.ports import Clock, Inbox
+from zulip_standup.ports import (
+    Clock,
+    Inbox,
+    PromptHandOffs,
+    RunRepository,
+    ScheduleSource,
+    StandupRepository,
+)
 from zulip_standup.services.directory import Directory
 from zulip_standup.services.scheduler import Planner
-from zulip_standup.storage.runs import RunStore
-from zulip_standup.storage.schedules import ScheduleReader
-from zulip_standup.storage.standups import StandupStore
 from zulip_standup.zulip.gateway import ZulipGateway
 
 P = ParamSpec("P")
@@ -40,15 +44,16 @@ class Runtime:
 
     clock: Clock
     chat: ZulipGateway
-    standups: StandupStore
-    runs: RunStore
+    standups: StandupRepository
+    runs: RunRepository
     directory: Directory
     planner: Planner
-    schedules: ScheduleReader
+    schedules: ScheduleSource
     metrics: Metrics
     server: ServerInfo
     realm_id: int
     inbox: Inbox
+    handoffs: PromptHandOffs
     # Whether a failure is worth another try (Zulip 5xx/timeouts, lost database connections,
     # SQLite lock waits); wired by the composition root from the adapters' rules.
     is_transient: Callable[[BaseException], bool]

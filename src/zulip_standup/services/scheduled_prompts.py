@@ -37,12 +37,10 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, and_, select, update
-
 from zulip_standup.domain.conversation import Phase
 from zulip_standup.domain.jobs import JobKey, JobKind, JobStatus
+from zulip_standup.ports import HandOffCandidate
 from zulip_standup.services.runtime import Runtime
-from zulip_standup.storage.tables import jobs, people, standups
 from zulip_standup.zulip.rest import ZulipApiError, ZulipError
 
 if TYPE_CHECKING:  # conversations.py calls handed_off(); import it only for types
@@ -57,7 +55,7 @@ DEFAULT_LEAD = dt.timedelta(minutes=60)
 DEFAULT_MIN_LEAD = dt.timedelta(seconds=30)
 DEFAULT_BATCH = 100
 _AWAY = "away"  # conversations.AWAY: not asked that day
-_FINISHED = (JobStatus.DONE.value, JobStatus.DROPPED.value, JobStatus.FAILED.value)
+_FINISHED = (JobStatus.DONE, JobStatus.DROPPED, JobStatus.FAILED)
 
 
 def supported(feature_level: int) -> bool:
@@ -65,18 +63,10 @@ def supported(feature_level: int) -> bool:
     return feature_level >= MIN_FEATURE_LEVEL
 
 
-def _scheduled_id_of(engine: Engine, key: str) -> int | None:
-    with engine.connect() as conn:
-        value = conn.execute(
-            select(jobs.c.scheduled_message_id).where(jobs.c.key == key)
-        ).scalar_one_or_none()
-    return None if value is None else int(value)
-
-
 async def handed_off(rt: Runtime, standup_id: int, run_date: dt.date, user_id: int) -> bool:
     """True when this person's prompt was handed to Zulip: Zulip delivers it, do not send it."""
     key = str(JobKey(standup_id, JobKind.PROMPT, run_date, user_id))
-    return await rt.db(_scheduled_id_of, rt.standups.engine, key) is not None
+    return await rt.db(rt.handoffs.scheduled_id_of, key) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,15 +76,6 @@ class HandOffReport:
     handed_off: int = 0
     cancelled: int = 0
     failed: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class _Candidate:
-    job_id: int
-    standup_id: int
-    run_date: dt.date
-    user_id: int
-    due_at: dt.datetime
 
 
 class ScheduledPrompts:
@@ -126,10 +107,6 @@ class ScheduledPrompts:
     def enabled(self) -> bool:
         return supported(self.rt.server.feature_level)
 
-    @property
-    def _engine(self) -> Engine:
-        return self.rt.standups.engine
-
     async def run(self, stop: asyncio.Event, *, poll_seconds: float = 15.0) -> None:
         """Tick until ``stop``; does nothing on servers without scheduled messages."""
         if not self.enabled:
@@ -159,7 +136,7 @@ class ScheduledPrompts:
     # -- start-up -----------------------------------------------------------
     async def _seed(self) -> None:
         """Learn the bot's pending scheduled messages, so a restart can still cancel them."""
-        if not await self.rt.db(self._in_use):
+        if not await self.rt.db(self.rt.handoffs.in_use):
             self._seeded = True
             return
         try:
@@ -173,70 +150,13 @@ class ScheduledPrompts:
                 self.ledger[sid] = int(item["scheduled_delivery_timestamp"])
         self._seeded = True
 
-    def _in_use(self) -> bool:
-        with self._engine.connect() as conn:
-            flagged = conn.execute(
-                select(standups.c.id).where(standups.c.use_scheduled_messages.is_(True)).limit(1)
-            ).first()
-            handed = conn.execute(
-                select(jobs.c.id)
-                .where(
-                    jobs.c.scheduled_message_id.is_not(None),
-                    jobs.c.status.in_((JobStatus.PENDING.value, JobStatus.CLAIMED.value)),
-                )
-                .limit(1)
-            ).first()
-        return flagged is not None or handed is not None
-
     # -- keeping Zulip in line with the jobs ---------------------------------
-    def _rows_for(self, ids: list[int]) -> dict[int, Any]:
-        found: dict[int, Any] = {}
-        with self._engine.connect() as conn:
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                rows = conn.execute(
-                    select(
-                        jobs.c.id,
-                        jobs.c.scheduled_message_id,
-                        jobs.c.status,
-                        jobs.c.due_at,
-                        standups.c.use_scheduled_messages,
-                        standups.c.honour_away,
-                        people.c.zulip_away,
-                    )
-                    .select_from(
-                        jobs.join(standups, standups.c.id == jobs.c.standup_id).outerjoin(
-                            people,
-                            and_(
-                                people.c.realm_id == standups.c.realm_id,
-                                people.c.user_id == jobs.c.user_id,
-                            ),
-                        )
-                    )
-                    .where(jobs.c.scheduled_message_id.in_(chunk))
-                ).all()
-                for row in rows:
-                    found[int(row.scheduled_message_id)] = row
-        return found
-
-    def _clear(self, job_id: int, scheduled_id: int) -> None:
-        with self._engine.begin() as conn:
-            conn.execute(
-                update(jobs)
-                .where(
-                    jobs.c.id == job_id,
-                    jobs.c.scheduled_message_id == scheduled_id,
-                    jobs.c.status == JobStatus.PENDING.value,
-                )
-                .values(scheduled_message_id=None)
-            )
-
     async def reconcile(self) -> int:
         """Cancel scheduled prompts whose job is gone, moved, switched off or away."""
         if not self.ledger:
             return 0
         now = self.rt.now().timestamp()
-        rows = await self.rt.db(self._rows_for, sorted(self.ledger))
+        rows = await self.rt.db(self.rt.handoffs.handed_off, sorted(self.ledger))
         cancelled = 0
         for sid, deliver_at in list(self.ledger.items()):
             row = rows.get(sid)
@@ -245,11 +165,11 @@ class ScheduledPrompts:
                 continue
             if deliver_at <= now:
                 # Zulip delivers it now or has done so; nothing left to cancel.
-                if row is None or row.status != JobStatus.PENDING.value:
+                if row is None or row.status is not JobStatus.PENDING:
                     del self.ledger[sid]
                 continue
             if row is not None and (
-                row.status == JobStatus.CLAIMED.value
+                row.status is JobStatus.CLAIMED
                 or (
                     row.use_scheduled_messages
                     and math.ceil(row.due_at.timestamp()) == deliver_at
@@ -263,47 +183,18 @@ class ScheduledPrompts:
                 log.warning("scheduled_prompt_cancel_failed", extra={"scheduled_message_id": sid})
                 continue
             if row is not None:
-                await self.rt.db(self._clear, int(row.id), sid)
+                await self.rt.db(self.rt.handoffs.clear, row.job_id, sid)
             del self.ledger[sid]
             cancelled += 1
             log.info("scheduled_prompt_cancelled", extra={"scheduled_message_id": sid})
         return cancelled
 
     # -- handing off --------------------------------------------------------
-    def _candidates(self, now: dt.datetime) -> list[_Candidate]:
-        with self._engine.connect() as conn:
-            rows = conn.execute(
-                select(jobs.c.id, jobs.c.standup_id, jobs.c.run_date, jobs.c.user_id, jobs.c.due_at)
-                .select_from(jobs.join(standups, standups.c.id == jobs.c.standup_id))
-                .where(
-                    jobs.c.status == JobStatus.PENDING.value,
-                    jobs.c.due_at >= now + self.min_lead,
-                    jobs.c.due_at <= now + self.lead,
-                    jobs.c.kind == JobKind.PROMPT.value,
-                    jobs.c.scheduled_message_id.is_(None),
-                    standups.c.use_scheduled_messages.is_(True),
-                )
-                .order_by(jobs.c.due_at, jobs.c.id)
-                .limit(self.batch + len(self._skipped))
-            ).all()
-        return [
-            _Candidate(int(r.id), int(r.standup_id), r.run_date, int(r.user_id), r.due_at)
-            for r in rows
-            if r.id not in self._skipped and r.user_id is not None and r.run_date is not None
-        ][: self.batch]
-
-    def _record(self, job_id: int, scheduled_id: int) -> bool:
-        with self._engine.begin() as conn:
-            changed = conn.execute(
-                update(jobs)
-                .where(
-                    jobs.c.id == job_id,
-                    jobs.c.status == JobStatus.PENDING.value,
-                    jobs.c.scheduled_message_id.is_(None),
-                )
-                .values(scheduled_message_id=scheduled_id)
-            ).rowcount
-        return bool(changed)
+    def _candidates(self, now: dt.datetime) -> list[HandOffCandidate]:
+        rows = self.rt.handoffs.candidates(
+            now + self.min_lead, now + self.lead, self.batch + len(self._skipped)
+        )
+        return [r for r in rows if r.job_id not in self._skipped][: self.batch]
 
     async def hand_off(self) -> tuple[int, int]:
         """Schedule the prompts falling due within the lead; returns (handed off, failed)."""
@@ -342,7 +233,7 @@ class ScheduledPrompts:
                 self._skipped.add(job.job_id)
                 failed += 1
                 continue
-            if not await rt.db(self._record, job.job_id, sid):
+            if not await rt.db(rt.handoffs.record, job.job_id, sid):
                 # The job changed while we scheduled: take it back.
                 with contextlib.suppress(ZulipError):
                     await rt.chat.cancel_scheduled(sid)
