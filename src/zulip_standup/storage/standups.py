@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import Engine, delete, insert, select, update
@@ -59,7 +59,7 @@ def settings_to_row(settings: StandupSettings) -> dict[str, Any]:
     }
 
 
-def settings_from_row(row: RowMapping) -> StandupSettings:
+def settings_from_row(row: Mapping[Any, Any]) -> StandupSettings:
     return StandupSettings(
         name=row["name"],
         team_timezone=row["team_timezone"],
