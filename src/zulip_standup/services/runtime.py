@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from typing import ParamSpec, TypeVar
 
 from zulip_standup.domain.chat import ServerInfo
-from zulip_standup.http.metrics import Metrics
 from zulip_standup.ports import (
+    Chat,
     Clock,
     Inbox,
+    Metrics,
     PromptHandOffs,
     RunRepository,
     ScheduleSource,
@@ -20,7 +21,6 @@ from zulip_standup.ports import (
 )
 from zulip_standup.services.directory import Directory
 from zulip_standup.services.scheduler import Planner
-from zulip_standup.zulip.gateway import ZulipGateway
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -43,7 +43,7 @@ class Runtime:
     """The bot's collaborators; services take this instead of a dozen arguments."""
 
     clock: Clock
-    chat: ZulipGateway
+    chat: Chat
     standups: StandupRepository
     runs: RunRepository
     directory: Directory

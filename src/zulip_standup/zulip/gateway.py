@@ -12,6 +12,7 @@ import logging
 from typing import Any
 
 from zulip_standup.domain.chat import Channel, Person
+from zulip_standup.ports import ScheduledMessage
 from zulip_standup.zulip.rest import (
     ZulipApiError,
     ZulipError,
@@ -202,6 +203,18 @@ class ZulipGateway:
             },
         )
         return int(body["scheduled_message_id"])
+
+    async def list_scheduled(self) -> list[ScheduledMessage]:
+        """The bot's scheduled messages the server still holds (pending or failed)."""
+        body = await self._rest.call("GET", "scheduled_messages")
+        return [
+            ScheduledMessage(
+                int(item["scheduled_message_id"]),
+                int(item["scheduled_delivery_timestamp"]),
+                bool(item.get("failed")),
+            )
+            for item in body.get("scheduled_messages", [])
+        ]
 
     async def cancel_scheduled(self, scheduled_message_id: int) -> None:
         try:
