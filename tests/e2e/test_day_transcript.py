@@ -183,7 +183,8 @@ async def test_a_day_in_three_zones(zulip: LocalZulip, database_url: str) -> Non
         ("dave", "skip"),
         (
             "bot",
-            "OK, you are skipping **standup** on Monday 30 Nov. Changed your mind? Say `restart`.",
+            "OK, you are skipping **standup** on Monday 30 Nov. "
+            "Changed your mind? Say `restart` that day to answer after all.",
         ),
     ]
     assert not dm_transcript(zulip, "bob")

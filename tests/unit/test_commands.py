@@ -71,6 +71,8 @@ COMMAND_TABLE: list[tuple[str, ct.Command]] = [
     ("skip", ct.Skip(TODAY)),
     ("skip today", ct.Skip(TODAY)),
     ("skip 2026-05-01", ct.Skip(dt.date(2026, 5, 1))),
+    ("restart", ct.Restart()),
+    ("restart retro", ct.Restart("retro")),
     ("answer", ct.Answer()),
     ("answer retro", ct.Answer("retro")),
     ("change 2 Reviewed **the** PR", ct.Change(2, "Reviewed **the** PR")),

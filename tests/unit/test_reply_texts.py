@@ -10,6 +10,7 @@ from collections.abc import Callable
 import pytest
 
 from zulip_standup.domain import conversation_texts as ct
+from zulip_standup.domain import personal_texts as pt
 from zulip_standup.domain import reply_texts as rt
 from zulip_standup.domain.standup import Standup, StandupSettings
 
@@ -44,14 +45,15 @@ SAMPLES: dict[str, Callable[[], str]] = {
     "participants_changed": lambda: rt.participants_changed(STANDUP, ["Ann Lee"], []),
     "unknown_user": lambda: rt.unknown_user("Nobody", "participants add"),
     "ambiguous_user": lambda: rt.ambiguous_user("Ann"),
-    "timezone_shown": lambda: rt.timezone_shown("Asia/Kolkata", None, "Asia/Kolkata"),
-    "timezone_set": lambda: rt.timezone_set("Europe/Berlin"),
-    "holidays_shown": lambda: rt.holidays_shown(None),
-    "holidays_set": lambda: rt.holidays_set("DE-BY"),
-    "away_set": lambda: rt.away_set(DAY, DAY + dt.timedelta(days=3)),
-    "back_done": lambda: rt.back_done(1),
-    "skip_done": lambda: rt.skip_done(["daily"], DAY),
-    "nothing_to_skip": lambda: rt.nothing_to_skip(DAY),
+    "timezone_shown": lambda: pt.timezone_shown("Asia/Kolkata", None, "Asia/Kolkata"),
+    "timezone_set": lambda: pt.timezone_set("Europe/Berlin"),
+    "holidays_shown": lambda: pt.holidays_shown(None),
+    "holidays_set": lambda: pt.holidays_set("DE-BY"),
+    "away_set": lambda: pt.away_set(DAY, DAY + dt.timedelta(days=3)),
+    "back_done": lambda: pt.back_done(1, [(DAY, DAY + dt.timedelta(days=4))]),
+    "nothing_to_skip": lambda: pt.nothing_to_skip(DAY),
+    "nothing_to_restart": pt.nothing_to_restart,
+    "restart_which": lambda: pt.restart_which(["daily", "retro"]),
     "my_data": lambda: rt.my_data("Ann Lee", "UTC", None, None, [], ["daily in #team"], 3),
     "forget_confirm": rt.forget_confirm,
     "forgotten": lambda: rt.forgotten({"answers": 3, "jobs": 1}),
@@ -114,7 +116,7 @@ TEXT_ONLY = {"global_time", "settings_lines", "day_label", "quoted"}  # building
 
 def public_texts() -> set[str]:
     names = set()
-    for module in (rt, ct):
+    for module in (rt, ct, pt):
         for name, fn in inspect.getmembers(module, inspect.isfunction):
             if fn.__module__ == module.__name__ and not name.startswith("_"):
                 names.add(name)
@@ -173,7 +175,8 @@ def test_exact_wording_of_key_replies() -> None:
         "you don't need to send it again."
     )
     assert ct.skip_confirmation_text("daily", DAY) == (
-        "OK, you are skipping **daily** on Monday 30 Nov. Changed your mind? Say `restart`."
+        "OK, you are skipping **daily** on Monday 30 Nov. "
+        "Changed your mind? Say `restart` that day to answer after all."
     )
 
 

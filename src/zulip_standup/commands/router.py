@@ -33,6 +33,7 @@ HANDLERS: dict[type[Any], Handler] = {
     ct.Holidays: personal_cmds.holidays,
     ct.Away: personal_cmds.away,
     ct.Back: personal_cmds.back,
+    ct.Restart: personal_cmds.restart,
     ct.Skip: personal_cmds.skip,
     ct.Answer: personal_cmds.answer,
     ct.Change: personal_cmds.change,

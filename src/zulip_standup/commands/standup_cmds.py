@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from zulip_standup.commands.context import CommandContext
 from zulip_standup.domain import command_texts
@@ -16,7 +16,7 @@ from zulip_standup.domain.command_registry import COMMAND_BY_WORD, MAX_QUESTIONS
 from zulip_standup.domain.config_apply import apply_setting
 from zulip_standup.domain.config_settings import ChangeManagers, SetScheduledMessages
 from zulip_standup.domain.jobs import JobKind
-from zulip_standup.domain.planning import plan_occurrences
+from zulip_standup.domain.planning import effective_zone, plan_occurrences
 from zulip_standup.domain.schedule import local_instant
 from zulip_standup.domain.standup import (
     DEFAULT_NAME,
@@ -25,6 +25,7 @@ from zulip_standup.domain.standup import (
     StandupSettings,
 )
 from zulip_standup.domain.values import UserRef
+from zulip_standup.domain.zones import today_for, valid_zone
 from zulip_standup.errors import UserFacingError
 from zulip_standup.services.access import can_see_channel, require_manager
 from zulip_standup.services.people import remember
@@ -70,19 +71,19 @@ async def next_prompts(
     for occ in occurrences:
         if occ.kind is JobKind.PROMPT and occ.user_id is not None:
             first.setdefault(occ.user_id, occ.due_at)
+    # Shown with the person's own offset; Zulip renders it in each reader's zone anyway.
+    zones = {p.user_id: effective_zone(p, plan.schedule.zone) for p in plan.participants}
     members = await rt.db(rt.standups.participants, standup.id)
     return [
-        (m.display_name, m.user_id, _in_zone(first.get(m.user_id), ctx, m.user_id)) for m in members
+        (m.display_name, m.user_id, _in_zone(first.get(m.user_id), zones.get(m.user_id)))
+        for m in members
     ]
 
 
-def _in_zone(instant: dt.datetime | None, ctx: CommandContext, user_id: int) -> dt.datetime | None:
-    # Shown with the person's own offset; Zulip renders it in each reader's zone anyway.
-    if instant is None:
-        return None
-    person = ctx.rt.directory.get(user_id)
-    zone = _valid_zone(person.timezone) if person is not None else None
-    return instant.astimezone(ZoneInfo(zone)) if zone else instant
+def _in_zone(instant: dt.datetime | None, zone: ZoneInfo | None) -> dt.datetime | None:
+    if instant is None or zone is None:
+        return instant
+    return instant.astimezone(zone)
 
 
 async def setup(ctx: CommandContext, cmd: ct.Setup) -> str:
@@ -171,13 +172,8 @@ def _new_settings(ctx: CommandContext, name: str) -> StandupSettings:
 
 
 def _valid_zone(name: str) -> str | None:
-    if not name:
-        return None
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-    return name
+    zone = valid_zone(name)
+    return zone.key if zone is not None else None
 
 
 def _validated(settings: StandupSettings) -> StandupSettings:
@@ -192,7 +188,7 @@ async def status(ctx: CommandContext, cmd: ct.Status) -> str:
     standup = await ctx.standup(cmd.standup, "status", manage=False)
     members = await rt.db(rt.standups.participants, standup.id)
     schedule = standup.settings.to_schedule(standup.id)
-    today = rt.now().astimezone(schedule.zone).date()
+    today = team_today(standup, rt.now())
     run = await rt.db(rt.runs.find_run, standup.id, today)
     progress: dict[str, list[str]] = {
         "answered": [],
@@ -404,8 +400,7 @@ async def test(ctx: CommandContext, cmd: ct.Test) -> str:
 
 def team_today(standup: Standup, now: dt.datetime) -> dt.date:
     """The team-local date now."""
-    schedule = standup.settings.to_schedule(standup.id)
-    return now.astimezone(schedule.zone).date()
+    return today_for(standup.settings.to_schedule(standup.id).zone, now)
 
 
 def cutoff_instant(standup: Standup, run_date: dt.date) -> dt.datetime:

@@ -173,6 +173,15 @@ COMMANDS: tuple[CommandSpec, ...] = (
         dm_only=True,
     ),
     CommandSpec(
+        "restart",
+        "answer today's standup again from the first question, also after skipping it",
+        ("restart [name]",),
+        ("restart", "restart retro"),
+        group=_PERSONAL,
+        dm_only=True,
+        takes_standup_name=True,
+    ),
+    CommandSpec(
         "answer",
         "start answering now, also before the prompt",
         ("answer [name]",),

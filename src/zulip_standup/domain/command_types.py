@@ -70,6 +70,7 @@ __all__ = [
     "Pause",
     "RemoveQuestion",
     "ResetQuestions",
+    "Restart",
     "Resume",
     "Search",
     "SetAi",
@@ -204,6 +205,13 @@ class Skip:
 
 
 @dataclass(frozen=True, slots=True)
+class Restart:
+    """``restart [name]``: answer today's skipped or finished standup again from question 1."""
+
+    standup: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
     """``answer [name]``: start answering now, also ahead of the prompt."""
 
@@ -299,6 +307,7 @@ Command = (
     | Away
     | Back
     | Skip
+    | Restart
     | Answer
     | Change
     | MyData

@@ -303,6 +303,7 @@ _PARSERS: dict[str, Callable[[ArgReader], ct.Command]] = {
     "away": member_commands.away,
     "back": _no_args(ct.Back),
     "skip": member_commands.skip,
+    "restart": _only_name(ct.Restart),
     "answer": member_commands.answer,
     "change": member_commands.change,
     "my data": _no_args(ct.MyData),

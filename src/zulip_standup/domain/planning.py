@@ -20,7 +20,6 @@ What a run date means per participant (the team zone owns run dates):
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -29,12 +28,11 @@ from zoneinfo import ZoneInfo
 from zulip_standup.domain.holidays_calendar import HolidayCalendar
 from zulip_standup.domain.jobs import JobKey, JobKind
 from zulip_standup.domain.schedule import (
-    DeliveryMode,
     Schedule,
     is_run_date,
     local_instant,
-    parse_zone,
 )
+from zulip_standup.domain.zones import schedule_zone, today_for, zone_of
 
 # A team-local date's instants lie within about 26 hours of its UTC midnight,
 # so two days either side of a window's dates cover every candidate run date.
@@ -78,23 +76,9 @@ class Participant:
     away: bool = False
 
 
-@functools.lru_cache(maxsize=4096)
-def _zone_or_none(name: str | None) -> ZoneInfo | None:
-    if not name:
-        return None
-    try:
-        return parse_zone(name)
-    except ValueError:
-        return None
-
-
 def effective_zone(participant: Participant, team_zone: ZoneInfo) -> ZoneInfo:
-    """Explicit override, else Zulip profile zone, else team zone; invalid names fall through."""
-    return (
-        _zone_or_none(participant.zone_override)
-        or _zone_or_none(participant.profile_zone)
-        or team_zone
-    )
+    """The participant's own zone (``zones.zone_of``: override, profile, team zone)."""
+    return zone_of(participant.zone_override, participant.profile_zone, team_zone)
 
 
 def participant_absence(
@@ -147,9 +131,8 @@ class PlanInput:
 
 def prompt_zone(schedule: Schedule, participant: Participant) -> ZoneInfo:
     """The zone whose wall clock the participant's prompt follows under the delivery mode."""
-    if schedule.delivery_mode is DeliveryMode.TEAM:
-        return schedule.zone
-    return effective_zone(participant, schedule.zone)
+    own = effective_zone(participant, schedule.zone)
+    return schedule_zone(schedule.delivery_mode, schedule.zone, own)
 
 
 def _participant_occurrences(
@@ -157,7 +140,7 @@ def _participant_occurrences(
 ) -> Iterable[Occurrence]:
     zone = prompt_zone(schedule, participant)
     prompt_at = local_instant(day, schedule.prompt_time, zone)
-    own_day = prompt_at.astimezone(effective_zone(participant, schedule.zone)).date()
+    own_day = today_for(effective_zone(participant, schedule.zone), prompt_at)
     if participant_absence(schedule, participant, own_day, include_away=False) is not None:
         return
     deadline = max(team_cutoff, local_instant(day, schedule.cutoff_time, zone))

@@ -230,58 +230,6 @@ def ambiguous_user(reference: str) -> str:
 
 
 # -- personal ------------------------------------------------------------------
-def timezone_shown(effective: str, override: str | None, profile: str | None) -> str:
-    source = (
-        "set with `timezone`"
-        if override
-        else "from your Zulip profile"
-        if profile
-        else "the team's"
-    )
-    return (
-        f"Your standup time zone is **{effective}** ({source}). "
-        "Change it with `timezone Europe/Berlin`, or `timezone reset` to follow Zulip."
-    )
-
-
-def timezone_set(zone: str | None) -> str:
-    if zone is None:
-        return "Your standup time zone follows your Zulip profile again."
-    return f"Your standups now use **{zone}** for your prompts."
-
-
-def holidays_shown(region: str | None) -> str:
-    if region is None:
-        return "You have no personal holiday region. Set one with `holidays DE-BY`."
-    return f"Your personal holiday region is **{region}**; `holidays none` removes it."
-
-
-def holidays_set(region: str | None) -> str:
-    if region is None:
-        return "Your personal holiday region is removed."
-    return f"You won't be prompted on public holidays of **{region}**."
-
-
-def away_set(start: dt.date, end: dt.date) -> str:
-    if start == end:
-        return f"You are off on {start:%A %d %B}; no prompts that day."
-    return f"You are off from {start:%A %d %B} to {end:%A %d %B}; no prompts then."
-
-
-def back_done(changed: int) -> str:
-    if changed:
-        return "Welcome back! Your time off is cleared and prompts resume."
-    return "You had no time off planned, so nothing changed."
-
-
-def skip_done(names: Sequence[str], day: dt.date) -> str:
-    return f"Skipping {_names(names)} on {day:%A %d %B}."
-
-
-def nothing_to_skip(day: dt.date) -> str:
-    return f"You have no standup on {day:%A %d %B}."
-
-
 def my_data(
     person_name: str,
     zone: str,

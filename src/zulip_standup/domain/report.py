@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-import zoneinfo
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -30,6 +29,7 @@ from zulip_standup.domain.blockers import (
 )
 from zulip_standup.domain.report_split import DEFAULT_LIMIT, Block, Group, pack
 from zulip_standup.domain.standup import DEFAULT_TOPIC_TEMPLATE, MentionPolicy, Question
+from zulip_standup.domain.zones import valid_zone
 
 Sanitizer = Callable[[str], str]
 
@@ -116,11 +116,7 @@ def mention(person: PersonRef, policy: MentionPolicy = MentionPolicy.SILENT) -> 
 
 def global_time(instant: dt.datetime, zone: str) -> str:
     """Zulip global time syntax at the person's UTC offset, e.g. ``<time:…T09:30:00+01:00>``."""
-    try:
-        tz: dt.tzinfo = zoneinfo.ZoneInfo(zone) if zone else dt.UTC
-    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
-        tz = dt.UTC
-    local = instant.astimezone(tz).replace(microsecond=0)
+    local = instant.astimezone(valid_zone(zone) or dt.UTC).replace(microsecond=0)
     return f"<time:{local.isoformat()}>"
 
 

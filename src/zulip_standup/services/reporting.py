@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from zoneinfo import ZoneInfo
 
 from zulip_standup.domain.attendance import RunFacts, Standing, standing
 from zulip_standup.domain.blockers import Blocker, aged, blocker_from_answer
@@ -35,7 +36,13 @@ from zulip_standup.domain.standup import ReportStyle, Standup
 from zulip_standup.domain.summary import SummaryDay
 from zulip_standup.llm.openai_compat import AIConfig, summarize
 from zulip_standup.ports import ChatRefused
-from zulip_standup.services.people import absence_on, participant_of, prompt_instant
+from zulip_standup.services.people import (
+    absence_on,
+    own_zone,
+    participant_of,
+    prompt_instant,
+    zones_in,
+)
 from zulip_standup.services.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -77,26 +84,26 @@ class Reporter:
             return True  # no limit configured on the realm
         return (self.rt.now() - posted_at).total_seconds() < limit - EDIT_SAFETY_S
 
-    def _zone_of(self, user_id: int) -> str:
-        person = self.rt.directory.get(user_id)
-        return person.timezone if person and person.timezone else "UTC"
-
-    def _answer_set(
+    async def _answer_set(
         self,
         standup: Standup,
         run: RunRecord,
         conversation: ConversationRecord,
         answers: Sequence[AnswerRecord],
+        zone: ZoneInfo | None = None,
     ) -> AnswerSet:
         by_index = {a.question_index: a for a in answers}
         count = len(standup.settings.questions)
         name = self.rt.directory.name_of(conversation.user_id)
+        if zone is None:
+            team = standup.settings.to_schedule(standup.id).zone
+            zone = await own_zone(self.rt, conversation.user_id, team)
         return AnswerSet(
             participant=PersonRef(conversation.user_id, name),
             run_date=run.run_date,
             answers=tuple(by_index[i].text if i in by_index else "" for i in range(count)),
             answered_at=conversation.completed_at or self.rt.now(),
-            timezone=self._zone_of(conversation.user_id),
+            timezone=zone.key,
             late=conversation.late,
             edited=any(a.edited for a in answers),
         )
@@ -108,6 +115,7 @@ class Reporter:
         conversations = {c.user_id: c for c in await rt.db(rt.runs.conversations_of_run, run.id)}
         all_answers = await rt.db(rt.runs.answers_of, run.id)
         prompt_jobs = await rt.db(rt.schedules.prompt_statuses, standup.id, run.run_date)
+        zones = await zones_in(rt, standup, run.run_date)
         answered: list[AnswerSet] = []
         excused: list[Excused] = []
         missing: list[PersonRef] = []
@@ -118,7 +126,8 @@ class Reporter:
             facts = await self._facts(standup, run, conversation, member.user_id, prompt_jobs)
             place = standing(replace(facts, answered_any=bool(mine)))
             if place is Standing.ANSWERED and conversation is not None:
-                answered.append(self._answer_set(standup, run, conversation, mine))
+                zone = zones.get(member.user_id)
+                answered.append(await self._answer_set(standup, run, conversation, mine, zone))
             elif place is Standing.MISSING:
                 missing.append(person)
             else:
@@ -128,7 +137,7 @@ class Reporter:
             if user_id not in member_ids and conversation.state == Phase.DONE.value:
                 # Answered, then left the standup: the answers still count for the day.
                 mine = [a for a in all_answers if a.user_id == user_id]
-                answered.append(self._answer_set(standup, run, conversation, mine))
+                answered.append(await self._answer_set(standup, run, conversation, mine))
         answered.sort(key=lambda a: a.answered_at)
         return RunPicture(tuple(answered), tuple(excused), tuple(missing))
 
@@ -210,7 +219,7 @@ class Reporter:
         policy = standup.settings.mention_policy
         sanitize = sanitizer_for(policy)
         answers = await rt.db(rt.runs.answers_of, run.id, conversation.user_id)
-        answer_set = self._answer_set(standup, run, conversation, answers)
+        answer_set = await self._answer_set(standup, run, conversation, answers)
         parts = render_person_report(
             answer_set,
             standup.settings.questions,
@@ -362,6 +371,7 @@ class Reporter:
             answer_sets=picture.answered,
             expected=len(picture.answered) + len(picture.missing),
             blocker_count=len(blockers),
+            known_people=rt.directory.known_people(),
         )
         config = self.ai if standup.settings.ai_summary else None
         summary = await summarize(day, config, sanitize=sanitize, policy=policy)
@@ -430,6 +440,6 @@ class Reporter:
             await self._post_person(standup, run, conversation, True, changed)
             return
         answers = await rt.db(rt.runs.answers_of, run.id, conversation.user_id)
-        answer_set = self._answer_set(standup, run, conversation, answers)
+        answer_set = await self._answer_set(standup, run, conversation, answers)
         await self._post_edit_updates(standup, self.topic(standup, run), answer_set, changed)
         log.info("digest_update_posted", extra={"standup_id": standup.id})

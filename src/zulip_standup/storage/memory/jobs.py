@@ -146,9 +146,10 @@ class MemoryJobStore:
         max_attempts: int = 5,
         realm_id: int | None = None,
     ) -> list[DueJob]:
-        """Claim up to ``limit`` due jobs for ``worker_id``, oldest first; recover stale claims."""
+        """Claim up to ``limit`` due jobs for ``worker_id``, oldest first, after recovering
+        other workers' stale claims."""
         with self.db.lock:
-            recovered = self._recover_stale(now - stale_after, max_attempts)
+            recovered = self._recover_stale(now - stale_after, max_attempts, worker_id)
             realm = self._of_realm(realm_id)
             due = sorted(
                 (
@@ -171,11 +172,15 @@ class MemoryJobStore:
         self._count(recovered + len(found))
         return found
 
-    def _recover_stale(self, claimed_before: dt.datetime, max_attempts: int) -> int:
+    def _recover_stale(self, claimed_before: dt.datetime, max_attempts: int, worker_id: str) -> int:
+        """Another worker's claims older than ``claimed_before`` go back (or fail when spent);
+        the asking worker's own claims are in flight, however long they take."""
         stale = [
             row
             for row in self.db.jobs.values()
-            if row["status"] == JobStatus.CLAIMED.value and row["claimed_at"] < claimed_before
+            if row["status"] == JobStatus.CLAIMED.value
+            and row["claimed_at"] < claimed_before
+            and row["claimed_by"] != worker_id
         ]
         for row in stale:
             spent = row["attempts"] >= max_attempts

@@ -296,19 +296,18 @@ class MemoryStandupStore:
         ]
 
     def end_time_off(self, realm_id: int, user_id: int, today: dt.date) -> int:
-        """End current and future time off (``back``); return how many periods changed."""
+        """End the time off that covers ``today`` (``back``); planned later time off stays.
+        Returns how many periods changed (a period that started today is removed)."""
         with self.db.lock:
             changed = 0
             for row in self._periods(realm_id, user_id):
-                if row["start_date"] > today:
+                if not row["start_date"] <= today <= row["end_date"]:
+                    continue
+                if row["start_date"] == today:
                     del self.db.time_off[row["id"]]
-                    changed += 1
-                elif row["end_date"] >= today:
+                else:
                     row["end_date"] = today - dt.timedelta(days=1)
-                    changed += 1
-            for row in self._periods(realm_id, user_id):
-                if row["end_date"] < row["start_date"]:
-                    del self.db.time_off[row["id"]]
+                changed += 1
         return changed
 
     def time_off_of(self, realm_id: int, user_id: int) -> list[tuple[dt.date, dt.date]]:
