@@ -28,6 +28,7 @@ from zulip_standup.domain.chat import (
 )
 from zulip_standup.domain.commands import parse_command, strip_address
 from zulip_standup.domain.jobs import DueJob, JobKind
+from zulip_standup.domain.records import AnswerRecord, RunRecord
 from zulip_standup.domain.standup import Standup
 from zulip_standup.errors import UserFacingError
 from zulip_standup.llm.openai_compat import AIConfig
@@ -41,7 +42,6 @@ from zulip_standup.services.reporting import Reporter
 from zulip_standup.services.rollup import post_weekly_rollup
 from zulip_standup.services.runtime import Runtime
 from zulip_standup.services.scheduler import TransientJobError
-from zulip_standup.storage.runs import AnswerRecord, RunRecord
 
 log = logging.getLogger(__name__)
 

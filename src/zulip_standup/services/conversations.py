@@ -38,6 +38,7 @@ from zulip_standup.domain.conversation import (
     step,
 )
 from zulip_standup.domain.jobs import JobKey, JobKind
+from zulip_standup.domain.records import ConversationRecord, NewAnswer, RunRecord
 from zulip_standup.domain.standup import ReportStyle, Standup
 from zulip_standup.ports import ChatRefused
 from zulip_standup.services.answer_queue import held_notice, next_after
@@ -49,7 +50,6 @@ from zulip_standup.services.people import (
 )
 from zulip_standup.services.prompt_content import prompt_content
 from zulip_standup.services.runtime import Runtime
-from zulip_standup.storage.runs import ConversationRecord, NewAnswer, RunRecord
 
 log = logging.getLogger(__name__)
 

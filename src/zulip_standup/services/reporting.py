@@ -17,6 +17,7 @@ from zulip_standup.domain.attendance import RunFacts, Standing, standing
 from zulip_standup.domain.blockers import Blocker, aged, blocker_from_answer
 from zulip_standup.domain.conversation import Phase
 from zulip_standup.domain.jobs import JobStatus
+from zulip_standup.domain.records import AnswerRecord, ConversationRecord, RunRecord
 from zulip_standup.domain.report import (
     AnswerSet,
     DigestInput,
@@ -43,7 +44,6 @@ from zulip_standup.services.people import (
     zones_in,
 )
 from zulip_standup.services.runtime import Runtime
-from zulip_standup.storage.runs import AnswerRecord, ConversationRecord, RunRecord
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ feature level allows it (>= 179):
   use, fixed at hand-off time) scheduled through ``POST /scheduled_messages``
   for the job's due second; the id is stored in ``jobs.scheduled_message_id``.
 * **Due time.** The prompt job still runs as usual and moves the conversation
-  to "asking"; ``Conversations`` sees the hand-off (``ports.HandOffs``) and does
+  to "asking"; ``Conversations`` sees the hand-off (``ports.PromptHandOffs``) and does
   not send the DM again because Zulip delivers it.
 * **Changes.** Every change to the schedule, the participants or someone's
   time off re-plans the standup, which deletes or moves pending jobs. Each tick

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from zulip_standup.domain.records import AnswerRecord, ConversationRecord, NewAnswer, RunRecord
 from zulip_standup.storage.crypto import AnswerCipher
 from zulip_standup.storage.inbox import mark_done
 from zulip_standup.storage.key_rotation import ROTATE_BATCH, AfterRead, rotate_answers
@@ -21,58 +21,6 @@ from zulip_standup.storage.tables import (
     runs,
     standups,
 )
-
-
-@dataclass(frozen=True)
-class RunRecord:
-    id: int
-    standup_id: int
-    run_date: dt.date
-    topic: str | None
-    digest_message_ids: tuple[int, ...]
-    digest_posted_at: dt.datetime | None
-
-
-@dataclass(frozen=True)
-class ConversationRecord:
-    """The persisted conversation state of one person in one run."""
-
-    id: int
-    run_id: int
-    user_id: int
-    state: str
-    question_index: int
-    data: dict[str, Any]
-    prompted_at: dt.datetime | None
-    prompt_message_id: int | None
-    completed_at: dt.datetime | None
-    late: bool
-    report_message_ids: tuple[int, ...]
-    report_posted_at: dt.datetime | None
-
-
-@dataclass(frozen=True)
-class NewAnswer:
-    """An answer to write (plain text; sealed on the way in)."""
-
-    question_index: int
-    question_text: str
-    text: str
-    source_message_id: int | None
-    edited: bool = False
-
-
-@dataclass(frozen=True)
-class AnswerRecord:
-    run_id: int
-    user_id: int
-    question_index: int
-    question_text: str
-    text: str
-    source_message_id: int | None
-    created_at: dt.datetime
-    edited: bool
-    edited_at: dt.datetime | None
 
 
 def _run(row: Any) -> RunRecord:
@@ -480,3 +428,13 @@ class RunStore:
         return rotate_answers(
             self.engine, self.cipher, batch_size=batch_size, after_read=after_read
         )
+
+
+# The records live in domain/records.py; re-exported for callers that import them from here.
+__all__ = [
+    "AnswerRecord",
+    "ConversationRecord",
+    "NewAnswer",
+    "RunRecord",
+    "RunStore",
+]

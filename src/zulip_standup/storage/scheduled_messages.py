@@ -1,6 +1,6 @@
 """The SQL of prompt hand-offs: ``jobs.scheduled_message_id`` and what decides whether it stands.
 
-Implements ``ports.HandOffs`` for ``services/scheduled_prompts.py``.
+Implements ``ports.PromptHandOffs`` for ``services/scheduled_prompts.py``.
 """
 
 from __future__ import annotations

@@ -1,0 +1,79 @@
+"""The records the use cases and the storage port exchange: runs, conversations, answers,
+people and participants as stored (plain values; every storage adapter returns these)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    id: int
+    standup_id: int
+    run_date: dt.date
+    topic: str | None
+    digest_message_ids: tuple[int, ...]
+    digest_posted_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class ConversationRecord:
+    """The persisted conversation state of one person in one run."""
+
+    id: int
+    run_id: int
+    user_id: int
+    state: str
+    question_index: int
+    data: dict[str, Any]
+    prompted_at: dt.datetime | None
+    prompt_message_id: int | None
+    completed_at: dt.datetime | None
+    late: bool
+    report_message_ids: tuple[int, ...]
+    report_posted_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class NewAnswer:
+    """An answer to write (plain text; sealed on the way in)."""
+
+    question_index: int
+    question_text: str
+    text: str
+    source_message_id: int | None
+    edited: bool = False
+
+
+@dataclass(frozen=True)
+class AnswerRecord:
+    run_id: int
+    user_id: int
+    question_index: int
+    question_text: str
+    text: str
+    source_message_id: int | None
+    created_at: dt.datetime
+    edited: bool
+    edited_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """What the bot stores about a person (SECURITY.md promise 5: ids, names, zones)."""
+
+    user_id: int
+    display_name: str
+    profile_timezone: str | None
+    timezone_override: str | None
+    holiday_region: str | None
+    zulip_away: bool
+
+
+@dataclass(frozen=True)
+class ParticipantRecord:
+    user_id: int
+    display_name: str
+    active: bool
