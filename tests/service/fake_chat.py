@@ -16,6 +16,11 @@ from zulip_standup.ports import ChatRefused, ScheduledMessage
 
 BOT_ID = 1
 HTTP_BAD_REQUEST = 400
+# A few names from Zulip's own emoji data (a reaction by any other name is refused, as
+# Zulip refuses it). Not the bot's table: `check` and `check_mark` are different emoji.
+ZULIP_EMOJI_NAMES = frozenset(
+    {"check", "check_mark", "pencil", "warning", "+1", "eyes", "tada", "heart", "cross_mark"}
+)
 
 
 @dataclass
@@ -153,8 +158,15 @@ class FakeChat:
 
     async def add_reaction(self, message_id: int, emoji_name: str) -> None:
         message = self._message(message_id)
-        if emoji_name not in message.reactions:
-            message.reactions.append(emoji_name)
+        if emoji_name not in ZULIP_EMOJI_NAMES:
+            raise ChatRefused(
+                HTTP_BAD_REQUEST, "BAD_REQUEST", f"Emoji '{emoji_name}' does not exist", {}
+            )
+        if emoji_name in message.reactions:
+            raise ChatRefused(
+                HTTP_BAD_REQUEST, "REACTION_ALREADY_EXISTS", "Reaction already exists.", {}
+            )
+        message.reactions.append(emoji_name)
 
     async def get_person(self, user_id: int) -> Person:
         if user_id not in self.people:

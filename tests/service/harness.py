@@ -147,8 +147,24 @@ class Team:
 
     async def asks(self, person: Person, command: str, channel: Channel | None = None) -> str:
         """``person`` addresses the bot in a channel (#team unless given): its one reply."""
-        (reply,) = await self.says_in(person, channel or self.team_channel, f"@**Standup** {command}")
+        (reply,) = await self.says_in(
+            person, channel or self.team_channel, f"@**Standup** {command}"
+        )
         return reply
+
+    async def sets_up(
+        self, person: Person, command: str = "setup", channel: Channel | None = None
+    ) -> str:
+        """``person`` runs a setup command in a channel (#team unless given); its reply."""
+        where = channel or self.team_channel
+        reply = await self.asks(person, command, where)
+        assert reply.startswith("Standup **") and f"is set up in #**{where.name}**" in reply, reply
+        return reply
+
+    async def answers(self, person: Person, answers: list[str]) -> list[str]:
+        """``person`` answers the open prompt at once as a numbered list; the bot's replies."""
+        listed = "\n".join(f"{n}. {text}" for n, text in enumerate(answers, start=1))
+        return await self.says(person, listed)
 
     async def edits(self, person: Person, message_id: int, text: str) -> None:
         """``person`` edits a message they sent (a DM answer, say)."""
