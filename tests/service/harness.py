@@ -10,7 +10,6 @@ storage twin and the fake chat are adapters of the ports, everything else is the
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from service.fake_chat import BOT_ID, FakeChat, Posted
 from zulip_standup.clock import FakeClock
@@ -35,22 +34,19 @@ def utc(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 
 def _person(user_id: int, name: str, zone: str, role: int = MEMBER) -> Person:
-    email = f"{name.split()[0].lower()}@example.org"
+    email = f"{name.split(maxsplit=1)[0].lower()}@example.org"
     return Person(user_id, name, email, zone, role, is_bot=False, is_active=True)
 
 
-@dataclass(frozen=True)
-class Realm:
-    """Who is in the organisation and which channels exist."""
-
-    lena: Person = _person(10, "Lena Lead", "Europe/Berlin", ADMIN)  # the team lead, an admin
-    ann: Person = _person(11, "Ann Archer", "Europe/Berlin")
-    ben: Person = _person(12, "Ben Baker", "Europe/London")
-    ravi: Person = _person(13, "Ravi Rao", "Asia/Kolkata")
-    noa: Person = _person(14, "Noa Novak", "America/New_York")
-    gus: Person = _person(15, "Gus Guest", "Europe/Berlin", GUEST)
-    team_channel: Channel = Channel(5, "team", invite_only=False)
-    leads_channel: Channel = Channel(6, "leads", invite_only=False)
+# The realm: the team lead (an admin), four members in four zones, a guest, two channels.
+LENA = _person(10, "Lena Lead", "Europe/Berlin", ADMIN)
+ANN = _person(11, "Ann Archer", "Europe/Berlin")
+BEN = _person(12, "Ben Baker", "Europe/London")
+RAVI = _person(13, "Ravi Rao", "Asia/Kolkata")
+NOA = _person(14, "Noa Novak", "America/New_York")
+GUS = _person(15, "Gus Guest", "Europe/Berlin", GUEST)
+TEAM_CHANNEL = Channel(5, "team", invite_only=False)
+LEADS_CHANNEL = Channel(6, "leads", invite_only=False)
 
 
 class Team:
@@ -64,10 +60,15 @@ class Team:
         ai: AIConfig | None = None,
         edit_limit_seconds: int | None = 600,
     ) -> None:
-        realm = Realm()
-        self.lena, self.ann, self.ben = realm.lena, realm.ann, realm.ben
-        self.ravi, self.noa, self.gus = realm.ravi, realm.noa, realm.gus
-        self.team_channel, self.leads_channel = realm.team_channel, realm.leads_channel
+        self.lena, self.ann, self.ben, self.ravi, self.noa, self.gus = (
+            LENA,
+            ANN,
+            BEN,
+            RAVI,
+            NOA,
+            GUS,
+        )
+        self.team_channel, self.leads_channel = TEAM_CHANNEL, LEADS_CHANNEL
         bot = Person(BOT_ID, "Standup", "bot@example.org", "UTC", MEMBER, True, True)
         members = [self.lena, self.ann, self.ben, self.ravi, self.noa]
         self.people = [bot, *members, self.gus]
@@ -158,7 +159,8 @@ class Team:
         """``person`` runs a setup command in a channel (#team unless given); its reply."""
         where = channel or self.team_channel
         reply = await self.asks(person, command, where)
-        assert reply.startswith("Standup **") and f"is set up in #**{where.name}**" in reply, reply
+        assert reply.startswith("Standup **"), reply
+        assert f"is set up in #**{where.name}**" in reply, reply
         return reply
 
     async def answers(self, person: Person, answers: list[str]) -> list[str]:
