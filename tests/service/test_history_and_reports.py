@@ -1,0 +1,102 @@
+"""What people read back, on the twin: history, export, stats and chart, and the AI summary
+that never sees a name (issue 11, case 10)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from integration.fake_openai import FakeOpenAI, Reply
+from service.harness import MONDAY, Team, utc
+from zulip_standup.llm.openai_compat import AIConfig
+
+ANN = ["Reviewed the payments PR", "Ship the 2.4 release", "none"]
+
+
+async def ann_answered(team: Team) -> None:
+    await team.sets_up(team.lena)
+    await team.at(utc(MONDAY, 8, 30))
+    await team.answers(team.ann, ANN)
+    await team.at(utc(MONDAY, 9, 0))
+
+
+async def test_history_shows_ones_own_answers(team: Team) -> None:
+    """Ann's `history` after answering: the week up to today with what she typed."""
+    await ann_answered(team)
+    (history,) = await team.says(team.ann, "history")
+    assert history.startswith("**Answers of Ann Archer**, 24 Nov 2026 to 30 Nov 2026:"), history
+    for text in ANN[:2]:
+        assert text in history
+
+
+async def test_a_teammate_reads_ann_s_history_a_guest_outside_the_channel_does_not(
+    team: Team,
+) -> None:
+    """Ben, in #team, may read what Ann posted there; Gus, a guest not in #team, may not."""
+    await ann_answered(team)
+    (allowed,) = await team.says(team.ben, "history @**Ann Archer**")
+    assert "Reviewed the payments PR" in allowed
+    (refused,) = await team.says(team.gus, "history @**Ann Archer**")
+    assert "Reviewed the payments PR" not in refused
+
+
+async def test_export_uploads_a_csv_of_ones_answers(team: Team) -> None:
+    """Ann's `export csv` links an upload holding her three answers, one row each."""
+    await ann_answered(team)
+    (reply,) = await team.says(team.ann, "export csv")
+    assert reply.startswith(
+        "Here is the export of your answers for 01 Nov 2026 to 30 Nov 2026 (3 rows):"
+    ), reply
+    ((url, data),) = team.chat.uploads.items()
+    assert url in reply
+    rows = list(csv.DictReader(io.StringIO(data.decode())))
+    assert [r["answer"] for r in rows] == ANN
+
+
+async def test_stats_count_the_day(team: Team) -> None:
+    """After the cutoff, `stats` counts Monday as 1 answered of 4 asked (Noa's 09:30 in New
+    York has passed by 15:00 UTC, Ravi's first prompt is on Tuesday)."""
+    await ann_answered(team)
+    await team.at(utc(MONDAY, 15, 0))
+    stats = await team.asks(team.lena, "stats")
+    assert "| 2026-11-30 | 1/" in stats, stats
+
+
+async def test_chart_uploads_a_participation_chart(team: Team) -> None:
+    """Ann's `chart` replies with a picture of participation, uploaded."""
+    await ann_answered(team)
+    (reply,) = await team.says(team.ann, "chart")
+    assert reply.startswith("Participation in **standup**"), reply
+    ((url, data),) = team.chat.uploads.items()
+    assert url in reply
+    assert data
+
+
+def sent_to_the_ai(llm: FakeOpenAI) -> str:
+    (request,) = llm.requests
+    return "\n".join(str(m["content"]) for m in request.body["messages"])
+
+
+async def test_the_ai_request_has_no_names_and_the_summary_shows_the_people() -> None:
+    """Case 10: Ann and Ben write each other's and Gus's names as plain text (no mentions);
+    none of the names reaches the AI service, and the posted summary shows the people again
+    as silent mentions."""
+    summary = "- Person 1 paired with Person 2; Person 6 is blocked."
+    async with FakeOpenAI(default=Reply(summary)) as llm:
+        ai = AIConfig(base_url=llm.base_url, model="local-model", api_key="sk-local")
+        team = Team(utc(MONDAY, 8), ai=ai)
+        await team.sets_up(team.lena, "setup timezone Europe/London")
+        assert (await team.asks(team.lena, "config ai on")).startswith("Updated")
+        await team.at(utc(MONDAY, 9, 30))
+        await team.answers(team.ann, ["Paired with Ben Baker; Gus is blocked", "Docs", "none"])
+        await team.answers(team.ben, ["Helped ann archer", "Reviews for Gus Guest", "none"])
+        await team.at(utc(MONDAY, 12, 45))
+
+        sent = sent_to_the_ai(llm)
+        for name in ("Ann", "Archer", "Ben", "Baker", "Gus", "Guest"):
+            assert not re.search(rf"\b{name}\b", sent, re.IGNORECASE), f"{name!r} was sent"
+        assert "Paired with Person 2; Person 6 is blocked" in sent
+        (digest,) = [m.content for m in team.channel(team.team_channel) if "📋" in m.content]
+        assert "@_**Ann Archer|11** paired with @_**Ben Baker|12**" in digest
+        assert "@_**Gus Guest|15** is blocked" in digest
