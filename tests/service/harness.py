@@ -16,11 +16,25 @@ from zulip_standup.clock import FakeClock
 from zulip_standup.domain.chat import Channel, IncomingMessage, MessageEdited, Person, ServerInfo
 from zulip_standup.http.metrics import Metrics
 from zulip_standup.llm.openai_compat import AIConfig
-from zulip_standup.services.bot import StandupBot
 from zulip_standup.services.directory import Directory
 from zulip_standup.services.runtime import Defaults, Runtime
 from zulip_standup.services.scheduler import Planner, Worker
 from zulip_standup.storage.memory import MemoryStorage
+
+try:  # message routing above commands (branch i11-routing)
+    from zulip_standup.routing import StandupBot  # type: ignore[import-not-found,unused-ignore]
+
+    from zulip_standup.services.bot import BotServices  # type: ignore[attr-defined,unused-ignore]
+
+    def _make_bot(runtime: Runtime, ai: AIConfig | None) -> StandupBot:
+        return StandupBot(BotServices(runtime, ai=ai))
+
+except ImportError:  # main before that merge; drop this branch once it is merged
+    from zulip_standup.services.bot import StandupBot
+
+    def _make_bot(runtime: Runtime, ai: AIConfig | None) -> StandupBot:
+        return StandupBot(runtime, ai=ai)
+
 
 OWNER, ADMIN, MEMBER, GUEST = 100, 200, 400, 600
 MONDAY = dt.date(2026, 11, 30)
@@ -108,11 +122,27 @@ class Team:
             is_transient=lambda _exc: False,
             defaults=Defaults(timezone=default_timezone),
         )
-        self.bot = StandupBot(self.runtime, ai=ai)
+        self._ai = ai
+        self.bot = _make_bot(self.runtime, ai)
         self.worker = Worker(
             self.clock, self.storage.jobs, self.bot.handle_job, realm_id=self.realm_id
         )
         self._sync_wire()
+
+    async def restart(self) -> None:
+        """The bot process starts again on the same storage and chat (a deploy, a crash):
+        a new bot and worker, and the start-up's resume of what a crash may have swallowed.
+        Messages sent meanwhile are handed over with ``deliver`` (the catch-up)."""
+        self.bot = _make_bot(self.runtime, self._ai)
+        self.worker = Worker(
+            self.clock, self.storage.jobs, self.bot.handle_job, realm_id=self.realm_id
+        )
+        await self.bot.resume()
+
+    def sends_while_down(self, person: Person, text: str) -> IncomingMessage:
+        """``person`` DMs the bot while it is not running; nothing handles it yet."""
+        self._sync_wire()
+        return self.chat.person_sends(person.user_id, text)
 
     def _sync_wire(self) -> None:
         self.chat.now = int(self.clock.now().timestamp())
