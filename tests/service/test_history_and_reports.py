@@ -86,7 +86,8 @@ async def test_the_ai_request_has_no_names_and_the_summary_shows_the_people() ->
     async with FakeOpenAI(default=Reply(summary)) as llm:
         ai = AIConfig(base_url=llm.base_url, model="local-model", api_key="sk-local")
         team = Team(utc(MONDAY, 8), ai=ai)
-        await team.sets_up(team.lena, "setup timezone Europe/London")
+        await team.sets_up(team.lena)
+        assert (await team.asks(team.lena, "config timezone Europe/London")).startswith("Updated")
         assert (await team.asks(team.lena, "config ai on")).startswith("Updated")
         await team.at(utc(MONDAY, 9, 30))
         await team.answers(team.ann, ["Paired with Ben Baker; Gus is blocked", "Docs", "none"])

@@ -93,7 +93,8 @@ async def test_the_default_standup_is_named_and_renamed(team: Team) -> None:
 async def test_two_standups_post_into_their_own_topics(team: Team) -> None:
     """Case 3: Ann's standup answers land in `standup 2026-11-30`, her retro answers in
     `retro 2026-11-30`; neither topic template was set."""
-    await team.sets_up(team.lena, "setup timezone Europe/Berlin")
+    await team.sets_up(team.lena)
+    assert (await team.asks(team.lena, "config timezone Europe/Berlin")).startswith("Updated")
     await team.sets_up(team.lena, "setup retro prompt 15:00 reminder 16:00 cutoff 17:00")
     await team.at(utc(MONDAY, 8, 31))
     await team.answers(team.ann, ["Planned", "Build", "none"])

@@ -75,7 +75,10 @@ async def test_answering_ahead_answers_todays_run_and_the_prompt_does_not_come()
     #leads) Ann sends `answer #**leads**`: she answers Tuesday's run, on time, the report is
     posted, and at her 09:30 prompt time and her 11:45 reminder time nothing more comes."""
     team = Team(utc(TUESDAY, 4))
-    await team.sets_up(team.lena, "setup timezone America/New_York", team.leads_channel)
+    await team.sets_up(team.lena, channel=team.leads_channel)
+    assert (
+        await team.asks(team.lena, "config timezone America/New_York", team.leads_channel)
+    ).startswith("Updated")
     assert await team.says(team.ann, "answer #**leads**") == [prompt("leads", TUESDAY)]
     answers = ["Planned the offsite", "Budget review", "none"]
     assert await team.answers(team.ann, answers) == [recap(TUESDAY, answers)]
