@@ -4,8 +4,8 @@
 November Ann answers (with a blocker), Lena skips, Ravi has the day off, and Noa works
 from Los Angeles (`timezone America/Los_Angeles`), where the prompt falls on Sunday 29
 November, a public holiday of her region BR-SC (Saint Catherine's Day); Ben (London) is
-asked and answers only after the cutoff. `status`, the digest, `stats`, `blockers` and the roll-up must agree. Fixed on
-branch i11-states.
+asked and answers only after the cutoff. `status`, the digest, `stats`, `blockers` and the
+roll-up must agree. Fixed on branch i11-states.
 """
 
 from __future__ import annotations
