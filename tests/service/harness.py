@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 
 from service.fake_chat import BOT_ID, FakeChat, Posted
+from zulip_standup.charts import MatplotlibCharts
 from zulip_standup.clock import FakeClock
 from zulip_standup.domain.chat import Channel, IncomingMessage, MessageEdited, Person, ServerInfo
 from zulip_standup.http.metrics import Metrics
-from zulip_standup.llm.openai_compat import AIConfig
+from zulip_standup.llm.openai_compat import AIConfig, AISummariser
 from zulip_standup.services.directory import Directory
 from zulip_standup.services.runtime import Defaults, Runtime
 from zulip_standup.services.scheduler import Planner, Worker
@@ -26,14 +27,14 @@ try:  # message routing above commands (branch i11-routing)
 
     from zulip_standup.services.bot import BotServices  # type: ignore[attr-defined,unused-ignore]
 
-    def _make_bot(runtime: Runtime, ai: AIConfig | None) -> StandupBot:
-        return StandupBot(BotServices(runtime, ai=ai))
+    def _make_bot(runtime: Runtime) -> StandupBot:
+        return StandupBot(BotServices(runtime))
 
 except ImportError:  # main before that merge; drop this branch once it is merged
     from zulip_standup.services.bot import StandupBot
 
-    def _make_bot(runtime: Runtime, ai: AIConfig | None) -> StandupBot:
-        return StandupBot(runtime, ai=ai)
+    def _make_bot(runtime: Runtime) -> StandupBot:
+        return StandupBot(runtime)
 
 
 OWNER, ADMIN, MEMBER, GUEST = 100, 200, 400, 600
@@ -120,10 +121,11 @@ class Team:
             inbox=self.storage.inbox,
             handoffs=self.storage.handoffs,
             is_transient=lambda _exc: False,
+            summariser=AISummariser(ai),
+            charts=MatplotlibCharts(),
             defaults=Defaults(timezone=default_timezone),
         )
-        self._ai = ai
-        self.bot = _make_bot(self.runtime, ai)
+        self.bot = _make_bot(self.runtime)
         self.worker = Worker(
             self.clock, self.storage.jobs, self.bot.handle_job, realm_id=self.realm_id
         )
@@ -133,7 +135,7 @@ class Team:
         """The bot process starts again on the same storage and chat (a deploy, a crash):
         a new bot and worker, and the start-up's resume of what a crash may have swallowed.
         Messages sent meanwhile are handed over with ``deliver`` (the catch-up)."""
-        self.bot = _make_bot(self.runtime, self._ai)
+        self.bot = _make_bot(self.runtime)
         self.worker = Worker(
             self.clock, self.storage.jobs, self.bot.handle_job, realm_id=self.realm_id
         )

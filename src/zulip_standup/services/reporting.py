@@ -34,7 +34,6 @@ from zulip_standup.domain.report_topic import run_topic
 from zulip_standup.domain.schedule import run_dates
 from zulip_standup.domain.standup import ReportStyle, Standup
 from zulip_standup.domain.summary import SummaryDay
-from zulip_standup.llm.openai_compat import AIConfig, summarize
 from zulip_standup.ports import ChatRefused
 from zulip_standup.services.people import (
     absence_on,
@@ -63,9 +62,8 @@ class RunPicture:
 class Reporter:
     """Writes a standup's reports into its channel."""
 
-    def __init__(self, runtime: Runtime, ai: AIConfig | None = None) -> None:
+    def __init__(self, runtime: Runtime) -> None:
         self.rt = runtime
-        self.ai = ai
 
     # -- helpers ------------------------------------------------------------
     def topic(self, standup: Standup, run: RunRecord) -> str:
@@ -368,8 +366,9 @@ class Reporter:
             blocker_count=len(blockers),
             known_people=rt.directory.known_people(),
         )
-        config = self.ai if standup.settings.ai_summary else None
-        summary = await summarize(day, config, sanitize=sanitize, policy=policy)
+        summary = await self.rt.summariser.summarise(
+            day, use_ai=standup.settings.ai_summary, sanitize=sanitize, policy=policy
+        )
         digest = DigestInput(
             standup_name=standup.name,
             run_date=run.run_date,
