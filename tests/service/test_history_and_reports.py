@@ -60,7 +60,9 @@ async def test_stats_count_the_day(team: Team) -> None:
     await ann_answered(team)
     await team.at(utc(MONDAY, 15, 0))
     stats = await team.asks(team.lena, "stats")
-    assert "| 2026-11-30 | 1/" in stats, stats
+    assert "| 2026-11-30 | 1/4 | 25% |" in stats, stats
+    assert "| Ann Archer | 1/1 | 100% |" in stats, stats
+    assert "Ravi Rao" not in stats, stats
 
 
 async def test_chart_uploads_a_participation_chart(team: Team) -> None:
@@ -70,7 +72,7 @@ async def test_chart_uploads_a_participation_chart(team: Team) -> None:
     assert reply.startswith("Participation in **standup**"), reply
     ((url, data),) = team.chat.uploads.items()
     assert url in reply
-    assert data
+    assert data.startswith(b"\x89PNG")
 
 
 def sent_to_the_ai(llm: FakeOpenAI) -> str:
