@@ -79,7 +79,9 @@ async def test_answering_ahead_answers_todays_run_and_the_prompt_does_not_come()
     assert (
         await team.asks(team.lena, "config timezone America/New_York", team.leads_channel)
     ).startswith("Updated")
-    assert await team.says(team.ann, "answer #**leads**") == [prompt("leads", TUESDAY)]
+    (asked,) = await team.says(team.ann, "answer #**leads**")
+    assert asked.startswith("Hi! Time for **standup**"), asked
+    assert "on Tuesday 1 Dec" in asked, asked
     answers = ["Planned the offsite", "Budget review", "none"]
     assert await team.answers(team.ann, answers) == [recap(TUESDAY, answers)]
     assert "Planned the offsite" in team.channel_text(team.leads_channel)
