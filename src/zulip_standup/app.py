@@ -18,7 +18,8 @@ from zulip_standup.http.server import HealthServer, Ping
 from zulip_standup.leasing import LeaseKeeper, LeaseLostError, default_instance_id
 from zulip_standup.llm.openai_compat import AIConfig, AISummariser
 from zulip_standup.ports import Clock
-from zulip_standup.services.bot import StandupBot
+from zulip_standup.routing import StandupBot
+from zulip_standup.services.bot import BotServices
 from zulip_standup.services.directory import Directory
 from zulip_standup.services.housekeeping import Housekeeper
 from zulip_standup.services.rate_limit import CommandLimiter
@@ -290,7 +291,7 @@ class BotProcess:
             if self.options.limiter_burst
             else CommandLimiter(limiter_clock)
         )
-        self.bot = holder["bot"] = StandupBot(runtime, limiter=limiter)
+        self.bot = holder["bot"] = StandupBot(BotServices(runtime), limiter=limiter)
         self.bot.intake.on_retry = self.stream.request_catch_up
         self.worker = Worker(
             self.clock,

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from localzulip import LocalZulip
 from localzulip.models import Message
 from zulip_standup.app import BotProcess
-from zulip_standup.services.bot import StandupBot
+from zulip_standup.routing import StandupBot
 from zulip_standup.storage.tables import metadata
 
 from .harness import COMPLETION_BOUND_S, POLL_S, settle

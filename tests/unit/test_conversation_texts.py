@@ -53,9 +53,17 @@ def test_recap_lists_every_answer() -> None:
 
 
 def test_hint_and_limits_texts() -> None:
-    """Short helpful texts: the no-open-standup hint points to answer and help; limits are shown."""
+    """Short helpful texts: the no-open-standup hint (added under "unknown command ... send
+    `help`") points to answer; the prompt and the still-waiting note say how to answer with
+    text that reads like a command; limits are shown."""
     assert "`answer`" in texts.no_open_standup_text()
-    assert "`help`" in texts.no_open_standup_text()
+    assert "start it with `>`" in texts.still_waiting_text("daily", 2, 3)
+    assert "question 2 of 3" in texts.still_waiting_text("daily", 2, 3)
+    for count in (1, 3):
+        prompt = texts.prompt_text(
+            standup="daily", day=dt.date(2026, 11, 30), first_question="Did?", question_count=count
+        )
+        assert "start it with `>` (e.g. `> help`)" in prompt
     assert "10,001" in texts.answer_too_long_text(10_001, 10_000)
     assert "late" in texts.late_notice_text("daily")
     assert "Question 2 of 3" in texts.reminder_text("daily", 2, 3, "Will?")

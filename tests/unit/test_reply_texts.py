@@ -82,6 +82,7 @@ SAMPLES: dict[str, Callable[[], str]] = {
     "late_notice_text": lambda: ct.late_notice_text("daily"),
     "reminder_text": lambda: ct.reminder_text("daily", 1, 3, "What did you do?"),
     "no_open_standup_text": ct.no_open_standup_text,
+    "still_waiting_text": lambda: ct.still_waiting_text("daily", 2, 3),
     "answer_too_long_text": lambda: ct.answer_too_long_text(12_000, 10_000),
     "already_done_text": lambda: ct.already_done_text("daily"),
     "already_skipped_text": lambda: ct.already_skipped_text("daily"),

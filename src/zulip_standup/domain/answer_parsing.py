@@ -13,6 +13,10 @@ A message answers all N questions at once when (N ≥ 2) either
 Fenced code blocks (``` or ~~~) are opaque: nothing inside them is a number
 or a paragraph break. Answer text is kept verbatim except for the number
 marker and surrounding blank lines.
+
+A message that starts with ``>`` (``ANSWER_MARK``, Zulip's quote marker) is
+an answer whatever it says, so text that reads like a command can still be
+given as an answer; the mark itself is not part of the answer (``unmarked``).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+ANSWER_MARK = ">"
 _FENCE_RE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _MARKER_RE = re.compile(r"(?P<indent> {0,3})(?P<number>\d{1,2})[.):](?:[ \t]+|$)")
 
@@ -101,3 +106,16 @@ def split_answers(text: str, count: int) -> tuple[str, ...] | None:
 def answers_in(text: str, count: int) -> tuple[str, ...]:
     """``count`` answers for an all-at-once message, else the whole text as one answer."""
     return split_answers(text, count) or (text.strip(),)
+
+
+def is_marked(text: str) -> bool:
+    """Whether a message is marked as an answer (it starts with ``ANSWER_MARK``)."""
+    return text.lstrip().startswith(ANSWER_MARK)
+
+
+def unmarked(text: str) -> str:
+    """The answer a message gives: without the answer mark (and one space after it), if any."""
+    if not is_marked(text):
+        return text
+    rest = text.lstrip()[len(ANSWER_MARK) :]
+    return rest[1:] if rest[:1] in {" ", "\t"} else rest

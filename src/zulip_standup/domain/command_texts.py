@@ -18,7 +18,9 @@ ADMIN_NOTE = "Only organisation admins, the standup's creator and its managers m
 CONVERSATION_HELP = (
     "**While answering:** reply to each question, or answer all at once with a numbered "
     "list (`1. ...`, `2. ...`). Say `skip` to skip today, `back` for the previous question, "
-    "`restart` to start over, and `change <n> <text>` to fix an answer later."
+    "`restart` to start over, and `change <n> <text>` to fix an answer later. Commands "
+    "work while you answer and leave the question open; to answer with text that reads "
+    "like a command, start it with `>` (e.g. `> help`)."
 )
 
 

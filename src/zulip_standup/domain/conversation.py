@@ -12,7 +12,8 @@ app performs, in order. The state is small and JSON-able (``as_dict`` /
   answered the flow is ``done``: recap, then the report is posted (or updated
   when it was posted before).
 * The words ``skip``, ``back``, ``restart`` and ``change <n> <text>`` control
-  the flow; the app may also send the matching events directly.
+  the flow, unless the message starts with the answer mark ``>`` (then it is
+  an answer, stored without the mark); the app may also send the events directly.
 * An edit of a message that was stored as an answer updates that answer and
   is acknowledged with a reaction; answers stored after the cutoff make the
   run ``late`` (with a one-time notice). Every state accepts every event.
@@ -27,7 +28,7 @@ from enum import StrEnum
 from typing import Any
 
 from zulip_standup.domain import conversation_texts as texts
-from zulip_standup.domain.answer_parsing import split_answers
+from zulip_standup.domain.answer_parsing import is_marked, split_answers, unmarked
 from zulip_standup.domain.command_registry import MAX_ANSWER_CHARS
 from zulip_standup.domain.conversation_events import (
     AnswerEdited,
@@ -189,7 +190,10 @@ class _Result:
 
 
 def classify_message(text: str, message_id: int) -> Event:
-    """Turn a control word (skip, back, restart, change N text) into its event."""
+    """Turn a control word (skip, back, restart, change N text) into its event; a message
+    with the answer mark is an answer, whatever it says."""
+    if is_marked(text):
+        return MessageReceived(unmarked(text), message_id)
     change = _CHANGE_RE.fullmatch(text)
     if change is not None:
         return ChangeRequested(int(change[1]), change[2].strip(), message_id)
@@ -328,7 +332,7 @@ def _edited(state: ConversationState, event: AnswerEdited, ctx: ConversationCont
     indexes = state.indexes_of(event.message_id)
     if not indexes or state.phase in {Phase.PENDING, Phase.SKIPPED}:
         return _Result(state)
-    text = event.text
+    text = unmarked(event.text)
     if len(text) > ctx.max_answer_chars:
         notice = texts.answer_too_long_text(len(text), ctx.max_answer_chars)
         return _Result(state, (React(event.message_id, PROBLEM_EMOJI), SendText(notice)))

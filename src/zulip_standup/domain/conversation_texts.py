@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+# How to answer with text that reads like a command (see ``domain.message_routing``).
+MARK_HINT = "To answer with text that reads like a command, start it with `>` (e.g. `> help`)."
 ANSWER_HINT = (
     "Reply with your answer, or answer everything at once as a numbered list. "
-    "Say `skip` to skip today."
+    f"Say `skip` to skip today. {MARK_HINT}"
 )
 NONE_ANSWER = "_(no answer)_"
 
@@ -58,7 +60,9 @@ def prompt_text(
             "Is it resolved? Say so when you reach the blocker question (`none` if it is)."
         )
     lines.append(question_text(1, question_count, first_question))
-    lines.append(ANSWER_HINT if question_count > 1 else "Reply with your answer, or `skip`.")
+    lines.append(
+        ANSWER_HINT if question_count > 1 else f"Reply with your answer, or `skip`. {MARK_HINT}"
+    )
     return "\n\n".join(lines)
 
 
@@ -137,10 +141,15 @@ def back_to_text(standup: str, channel: str, number: int, total: int, question: 
 
 
 def no_open_standup_text() -> str:
-    """Reply to a DM that is neither an answer nor a command: never leave it unanswered."""
+    """Added to the reply to a DM that is neither an answer nor a command."""
+    return "You have no standup to answer right now; send `answer` to start one early."
+
+
+def still_waiting_text(standup: str, number: int, total: int) -> str:
+    """Added to a command's reply while a question is open: it still waits for its answer."""
     return (
-        "You have no standup to answer right now. Send `answer` to start one early, "
-        "or `help` to see what I can do."
+        f"**{standup}** is still waiting for your answer to question {number} of {total}. "
+        + MARK_HINT
     )
 
 

@@ -1,7 +1,7 @@
-"""The bot's front door: every chat event and every due job comes in here and is routed.
+"""The bot account's use cases behind the front door: answers, edits, people and jobs.
 
-One central error path: a handler that fails is logged with an incident id
-and the person gets a short apology naming it; the loop carries on.
+``zulip_standup.routing`` decides for each message whether it is a command or an
+answer; everything else a chat event or a due job asks for is done here.
 """
 
 from __future__ import annotations
@@ -10,33 +10,25 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from zulip_standup.commands.context import CommandContext
-from zulip_standup.commands.router import command_name, dispatch
-from zulip_standup.domain import command_types as ct
-from zulip_standup.domain import conversation_texts, reply_texts
-from zulip_standup.domain.answer_parsing import split_answers
+from zulip_standup.domain.answer_parsing import split_answers, unmarked
 from zulip_standup.domain.chat import (
     ChatEvent,
     IncomingMessage,
     MessageEdited,
     Person,
-    ServerInfo,
     StatusChanged,
     SubscriptionChanged,
     UserChanged,
 )
-from zulip_standup.domain.commands import parse_command, strip_address
-from zulip_standup.domain.errors import UserFacingError
 from zulip_standup.domain.jobs import DueJob, JobKind
 from zulip_standup.domain.records import AnswerRecord, RunRecord
 from zulip_standup.domain.standup import Standup
 from zulip_standup.ports import ChatError
 from zulip_standup.services.answer_queue import takes_answers
 from zulip_standup.services.conversations import Conversations
-from zulip_standup.services.intake import MessageIntake
-from zulip_standup.services.people import own_today, remember
-from zulip_standup.services.rate_limit import CommandLimiter
+from zulip_standup.services.people import remember
 from zulip_standup.services.reporting import Reporter
 from zulip_standup.services.rollup import post_weekly_rollup
 from zulip_standup.services.runtime import Runtime
@@ -45,21 +37,24 @@ from zulip_standup.services.scheduler import TransientJobError
 log = logging.getLogger(__name__)
 
 
-class StandupBot:
-    """Routes events and jobs for one bot account."""
+@dataclass(frozen=True)
+class OpenQuestion:
+    """A conversation of the person that still waits for an answer."""
 
-    def __init__(
-        self,
-        runtime: Runtime,
-        *,
-        limiter: CommandLimiter | None = None,
-    ) -> None:
+    standup: Standup
+    run_date: dt.date
+    number: int  # the question waiting, 1-based
+    total: int
+
+
+class BotServices:
+    """The use cases of one bot account that chat events and due jobs ask for."""
+
+    def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.reports = Reporter(runtime)
         self.conversations = Conversations(runtime, self._on_report)
         self.conversations.report_missing = self.reports.repost_missing
-        self.limiter = limiter or CommandLimiter(runtime.clock)
-        self.intake = MessageIntake(runtime, self._message, self._safe_reply)
 
     async def resume(self) -> int:
         """After a start: send what a crash before the last stop may have swallowed."""
@@ -70,11 +65,9 @@ class StandupBot:
     ) -> None:
         await self.reports.person_finished(standup, run, user_id, update, changed)
 
-    # -- events -------------------------------------------------------------
+    # -- events other than messages -------------------------------------------
     async def handle_event(self, event: ChatEvent) -> None:
-        if isinstance(event, IncomingMessage):
-            await self.intake.handle(event)
-            return
+        """An edit, a change of a person, a subscription or a status; failures are logged."""
         try:
             match event:
                 case MessageEdited():
@@ -92,7 +85,9 @@ class StandupBot:
                 "event_failed", extra={"incident": incident, "event": type(event).__name__}
             )
 
-    async def _sender(self, user_id: int) -> Person | None:
+    # -- what message routing asks for ----------------------------------------
+    async def sender(self, user_id: int) -> Person | None:
+        """The person who sent a message (None when Zulip cannot say)."""
         rt = self.runtime
         person = rt.directory.get(user_id)
         if person is None:
@@ -103,90 +98,34 @@ class StandupBot:
             rt.directory.add(person)
         return person
 
-    async def _message(self, message: IncomingMessage) -> None:
+    async def open_questions(self, user_id: int, today: dt.date) -> list[OpenQuestion]:
+        """The person's conversations still waiting for an answer, newest run first; an
+        unfinished one takes late answers for a while after its date (``takes_answers``)."""
         rt = self.runtime
-        sender = await self._sender(message.sender_id)
-        if sender is None or sender.is_bot:
-            await rt.db(rt.inbox.done, rt.realm_id, message.message_id, rt.wire_now())
-            return
-        try:
-            reply = await self._route(message, sender)
-        except UserFacingError as refusal:
-            reply = refusal.text
-        if reply:
-            await self._reply(message, reply)
-        # An answer step marked the message done with its effects; this covers the rest.
+        found = []
+        for record, standup_id, run_date in await rt.db(
+            rt.runs.open_conversations, rt.realm_id, user_id
+        ):
+            standup = await rt.db(rt.standups.get, standup_id)
+            if standup is None or not takes_answers(run_date, today):
+                continue
+            total = len(standup.settings.questions)
+            number = min(record.question_index + 1, total)
+            found.append(OpenQuestion(standup, run_date, number, total))
+        return found
+
+    async def answer(self, question: OpenQuestion, text: str, message: IncomingMessage) -> None:
+        """A message answering an open question (stored and marked handled in one step)."""
+        turn = await self.conversations.load(question.standup, question.run_date, message.sender_id)
+        await self.conversations.receive(turn, text, message.message_id, message.sender_id)
+
+    async def handled(self, message: IncomingMessage) -> None:
+        """Mark a message handled (an answer step did so with its effects already)."""
+        rt = self.runtime
         await rt.db(rt.inbox.done, rt.realm_id, message.message_id, rt.wire_now())
 
-    def _slowed(self, sender: Person) -> str | None:
-        """The command limit: None to go ahead, else the notice to send ("" for none).
-        Only commands are limited; answers to an open question always go through."""
-        verdict = self.limiter.check(sender.user_id)
-        if verdict.allowed:
-            return None
-        self.runtime.metrics.slowed_down.inc()
-        return reply_texts.slow_down(verdict.retry_after_s) if verdict.notify else ""
-
-    async def _route(self, message: IncomingMessage, sender: Person) -> str:
-        rt = self.runtime
-        text = message.content
-        today = await own_today(rt, sender.user_id)
-        if message.is_dm:
-            # `/standup status`, `/status` or `@**Standup** status` are commands even while
-            # answering; anything else is an answer to the open question.
-            addressed, body = strip_address(text, rt.server.bot_full_name, rt.server.bot_user_id)
-            if not addressed and not body.lstrip().startswith("/"):
-                open_ones = await rt.db(rt.runs.open_conversations, rt.realm_id, sender.user_id)
-                for _record, standup_id, run_date in open_ones:
-                    standup = await rt.db(rt.standups.get, standup_id)
-                    if standup is None or not takes_answers(run_date, today):
-                        continue
-                    if run_date < today and is_command(text, today, rt.server):
-                        break  # yesterday's unfinished standup does not swallow commands
-                    if is_truncated(text, rt.server.max_message_length):
-                        # Zulip cut the answer off: storing the stump would lose the rest.
-                        return reply_texts.answer_truncated(rt.server.max_message_length)
-                    turn = await self.conversations.load(standup, run_date, sender.user_id)
-                    await self.conversations.receive(turn, text, message.message_id, sender.user_id)
-                    return ""
-        slowed = self._slowed(sender)
-        if slowed is not None:
-            return slowed
-        parsed = parse_command(
-            text,
-            today=today,
-            in_dm=message.is_dm,
-            bot_name=rt.server.bot_full_name,
-            bot_id=rt.server.bot_user_id,
-        )
-        if isinstance(parsed, ct.CommandError):
-            rt.metrics.commands.labels(command=parsed.command or "unknown", outcome="invalid").inc()
-            if parsed.command is None:
-                word = body_first_word(text, rt.server.bot_full_name, rt.server.bot_user_id)
-                if message.is_dm and parsed.suggestion is None:
-                    return conversation_texts.no_open_standup_text()
-                return reply_texts.unknown_command(word, parsed.suggestion)
-            return parsed.text
-        context = CommandContext(
-            rt=rt,
-            conversations=self.conversations,
-            reports=self.reports,
-            sender=sender,
-            message=message,
-            channel_ref=parsed.channel,
-            today=today,
-        )
-        name = command_name(parsed.command)
-        try:
-            reply = await dispatch(context, parsed.command)
-        except UserFacingError:
-            rt.metrics.commands.labels(command=name, outcome="refused").inc()
-            raise
-        rt.metrics.commands.labels(command=name, outcome="ok").inc()
-        log.info("command_handled", extra={"command": name, "user_id": sender.user_id})
-        return reply
-
-    async def _reply(self, message: IncomingMessage, text: str) -> None:
+    async def reply(self, message: IncomingMessage, text: str) -> None:
+        """Answer where the message was sent: its DM, or its channel and topic."""
         chat = self.runtime.chat
         if message.is_dm:
             await chat.send_dm([message.sender_id], text)
@@ -194,9 +133,9 @@ class StandupBot:
             assert message.stream_id is not None
             await chat.send_stream(message.stream_id, message.topic, text)
 
-    async def _safe_reply(self, message: IncomingMessage, text: str) -> None:
+    async def safe_reply(self, message: IncomingMessage, text: str) -> None:
         try:
-            await self._reply(message, text)
+            await self.reply(message, text)
         except Exception:
             log.exception("reply_failed")
 
@@ -296,31 +235,10 @@ class StandupBot:
 
 def _unchanged(answers: Sequence[AnswerRecord], content: str, question_count: int) -> bool:
     """Whether a message's content still gives exactly the answers stored from it."""
+    content = unmarked(content)
     if len(answers) == 1:
         return answers[0].text == content.strip()
     parts = split_answers(content, question_count)
     if parts is None:
         return False
     return all(a.question_index < len(parts) and parts[a.question_index] == a.text for a in answers)
-
-
-TRUNCATION_NOTE = "\n[message truncated]"
-
-
-def is_truncated(text: str, limit: int) -> bool:
-    """True for content Zulip shortened to its message limit (it appends a note)."""
-    return len(text) >= limit - 1 and text.endswith(TRUNCATION_NOTE)
-
-
-def is_command(text: str, today: dt.date, server: ServerInfo) -> bool:
-    """Whether a DM reads as a valid command (used for conversations left open from before)."""
-    parsed = parse_command(
-        text, today=today, in_dm=True, bot_name=server.bot_full_name, bot_id=server.bot_user_id
-    )
-    return isinstance(parsed, ct.ParsedCommand)
-
-
-def body_first_word(text: str, bot_name: str, bot_id: int) -> str:
-    _, body = strip_address(text, bot_name, bot_id)
-    words = body.split()
-    return words[0] if words else ""

@@ -1,0 +1,175 @@
+"""The bot's front door: every chat event and due job comes in here; messages are routed.
+
+A received message goes through the inbox (``services.intake``) to ``_message``,
+which decides, by the one rule in ``domain.message_routing``, whether it answers
+an open question or is a command, and dispatches commands to ``commands``. The
+same route serves messages live and those caught up after a restart. Other
+events and the due jobs are the services' (``services.bot``).
+
+One central error path: a handler that fails is logged with an incident id and
+the person gets a short apology naming it; the loop carries on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from zulip_standup.commands.context import CommandContext
+from zulip_standup.commands.router import command_name, dispatch
+from zulip_standup.domain import command_types as ct
+from zulip_standup.domain import conversation_texts, reply_texts
+from zulip_standup.domain.chat import ChatEvent, IncomingMessage, Person
+from zulip_standup.domain.commands import parse_command, strip_address
+from zulip_standup.domain.errors import UserFacingError
+from zulip_standup.domain.jobs import DueJob
+from zulip_standup.domain.message_routing import answers_open_question, is_truncated
+from zulip_standup.services.bot import BotServices, OpenQuestion
+from zulip_standup.services.conversations import Conversations
+from zulip_standup.services.intake import MessageIntake
+from zulip_standup.services.people import own_today
+from zulip_standup.services.rate_limit import CommandLimiter
+from zulip_standup.services.reporting import Reporter
+from zulip_standup.services.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+class StandupBot:
+    """Routes events and jobs for one bot account."""
+
+    def __init__(self, services: BotServices, *, limiter: CommandLimiter | None = None) -> None:
+        self.services = services
+        self.limiter = limiter or CommandLimiter(services.runtime.clock)
+        self.intake = MessageIntake(services.runtime, self._message, services.safe_reply)
+
+    @property
+    def runtime(self) -> Runtime:
+        return self.services.runtime
+
+    @property
+    def conversations(self) -> Conversations:
+        return self.services.conversations
+
+    @property
+    def reports(self) -> Reporter:
+        return self.services.reports
+
+    async def resume(self) -> int:
+        """After a start: send what a crash before the last stop may have swallowed."""
+        return await self.services.resume()
+
+    async def handle_event(self, event: ChatEvent) -> None:
+        if isinstance(event, IncomingMessage):
+            await self.intake.handle(event)
+        else:
+            await self.services.handle_event(event)
+
+    async def handle_job(self, job: DueJob) -> None:
+        await self.services.handle_job(job)
+
+    # -- messages -------------------------------------------------------------
+    async def _message(self, message: IncomingMessage) -> None:
+        sender = await self.services.sender(message.sender_id)
+        if sender is None or sender.is_bot:
+            await self.services.handled(message)
+            return
+        try:
+            reply = await self._route(message, sender)
+        except UserFacingError as refusal:
+            reply = refusal.text
+        if reply:
+            await self.services.reply(message, reply)
+        # An answer step marked the message done with its effects; this covers the rest.
+        await self.services.handled(message)
+
+    def _slowed(self, sender: Person) -> str | None:
+        """The command limit: None to go ahead, else the notice to send ("" for none).
+        Only commands are limited; answers to an open question always go through."""
+        verdict = self.limiter.check(sender.user_id)
+        if verdict.allowed:
+            return None
+        self.runtime.metrics.slowed_down.inc()
+        return reply_texts.slow_down(verdict.retry_after_s) if verdict.notify else ""
+
+    async def _route(self, message: IncomingMessage, sender: Person) -> str:
+        rt = self.runtime
+        text = message.content
+        today = await own_today(rt, sender.user_id)
+        server = rt.server
+        addressed, body = strip_address(text, server.bot_full_name, server.bot_user_id)
+        parsed = parse_command(
+            text,
+            today=today,
+            in_dm=message.is_dm,
+            bot_name=server.bot_full_name,
+            bot_id=server.bot_user_id,
+        )
+        open_ones = (
+            await self.services.open_questions(sender.user_id, today) if message.is_dm else []
+        )
+        waiting: OpenQuestion | None = None
+        for question in open_ones:
+            current = question.run_date >= today
+            if not answers_open_question(body, parsed, addressed=addressed, current=current):
+                waiting = question if current else None
+                break
+            if is_truncated(text, server.max_message_length):
+                # Zulip cut the answer off: storing the stump would lose the rest.
+                return reply_texts.answer_truncated(server.max_message_length)
+            await self.services.answer(question, text, message)
+            return ""
+        slowed = self._slowed(sender)
+        if slowed is not None:
+            return slowed
+        if isinstance(parsed, ct.CommandError):
+            rt.metrics.commands.labels(command=parsed.command or "unknown", outcome="invalid").inc()
+            if parsed.command is not None:
+                return parsed.text
+            words = body.split()
+            reply = reply_texts.unknown_command(words[0] if words else "", parsed.suggestion)
+            if message.is_dm and not open_ones:
+                reply += "\n" + conversation_texts.no_open_standup_text()
+        else:
+            try:
+                reply = await self._command(parsed, message, sender, today)
+            except UserFacingError as refusal:
+                reply = refusal.text
+        if waiting is not None:
+            reply = await self._still_waiting(reply, sender, today)
+        return reply
+
+    async def _command(
+        self, parsed: ct.ParsedCommand, message: IncomingMessage, sender: Person, today: dt.date
+    ) -> str:
+        rt = self.runtime
+        context = CommandContext(
+            rt=rt,
+            conversations=self.conversations,
+            reports=self.reports,
+            sender=sender,
+            message=message,
+            channel_ref=parsed.channel,
+            today=today,
+        )
+        name = command_name(parsed.command)
+        try:
+            reply = await dispatch(context, parsed.command)
+        except UserFacingError:
+            rt.metrics.commands.labels(command=name, outcome="refused").inc()
+            raise
+        rt.metrics.commands.labels(command=name, outcome="ok").inc()
+        log.info("command_handled", extra={"command": name, "user_id": sender.user_id})
+        return reply
+
+    async def _still_waiting(self, reply: str, sender: Person, today: dt.date) -> str:
+        """A command sent while a question is open leaves it open: say so under the reply,
+        when it still is (the command may have closed it, e.g. ``forget me confirm``)."""
+        still = await self.services.open_questions(sender.user_id, today)
+        current = next((q for q in still if q.run_date >= today), None)
+        if current is None:
+            return reply
+        note = conversation_texts.still_waiting_text(
+            current.standup.name, current.number, current.total
+        )
+        return f"{reply}\n\n{note}" if reply else note
