@@ -128,7 +128,8 @@ class StandupBot:
                 return parsed.text
             words = body.split()
             reply = reply_texts.unknown_command(words[0] if words else "", parsed.suggestion)
-            if message.is_dm and not open_ones:
+            if message.is_dm and not open_ones and parsed.suggestion is None:
+                # Not a typo of a command: perhaps meant as an answer when none is asked.
                 reply += "\n" + conversation_texts.no_open_standup_text()
         else:
             try:

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from localzulip import LocalZulip
 from localzulip.models import Message
 from zulip_standup.app import BotProcess
-from zulip_standup.routing import StandupBot
 from zulip_standup.storage.tables import metadata
 
 from .harness import COMPLETION_BOUND_S, POLL_S, settle
+
+if TYPE_CHECKING:
+    from zulip_standup.routing import StandupBot
 
 REPLY_TIMEOUT_S = COMPLETION_BOUND_S
 

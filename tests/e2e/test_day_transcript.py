@@ -34,7 +34,8 @@ def prompt(first_question: str = Q[0]) -> str:
         "Hi! Time for **standup** in #**standup** on Monday 30 Nov.\n\n"
         f"**Question 1 of 3:** {first_question}\n\n"
         "Reply with your answer, or answer everything at once as a numbered list. "
-        "Say `skip` to skip today."
+        "Say `skip` to skip today. To answer with text that reads like a command, "
+        "start it with `>` (e.g. `> help`)."
     )
 
 
