@@ -6,7 +6,7 @@ import datetime as dt
 
 from zulip_standup.commands.context import CommandContext
 from zulip_standup.domain import command_types as ct
-from zulip_standup.domain import personal_texts
+from zulip_standup.domain import conversation_texts, personal_texts
 from zulip_standup.domain import reply_texts as texts
 from zulip_standup.domain.conversation import (
     ChangeRequested,
@@ -149,7 +149,11 @@ async def answer(ctx: CommandContext, cmd: ct.Answer) -> str:
         if await ctx.conversations.hold_if_busy(standup, day, ctx.sender.user_id):
             return ""  # the notice says it waits for the standup being answered
     # Sent now even when handed to Zulip for later: that scheduled prompt is then cancelled.
-    await ctx.conversations.apply(turn, Prompted(), ctx.sender.user_id, direct_prompt=True)
+    state = await ctx.conversations.apply(turn, Prompted(), ctx.sender.user_id, direct_prompt=True)
+    if state.phase is Phase.DONE:  # nothing to ask: say so rather than stay silent
+        return conversation_texts.already_done_text(standup.name)
+    if state.phase is Phase.SKIPPED:
+        return conversation_texts.already_skipped_text(standup.name)
     return ""
 
 
