@@ -14,7 +14,7 @@ from zulip_standup.app import BotProcess
 from zulip_standup.domain import command_texts, conversation_texts, reply_texts
 from zulip_standup.domain.standup import DEFAULT_QUESTIONS
 
-from .harness import SteppedClock, running_bot, settle, wait_for
+from .harness import SteppedClock, running_bot, wait_for
 from .people import bot_dms_to, dm, eventually, rows
 from .test_durability import restartable
 
@@ -30,12 +30,12 @@ def still_waiting(number: int) -> str:
     return conversation_texts.still_waiting_text("standup", number, len(Q))
 
 
-async def set_up_and_prompt(zulip: LocalZulip, process: BotProcess, clock: SteppedClock) -> None:
-    """Alice sets up #standup; at 09:31 Berlin she (and Carol) have their prompt open."""
+async def set_up_and_prompt(zulip: LocalZulip, clock: SteppedClock) -> None:
+    """Alice sets up #standup; at 09:31 Berlin she (and Carol) have their prompt open (the
+    wait ends when both prompts are there)."""
     zulip.human("alice").send_stream("standup", "general", "@**Standup** setup")
     await wait_for(zulip, lambda m: m.sender_id == zulip.bot.user_id and "is set up" in m.content)
     clock.set(BOTH_PROMPTED)
-    await settle(process)
     for who in ("alice", "carol"):
         user_id = zulip.user(who).user_id
         await wait_for(
@@ -102,7 +102,7 @@ async def test_a_command_sent_while_a_question_is_open_is_a_command(
     command was stored as her answer to question 1 and posted in the report)."""
     clock = SteppedClock(BEFORE)
     async with running_bot(zulip, database_url, clock) as process:
-        await set_up_and_prompt(zulip, process, clock)
+        await set_up_and_prompt(zulip, clock)
         reply = await dm(zulip, "alice", command)
         assert reply[0].startswith(reply_start), reply
         assert reply[0].endswith(still_waiting(1)), reply
@@ -123,8 +123,8 @@ async def test_help_sent_while_the_bot_is_down_is_a_command_after_the_restart(
     and her next message answers question 1 (before: `help` became her first answer)."""
     clock = SteppedClock(BEFORE)
     async with restartable(zulip, database_url, clock) as bot:
-        process = await bot.start()
-        await set_up_and_prompt(zulip, process, clock)
+        await bot.start()
+        await set_up_and_prompt(zulip, clock)
         await bot.kill()
         sent = zulip.human("carol").dm_bot("help")
         process = await bot.start()
@@ -152,7 +152,7 @@ async def test_text_that_reads_like_a_command_is_an_answer_after_the_mark(
     stored with the answer and nothing said how to answer with such text)."""
     clock = SteppedClock(BEFORE)
     async with running_bot(zulip, database_url, clock) as process:
-        await set_up_and_prompt(zulip, process, clock)
+        await set_up_and_prompt(zulip, clock)
         assert await dm(zulip, "carol", "> status of the payments PR") == [
             f"**Question 2 of {len(Q)}:** {Q[1]}"
         ]
