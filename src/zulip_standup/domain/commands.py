@@ -20,9 +20,10 @@ Addressing rules (pinned by ``tests/unit/test_commands*.py``):
   For ``config``, ``participants`` and ``export`` the word must also be
   followed by a setting / action / format (or, except for export, nothing),
   so ``config promt 9:00`` is reported as a misspelt setting, not a name.
-* Routing while a conversation is open is the app's job: there, every DM is
-  an answer except ``skip``/``back``/``restart``/``change N text`` (see
-  ``conversation.classify_message``) and text prefixed with ``/standup``.
+* Whether a DM sent while a question is open answers it or is a command is
+  decided in one place, ``message_routing.answers_open_question``: a valid
+  command is a command, the conversation's own words (``skip``, ``back``,
+  ``restart``, ``change N text``) and text starting with ``>`` are answers.
 """
 
 from __future__ import annotations
