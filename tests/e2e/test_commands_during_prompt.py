@@ -19,10 +19,14 @@ from .people import bot_dms_to, dm, eventually, rows
 from .test_durability import restartable
 
 Q = [q.text for q in DEFAULT_QUESTIONS]
-# Monday 30 Nov 2026. 03:00 UTC is before everyone's 09:30; 08:31 UTC is 09:31 in Berlin
-# (Alice) and 14:01 in Kolkata (Carol): both have been prompted.
+# Monday 30 Nov 2026. 03:00 UTC is before everyone's 09:30. Each test steps to one person's
+# prompt and no further, so no reminder of theirs is due: 04:01 UTC is 09:31 in Kolkata
+# (Carol), 08:31 UTC is 09:31 in Berlin (Alice).
 BEFORE = dt.datetime(2026, 11, 30, 3, 0, tzinfo=dt.UTC)
-BOTH_PROMPTED = dt.datetime(2026, 11, 30, 8, 31, tzinfo=dt.UTC)
+PROMPTED = {
+    "carol": dt.datetime(2026, 11, 30, 4, 1, tzinfo=dt.UTC),
+    "alice": dt.datetime(2026, 11, 30, 8, 31, tzinfo=dt.UTC),
+}
 ANSWERS = ["Reviewed the payments PR", "Ship the 2.4 release", "none"]
 
 
@@ -30,23 +34,21 @@ def still_waiting(number: int) -> str:
     return conversation_texts.still_waiting_text("standup", number, len(Q))
 
 
-async def set_up_and_prompt(zulip: LocalZulip, clock: SteppedClock) -> None:
-    """Alice sets up #standup; at 09:31 Berlin she (and Carol) have their prompt open (the
-    wait ends when both prompts are there)."""
+async def set_up_and_prompt(zulip: LocalZulip, clock: SteppedClock, who: str) -> None:
+    """Alice sets up #standup; at 09:31 on ``who``'s clock their prompt is open (the wait
+    ends when it is there)."""
     zulip.human("alice").send_stream("standup", "general", "@**Standup** setup")
     await wait_for(zulip, lambda m: m.sender_id == zulip.bot.user_id and "is set up" in m.content)
-    clock.set(BOTH_PROMPTED)
-    for who in ("alice", "carol"):
-        user_id = zulip.user(who).user_id
-        await wait_for(
-            zulip,
-            lambda m, uid=user_id: (
-                m.sender_id == zulip.bot.user_id
-                and uid in m.dm_user_ids
-                and "Time for" in m.content
-            ),
-            15,
-        )
+    clock.set(PROMPTED[who])
+    user_id = zulip.user(who).user_id
+    await wait_for(
+        zulip,
+        lambda m: (
+            m.sender_id == zulip.bot.user_id
+            and user_id in m.dm_user_ids
+            and "Time for" in m.content
+        ),
+    )
 
 
 def stored_answers(process: BotProcess, zulip: LocalZulip, who: str) -> list[str]:
@@ -102,7 +104,7 @@ async def test_a_command_sent_while_a_question_is_open_is_a_command(
     command was stored as her answer to question 1 and posted in the report)."""
     clock = SteppedClock(BEFORE)
     async with running_bot(zulip, database_url, clock) as process:
-        await set_up_and_prompt(zulip, clock)
+        await set_up_and_prompt(zulip, clock, "alice")
         reply = await dm(zulip, "alice", command)
         assert reply[0].startswith(reply_start), reply
         assert reply[0].endswith(still_waiting(1)), reply
@@ -124,7 +126,7 @@ async def test_help_sent_while_the_bot_is_down_is_a_command_after_the_restart(
     clock = SteppedClock(BEFORE)
     async with restartable(zulip, database_url, clock) as bot:
         await bot.start()
-        await set_up_and_prompt(zulip, clock)
+        await set_up_and_prompt(zulip, clock, "carol")
         await bot.kill()
         sent = zulip.human("carol").dm_bot("help")
         process = await bot.start()
@@ -152,7 +154,7 @@ async def test_text_that_reads_like_a_command_is_an_answer_after_the_mark(
     stored with the answer and nothing said how to answer with such text)."""
     clock = SteppedClock(BEFORE)
     async with running_bot(zulip, database_url, clock) as process:
-        await set_up_and_prompt(zulip, clock)
+        await set_up_and_prompt(zulip, clock, "carol")
         assert await dm(zulip, "carol", "> status of the payments PR") == [
             f"**Question 2 of {len(Q)}:** {Q[1]}"
         ]
