@@ -17,24 +17,16 @@ from zulip_standup.clock import FakeClock
 from zulip_standup.domain.chat import Channel, IncomingMessage, MessageEdited, Person, ServerInfo
 from zulip_standup.http.metrics import Metrics
 from zulip_standup.llm.openai_compat import AIConfig, AISummariser
+from zulip_standup.routing import StandupBot
+from zulip_standup.services.bot import BotServices
 from zulip_standup.services.directory import Directory
 from zulip_standup.services.runtime import Defaults, Runtime
 from zulip_standup.services.scheduler import Planner, Worker
 from zulip_standup.storage.memory import MemoryStorage
 
-try:  # message routing above commands (branch i11-routing)
-    from zulip_standup.routing import StandupBot  # type: ignore[import-not-found,unused-ignore]
 
-    from zulip_standup.services.bot import BotServices  # type: ignore[attr-defined,unused-ignore]
-
-    def _make_bot(runtime: Runtime) -> StandupBot:
-        return StandupBot(BotServices(runtime))
-
-except ImportError:  # main before that merge; drop this branch once it is merged
-    from zulip_standup.services.bot import StandupBot
-
-    def _make_bot(runtime: Runtime) -> StandupBot:
-        return StandupBot(runtime)
+def _make_bot(runtime: Runtime) -> StandupBot:
+    return StandupBot(BotServices(runtime))
 
 
 OWNER, ADMIN, MEMBER, GUEST = 100, 200, 400, 600

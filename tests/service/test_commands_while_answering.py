@@ -12,7 +12,6 @@ from zulip_standup.domain.standup import DEFAULT_QUESTIONS
 
 Q = [q.text for q in DEFAULT_QUESTIONS]
 ANSWERS = ["Reviewed the payments PR", "Ship the 2.4 release", "none"]
-NOT_MERGED = pytest.mark.xfail(strict=True, reason="fixed on i11-routing, not merged yet")
 STILL_WAITING = "**standup** is still waiting for your answer to question 1 of 3."
 
 
@@ -53,7 +52,6 @@ COMMANDS = [
 ]
 
 
-@NOT_MERGED
 @pytest.mark.parametrize(("command", "reply_start"), COMMANDS)
 async def test_a_command_sent_while_a_question_is_open_is_a_command(
     team: Team, command: str, reply_start: str
@@ -72,7 +70,6 @@ async def test_a_command_sent_while_a_question_is_open_is_a_command(
     assert command not in report
 
 
-@NOT_MERGED
 async def test_help_sent_while_the_bot_is_down_is_a_command_after_the_restart(team: Team) -> None:
     """Case 1: Lena's question 1 is open when the bot goes down; she sends `help`. After the
     restart the catch-up handles it as it would live: the help, nothing stored, and her next
@@ -91,7 +88,6 @@ async def test_help_sent_while_the_bot_is_down_is_a_command_after_the_restart(te
     ]
 
 
-@NOT_MERGED
 async def test_text_that_reads_like_a_command_is_an_answer_after_the_mark(team: Team) -> None:
     """Case 1: `> status of the payments PR`, `>skip` and `> help` are answers, stored
     without the mark (`skip` does not skip), and the prompt said how to do that."""
@@ -116,7 +112,6 @@ async def test_a_plain_answer_is_still_an_answer(team: Team) -> None:
     assert stored_answers(team, team.lena.user_id) == ANSWERS
 
 
-@NOT_MERGED
 async def test_an_unknown_word_without_an_open_question_is_an_unknown_command(team: Team) -> None:
     """Case 11: Ravi, with no question open, sends `fooboo`: he is told it is no command and
     pointed to `help` (on main: "You have no standup to answer right now"); a typo gets a
