@@ -22,7 +22,7 @@ from e2e.harness import running_bot
 from localzulip import LocalZulip, ServerConfig
 from zulip_standup.app import BotProcess
 from zulip_standup.clock import SteppedClock
-from zulip_standup.llm.openai_compat import AIConfig, AITimeoutError, complete
+from zulip_standup.llm.openai_compat import AIConfig, AISummariser, AITimeoutError, complete
 from zulip_standup.settings import Settings
 from zulip_standup.zulip.rest import ZulipRest, ZulipUnreachableError
 
@@ -113,6 +113,14 @@ async def test_llm_call_to_a_silent_server_times_out(silent_port: int) -> None:
         await asyncio.wait_for(complete(config, MESSAGES), HANG_S)
 
 
+def _ai_config(process: BotProcess) -> AIConfig | None:
+    """The AI settings the running bot's summariser uses."""
+    assert process.bot is not None
+    summariser = process.bot.runtime.summariser
+    assert isinstance(summariser, AISummariser)
+    return summariser.config
+
+
 async def test_the_bots_llm_timeout_comes_from_its_setting(
     silent_port: int, sqlite_url: str
 ) -> None:
@@ -125,7 +133,7 @@ async def test_the_bots_llm_timeout_comes_from_its_setting(
             zulip, sqlite_url, SteppedClock(START), llm_base_url=endpoint, llm_model="m"
         ) as process:
             assert process.bot is not None
-            default = process.bot.reports.ai
+            default = _ai_config(process)
         async with running_bot(
             zulip,
             sqlite_url,
@@ -135,7 +143,7 @@ async def test_the_bots_llm_timeout_comes_from_its_setting(
             llm_timeout_seconds=1,
         ) as process:
             assert process.bot is not None
-            configured = process.bot.reports.ai
+            configured = _ai_config(process)
     assert default is not None
     assert default.timeout_seconds == 20.0
     assert configured is not None
