@@ -7,9 +7,11 @@ reports) and keeps prompting exactly-once across restarts.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,6 +82,20 @@ class Conversations:
         self._on_report = on_report
         # Set by the bot: posts a finished person's report that a failure swallowed.
         self.report_missing: MissingReportHook | None = None
+        # One prompt or reminder job at a time per person: both can fall due at once (after an
+        # outage, or a clock that jumps), and a reminder that finds the prompt claimed but not
+        # yet sent must wait for it rather than send it a second time.
+        self._job_locks: dict[int, asyncio.Lock] = {}
+
+    @contextlib.asynccontextmanager
+    async def _person_job(self, user_id: int) -> AsyncIterator[None]:
+        lock = self._job_locks.setdefault(user_id, asyncio.Lock())
+        try:
+            async with lock:
+                yield
+        finally:
+            if not lock.locked() and self._job_locks.get(user_id) is lock:
+                del self._job_locks[user_id]
 
     # -- loading and saving -------------------------------------------------
     async def load(self, standup: Standup, run_date: dt.date, user_id: int) -> Turn:
@@ -271,6 +287,12 @@ class Conversations:
 
     async def prompt(self, standup: Standup, run_date: dt.date, user_id: int, *, late: bool) -> str:
         """Run a prompt job exactly once; return what happened (for logs and tests)."""
+        async with self._person_job(user_id):
+            return await self._prompt(standup, run_date, user_id, late=late)
+
+    async def _prompt(
+        self, standup: Standup, run_date: dt.date, user_id: int, *, late: bool
+    ) -> str:
         rt = self.rt
         turn = await self.load(standup, run_date, user_id)
         if turn.record.state == AWAY:
@@ -321,6 +343,10 @@ class Conversations:
     async def remind(self, standup: Standup, run_date: dt.date, user_id: int) -> str:
         """Run a reminder job. Someone whose prompt never went out (its job failed or was
         delayed by an outage) is sent the prompt, marked late, instead of a reminder."""
+        async with self._person_job(user_id):
+            return await self._remind(standup, run_date, user_id)
+
+    async def _remind(self, standup: Standup, run_date: dt.date, user_id: int) -> str:
         rt = self.rt
         run = await rt.db(rt.runs.find_run, standup.id, run_date)
         record = None if run is None else await rt.db(rt.runs.conversation, run.id, user_id)
@@ -330,7 +356,7 @@ class Conversations:
                 if await self._ask_next(run_date, user_id, only=standup.id):
                     return "held prompt sent"
                 return "prompt in progress"
-            outcome = await self.prompt(standup, run_date, user_id, late=True)
+            outcome = await self._prompt(standup, run_date, user_id, late=True)
             return f"prompt instead of a reminder: {outcome}"
         if record.state != Phase.ASKING.value:
             return "nothing to remind"
