@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from zulip_standup.domain.conversation_state import Absence, ConversationState, Phase
 from zulip_standup.storage.crypto import AnswerCipher
 from zulip_standup.storage.inbox import mark_done
 from zulip_standup.storage.key_rotation import ROTATE_BATCH, AfterRead, rotate_answers
@@ -35,12 +36,17 @@ class RunRecord:
 
 @dataclass(frozen=True)
 class ConversationRecord:
-    """The persisted conversation state of one person in one run."""
+    """The persisted conversation state of one person in one run.
+
+    ``state`` is the machine's phase as stored in the ``state`` column, and
+    ``absence`` the reason kept with an absent one (older rows kept it as
+    ``data["reason"]``).
+    """
 
     id: int
     run_id: int
     user_id: int
-    state: str
+    state: Phase
     question_index: int
     data: dict[str, Any]
     prompted_at: dt.datetime | None
@@ -49,6 +55,24 @@ class ConversationRecord:
     late: bool
     report_message_ids: tuple[int, ...]
     report_posted_at: dt.datetime | None
+    absence: Absence | None = None
+
+
+def state_columns(state: ConversationState) -> dict[str, Any]:
+    """The columns that hold a conversation's machine state."""
+    return {
+        "state": state.phase.value,
+        "question_index": state.current,
+        "data": state.as_dict(),
+        "late": state.late,
+    }
+
+
+def _absence(state: Phase, data: dict[str, Any]) -> Absence | None:
+    if state is not Phase.ABSENT:
+        return None
+    reason = data.get("absence") or data.get("reason")
+    return Absence(reason) if reason in set(Absence) else Absence.AWAY
 
 
 @dataclass(frozen=True)
@@ -87,19 +111,22 @@ def _run(row: Any) -> RunRecord:
 
 
 def _conversation(row: Any) -> ConversationRecord:
+    data = dict(row.data or {})
+    state = Phase(row.state)
     return ConversationRecord(
         id=int(row.id),
         run_id=int(row.run_id),
         user_id=int(row.user_id),
-        state=row.state,
+        state=state,
         question_index=int(row.question_index),
-        data=dict(row.data or {}),
+        data=data,
         prompted_at=row.prompted_at,
         prompt_message_id=row.prompt_message_id,
         completed_at=row.completed_at,
         late=bool(row.late),
         report_message_ids=tuple(int(i) for i in row.report_message_ids),
         report_posted_at=row.report_posted_at,
+        absence=_absence(state, data),
     )
 
 
@@ -189,7 +216,7 @@ class RunStore:
                     insert(conversations).values(
                         run_id=run_id,
                         user_id=user_id,
-                        state="pending",
+                        state=Phase.PENDING.value,
                         question_index=0,
                         data={},
                         late=False,
@@ -234,28 +261,28 @@ class RunStore:
                 .where(
                     standups.c.realm_id == realm_id,
                     conversations.c.user_id == user_id,
-                    conversations.c.state == "asking",
+                    conversations.c.state == Phase.ASKING.value,
                 )
                 .order_by(runs.c.run_date.desc(), conversations.c.id.desc())
             ).all()
         return [(_conversation(r), int(r.standup_id), r.run_date) for r in rows]
 
-    def close_older_conversations(
-        self, standup_id: int, user_id: int, before: dt.date, now: dt.datetime
-    ) -> int:
-        """Mark the person's unfinished conversations of earlier runs as ``missed``."""
+    def unfinished_before(
+        self, standup_id: int, user_id: int, before: dt.date
+    ) -> list[ConversationRecord]:
+        """The person's conversations of earlier runs still pending or asking."""
         earlier = select(runs.c.id).where(runs.c.standup_id == standup_id, runs.c.run_date < before)
-        with self.engine.begin() as conn:
-            result = conn.execute(
-                update(conversations)
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(conversations)
                 .where(
                     conversations.c.user_id == user_id,
                     conversations.c.run_id.in_(earlier),
-                    conversations.c.state.in_(("pending", "asking")),
+                    conversations.c.state.in_((Phase.PENDING.value, Phase.ASKING.value)),
                 )
-                .values(state="missed", updated_at=now)
-            )
-        return int(result.rowcount or 0)
+                .order_by(conversations.c.id)
+            ).all()
+        return [_conversation(r) for r in rows]
 
     def recently_changed_conversations(
         self, realm_id: int, since: dt.datetime
@@ -269,7 +296,7 @@ class RunStore:
                 .where(
                     standups.c.realm_id == realm_id,
                     conversations.c.updated_at >= since,
-                    conversations.c.state.in_(("asking", "done")),
+                    conversations.c.state.in_((Phase.ASKING.value, Phase.DONE.value)),
                 )
                 .order_by(conversations.c.id)
             ).all()
@@ -351,13 +378,19 @@ class RunStore:
         self,
         conversation_id: int,
         now: dt.datetime,
-        state: dict[str, Any],
+        state: ConversationState,
         new_answers: Sequence[NewAnswer],
         processed: tuple[int, int] | None = None,
+        *,
+        completed_at: dt.datetime | None = None,
     ) -> bool:
         """Store a conversation step at once: its answers, its state and, for a message,
         that the message is handled. False (and nothing written) when the message was
-        handled before; a crash leaves either all of it or none."""
+        handled before; a crash leaves either all of it or none. ``completed_at`` is
+        stored when given (the step finished the answers)."""
+        values = state_columns(state)
+        if completed_at is not None:
+            values["completed_at"] = completed_at
         with self.engine.begin() as conn:
             row = conn.execute(
                 select(conversations.c.run_id, conversations.c.user_id).where(
@@ -373,7 +406,7 @@ class RunStore:
             conn.execute(
                 update(conversations)
                 .where(conversations.c.id == conversation_id)
-                .values(updated_at=now, **state)
+                .values(updated_at=now, **values)
             )
         return True
 
