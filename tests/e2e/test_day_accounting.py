@@ -70,8 +70,8 @@ async def test_status_before_the_cutoff_names_each_persons_state(
 ) -> None:
     """Before anyone is prompted, a member's `status` (Carol asks in a DM) shows nobody as
     waiting: Bob, who skipped ahead, as skipped; Carol (time off) and Dave (public holiday)
-    as away; the others as not asked yet. After the prompt and before the cutoff: Alice answered, Bob
-    skipped, Carol and Dave away with their reason, and only Erin waiting."""
+    as away; the others as not asked yet. After the prompt and before the cutoff: Alice
+    answered, Bob skipped, Carol and Dave away with their reason, and only Erin waiting."""
     clock = SteppedClock(SUNDAY_EVENING)
     async with running_bot(zulip, database_url, clock) as process:
         await _set_up_team_of_five(zulip, clock)

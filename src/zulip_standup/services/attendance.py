@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from typing import Protocol
 
 from zulip_standup.domain.attendance import RunFacts, Standing, standing
-from zulip_standup.domain.conversation_state import Phase
+from zulip_standup.domain.conversation_state import Absence, Phase
 from zulip_standup.domain.jobs import JobStatus
 from zulip_standup.domain.standup import Standup
 from zulip_standup.services.people import (
@@ -16,7 +18,34 @@ from zulip_standup.services.people import (
     prompt_instant,
 )
 from zulip_standup.services.runtime import Runtime
-from zulip_standup.storage.runs import ConversationRecord, RunRecord
+
+
+class Run(Protocol):
+    """The run a day is read for (storage's run record has these)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def run_date(self) -> dt.date: ...
+
+
+class Conversation(Protocol):
+    """What the rule reads of a stored conversation (storage's record has these)."""
+
+    @property
+    def user_id(self) -> int: ...
+    @property
+    def state(self) -> Phase: ...
+    @property
+    def absence(self) -> Absence | None: ...
+    @property
+    def late(self) -> bool: ...
+    @property
+    def prompt_message_id(self) -> int | None: ...
+    @property
+    def prompted_at(self) -> dt.datetime | None: ...
+    @property
+    def completed_at(self) -> dt.datetime | None: ...
 
 
 @dataclass(frozen=True)
@@ -31,12 +60,12 @@ class PersonDay:
     user_id: int
     name: str
     standing: Standing
-    conversation: ConversationRecord | None
+    conversation: Conversation | None
     member: bool
     on_run: bool
 
 
-async def day_of_run(rt: Runtime, standup: Standup, run: RunRecord) -> list[PersonDay]:
+async def day_of_run(rt: Runtime, standup: Standup, run: Run) -> list[PersonDay]:
     """Participants first (in their order), then people who left but have a conversation."""
     members = await rt.db(rt.standups.participants, standup.id)
     conversations = {c.user_id: c for c in await rt.db(rt.runs.conversations_of_run, run.id)}
@@ -70,8 +99,8 @@ async def day_of_run(rt: Runtime, standup: Standup, run: RunRecord) -> list[Pers
 async def _facts(
     rt: Runtime,
     standup: Standup,
-    run: RunRecord,
-    conversation: ConversationRecord | None,
+    run: Run,
+    conversation: Conversation | None,
     user_id: int,
     job: JobStatus | None,
     answered_any: bool,

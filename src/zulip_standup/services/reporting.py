@@ -122,12 +122,14 @@ class Reporter:
 
     async def picture(self, standup: Standup, run: RunRecord) -> RunPicture:
         """Who answered, who is excused (and why), who was never asked, who is missing."""
-        all_answers = await self.rt.db(self.rt.runs.answers_of, run.id)
+        rt = self.rt
+        all_answers = await rt.db(rt.runs.answers_of, run.id)
+        records = {c.user_id: c for c in await rt.db(rt.runs.conversations_of_run, run.id)}
         answered: list[AnswerSet] = []
         excused: list[Excused] = []
         missing: list[PersonRef] = []
-        for day in await day_of_run(self.rt, standup, run):
-            place, conversation = day.standing, day.conversation
+        for day in await day_of_run(rt, standup, run):
+            place, conversation = day.standing, records.get(day.user_id)
             if place.answered and conversation is not None:
                 # People who answered and then left the standup still count for the day.
                 mine = [a for a in all_answers if a.user_id == day.user_id]
