@@ -298,11 +298,11 @@ def test_an_absent_person_may_still_answer_or_skip() -> None:
 
 
 def test_run_closed_makes_unfinished_conversations_missed() -> None:
-    """When the next run starts, pending and asking conversations become missed (and stop
-    taking edits); finished and skipped ones keep their state."""
+    """When the next run starts, pending and asking conversations become missed and get no
+    reminder; finished and skipped ones keep their state."""
     asking, _ = run([Prompted(), MessageReceived("a", 1)])
-    missed, log = run([RunClosed(), AnswerEdited(1, "a2"), ReminderDue()], asking)
-    assert (missed.phase, log) == (Phase.MISSED, [(), (), ()])
+    missed, log = run([RunClosed(), ReminderDue()], asking)
+    assert (missed.phase, missed.answered, log[:2]) == (Phase.MISSED, {0}, [(), ()])
     assert run([RunClosed()])[0].phase is Phase.MISSED
     done, _ = run([Prompted(), MessageReceived("1. a\n2. b\n3. c", 1)])
     assert run([RunClosed()], done)[0] == done
@@ -316,3 +316,13 @@ def test_absence_goes_with_the_absent_phase_only() -> None:
         ConversationState(2, phase=Phase.ABSENT)
     with pytest.raises(ValueError, match="absence reason"):
         ConversationState(2, absence=Absence.AWAY)
+
+
+def test_an_edit_of_a_missed_conversations_answer_still_updates_it() -> None:
+    """Editing an answer given before the run was closed as missed stores the edit and
+    acknowledges it; nothing the person sent is dropped."""
+    asking, _ = run([Prompted(), MessageReceived("a", 1)])
+    missed, _ = run([RunClosed()], asking)
+    state, log = run([AnswerEdited(1, "a2")], missed)
+    assert state.phase is Phase.MISSED
+    assert log == [(StoreAnswer(0, "a2", 1, edited=True), React(1, "pencil"))]

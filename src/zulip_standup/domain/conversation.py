@@ -293,7 +293,8 @@ def _message(state: ConversationState, event: MessageReceived, ctx: Conversation
 
 def _edited(state: ConversationState, event: AnswerEdited, ctx: ConversationContext) -> _Result:
     indexes = state.indexes_of(event.message_id)
-    if not indexes or state.phase in _NOT_STARTED or state.phase is Phase.SKIPPED:
+    # A missed conversation keeps its partial answers, and an edit of one still updates it.
+    if not indexes or state.phase in {Phase.PENDING, Phase.ABSENT, Phase.SKIPPED}:
         return _Result(state)
     text = event.text
     if len(text) > ctx.max_answer_chars:
