@@ -18,7 +18,7 @@ from zulip_standup.domain import conversation_texts as ctexts
 from zulip_standup.domain import reply_texts
 
 from .harness import SteppedClock, running_bot, settle, wait_for
-from .people import bot_replies_after, dm, in_channel
+from .people import bot_replies_after, dm, eventually, in_channel
 
 MONDAY = dt.date(2026, 11, 30)
 SUNDAY_EVENING = dt.datetime(2026, 11, 29, 18, 0, tzinfo=dt.UTC)
@@ -140,19 +140,28 @@ def _open_blockers_figure(text: str) -> str:
 async def test_stats_rollup_and_blockers_agree_on_the_day(
     zulip: LocalZulip, database_url: str
 ) -> None:
-    """After Erin answers late on Monday, the Friday roll-up and `stats` both count Monday
-    2/2 (Alice and Erin answered; Bob skipped, Carol and Dave were away), and the roll-up's
-    open blockers are the blockers `blockers` lists (Alice's staging database)."""
+    """The digest counts Monday 1 of 2 at the cutoff and 2 of 2 once Erin has answered late;
+    the Friday roll-up and `stats` both count Monday 2/2 (Alice and Erin answered; Bob
+    skipped, Carol and Dave were away), and the roll-up's open blockers are the blockers
+    `blockers` lists (Alice's staging database)."""
     clock = SteppedClock(SUNDAY_EVENING)
     async with running_bot(zulip, database_url, clock) as process:
         await _set_up_team_of_five(zulip, clock)
         await _morning(zulip, clock, process)
         clock.set(MONDAY_AFTER_CUTOFF)
         await settle(process)
-        await wait_for(zulip, lambda m: m.topic == "standup 2026-11-30" and "📋" in m.content)
+        digest = await wait_for(
+            zulip, lambda m: m.topic == "standup 2026-11-30" and "📋" in m.content
+        )
+        assert "✅ 1 of 2 answered (50%)" in digest.content, digest.content
         await dm(zulip, "erin", "Fixed the flaky test", replies=2)  # late notice + question 2
         await dm(zulip, "erin", "Pair with Carol")
         await dm(zulip, "erin", "none")
+        # Within the edit window the digest is corrected in place, to the count stats gives.
+        await eventually(
+            lambda: "✅ 2 of 2 answered (100%)" in zulip.realm.messages[digest.id].content,
+            "the digest counts Erin's late answer: 2 of 2",
+        )
         clock.set(FRIDAY_AFTER_CUTOFF)
         await settle(process)
         rollup = await wait_for(zulip, lambda m: m.topic == "standup week 2026-W49")
