@@ -6,12 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 from localzulip.clock import Clock
+from localzulip.emoji import UNICODE, check_emoji_request, emoji_data
 from localzulip.errors import ApiError
 from localzulip.events import EventQueue, QueueManager
 from localzulip.models import BOT_GENERIC, JSON, EditRecord, Message, Reaction, Stream, User
 from localzulip.payloads import mention_lookup, message_dict
 from localzulip.realm import Realm
-from localzulip.render import EMOJI, find_mentions, render
+from localzulip.render import find_mentions, render
 
 FLAG_ORDER = [
     "read",
@@ -302,20 +303,26 @@ class Actions:
         *,
         add: bool,
     ) -> None:
-        """Add or remove a reaction, with Zulip's duplicate/missing errors."""
-        code = emoji_code or EMOJI.get(emoji_name)
-        if code is None:
-            raise ApiError(f"Emoji '{emoji_name}' does not exist")
-        rtype = reaction_type or "unicode_emoji"
-        existing = [
-            r
-            for r in message.reactions
-            if r.user_id == user.user_id and (r.emoji_code == code or r.emoji_name == emoji_name)
-        ]
+        """Add or remove a reaction, with Zulip's emoji checks and duplicate/missing errors.
+
+        As on the real server, a reaction without a code (or, when adding, without a
+        type) is looked up by name; a new reaction's name must be its code's name, while
+        joining a reaction someone else made takes that reaction's name.
+        """
+        if emoji_code is None or (add and reaction_type is None):
+            emoji_code, reaction_type = emoji_data(emoji_name)
+        code = emoji_code
+        rtype = reaction_type or UNICODE
+        same = [r for r in message.reactions if r.emoji_code == code and r.reaction_type == rtype]
+        existing = [r for r in same if r.user_id == user.user_id]
         if add and existing:
             raise ApiError("Reaction already exists.", code="REACTION_ALREADY_EXISTS")
         if not add and not existing:
             raise ApiError("Reaction doesn't exist.", code="REACTION_DOES_NOT_EXIST")
+        if add and same:
+            emoji_name = same[0].emoji_name
+        elif add:
+            check_emoji_request(emoji_name, code, rtype)
         if add:
             message.reactions.append(Reaction(user.user_id, emoji_name, code, rtype))
         else:

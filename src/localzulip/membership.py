@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from localzulip.emoji import NAME_TO_CODEPOINT
 from localzulip.events import QueueManager
 from localzulip.models import JSON, Stream, User
 from localzulip.payloads import subscription_dict, user_dict
 from localzulip.realm import Realm
-from localzulip.render import EMOJI
 
 
 class Membership:
@@ -72,7 +72,7 @@ class Membership:
         if emoji_name is not None:
             status.emoji_name = emoji_name
             if emoji_name:
-                status.emoji_code = emoji_code or EMOJI.get(emoji_name, "")
+                status.emoji_code = emoji_code or NAME_TO_CODEPOINT.get(emoji_name, "")
                 status.reaction_type = reaction_type or "unicode_emoji"
             else:
                 status.emoji_code = ""

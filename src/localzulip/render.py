@@ -1,4 +1,4 @@
-"""A small Zulip-flavoured Markdown renderer, mention parsing and the emoji table."""
+"""A small Zulip-flavoured Markdown renderer and mention parsing."""
 
 from __future__ import annotations
 
@@ -8,54 +8,16 @@ from collections.abc import Callable
 
 from localzulip.models import User
 
-EMOJI: dict[str, str] = {
-    "+1": "1f44d",
-    "thumbs_up": "1f44d",
-    "-1": "1f44e",
-    "thumbs_down": "1f44e",
-    "tada": "1f389",
-    "calendar": "1f4c5",
-    "smile": "1f604",
-    "slight_smile": "1f642",
-    "heart": "2764",
-    "check": "2714",
-    "pencil": "270f",
-    "check_mark": "2714",
-    "white_check_mark": "2705",
-    "octopus": "1f419",
-    "wave": "1f44b",
-    "coffee": "2615",
-    "palm_tree": "1f334",
-    "house": "1f3e0",
-    "sick": "1f912",
-    "car": "1f697",
-    "airplane": "2708",
-    "eyes": "1f440",
-    "rocket": "1f680",
-    "fire": "1f525",
-    "clock": "1f570",
-    "warning": "26a0",
-    "x": "274c",
-    "cross_mark": "274c",
-    "question": "2753",
-    "thinking": "1f914",
-    "sunny": "2600",
-    "zzz": "1f4a4",
-    "bug": "1f41b",
-    "memo": "1f4dd",
-    "star": "2b50",
-    "ok": "1f197",
-    "pray": "1f64f",
-    "clap": "1f44f",
-    "muscle": "1f4aa",
-    "working_on_it": "1f6e0",
-}
-
 _MENTION = re.compile(r"@(_?)\*\*([^*|]*)(?:\|(\d+))?\*\*")
 _WILDCARDS = {"all", "everyone", "stream", "channel"}
 _LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
 _BOLD = re.compile(r"\*\*([^*]+)\*\*")
 _CODE = re.compile(r"`([^`]+)`")
+_FENCE_OPEN = re.compile(
+    r"^(?P<fence>~{3,}|`{3,})[ ]*"
+    r"(?:\{?\.?(?P<lang>[a-zA-Z0-9_+\-./#]+)[ ]*(?P<header>[^ ~`][^~`]*)?\}?)?$"
+)
+_NESTING_LANGS = frozenset({"quote", "quoted", "spoiler"})
 _IMAGE_EXT = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp")
 
 Lookup = Callable[[str, int | None], User | None]
@@ -83,8 +45,71 @@ def find_mentions(content: str, lookup: Lookup) -> tuple[set[int], bool, bool]:
 
 def render(content: str, lookup: Lookup | None = None) -> str:
     """Render Markdown to the HTML Zulip would store (close, not byte-identical)."""
-    paragraphs = [p for p in re.split(r"\n\s*\n", content.strip()) if p.strip()]
-    return "\n".join(_paragraph(p, lookup) for p in paragraphs)
+    return _render_lines(content.strip().split("\n"), lookup)
+
+
+def _render_lines(lines: list[str], lookup: Lookup | None) -> str:
+    """Paragraphs and fenced blocks, as Zulip's fenced-code preprocessor finds them.
+
+    A fence is three or more backticks or tildes starting a line, optionally with a
+    language and header; only a line equal to the same fence closes it, and a fence
+    that never closes runs to the end of the message. ``quote`` and ``spoiler``
+    blocks hold Markdown (fences nest there); any other block is code.
+    """
+    out: list[str] = []
+    prose: list[str] = []
+
+    def flush() -> None:
+        text = "\n".join(prose)
+        paragraphs = re.split(r"\n\s*\n", text)
+        out.extend(_paragraph(p.strip("\n"), lookup) for p in paragraphs if p.strip())
+        prose.clear()
+
+    index = 0
+    while index < len(lines):
+        opening = _FENCE_OPEN.match(lines[index])
+        if opening is None:
+            prose.append(lines[index])
+            index += 1
+            continue
+        flush()
+        lang = (opening["lang"] or "").lower()
+        end = _block_end(lines, index + 1, opening["fence"], lang in _NESTING_LANGS)
+        out.append(_fenced(lang, opening["header"] or "", lines[index + 1 : end], lookup))
+        index = end + 1
+    flush()
+    return "\n".join(out)
+
+
+def _block_end(lines: list[str], start: int, fence: str, nests: bool) -> int:
+    """Index of the line closing the block opened before ``start`` (``len(lines)`` if none)."""
+    index = start
+    while index < len(lines):
+        if lines[index].rstrip() == fence:
+            return index
+        inner = _FENCE_OPEN.match(lines[index]) if nests else None
+        if inner is not None:
+            inner_nests = (inner["lang"] or "").lower() in _NESTING_LANGS
+            index = _block_end(lines, index + 1, inner["fence"], inner_nests) + 1
+            continue
+        index += 1
+    return len(lines)
+
+
+def _fenced(lang: str, header: str, body: list[str], lookup: Lookup | None) -> str:
+    if lang in {"quote", "quoted"}:
+        return f"<blockquote>\n{_render_lines(body, lookup)}\n</blockquote>"
+    if lang == "spoiler":
+        return (
+            f'<div class="spoiler-block"><div class="spoiler-header">{html.escape(header)}</div>'
+            f'<div class="spoiler-content" aria-hidden="true">{_render_lines(body, lookup)}'
+            "</div></div>"
+        )
+    code = html.escape("\n".join(body), quote=False)
+    if lang in {"math", "tex", "latex"}:
+        return f'<span class="katex-display">{code}</span>'
+    language = f' data-code-language="{html.escape(lang)}"' if lang else ""
+    return f'<div class="codehilite"{language}><pre><span></span><code>{code}\n</code></pre></div>'
 
 
 def _paragraph(para: str, lookup: Lookup | None) -> str:

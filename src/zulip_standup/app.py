@@ -118,6 +118,7 @@ class BotProcess:
         self.bot: StandupBot | None = None
         self.stream: EventStream | None = None
         self.worker: Worker | None = None
+        self.planner: Planner | None = None
         self.scheduled_prompts: ScheduledPrompts | None = None
         self.health: HealthServer | None = None
 
@@ -208,7 +209,7 @@ class BotProcess:
     async def _start(self, tasks: list[asyncio.Task[None]], lease: Lease) -> None:
         job_store = self.job_store
         schedules = ScheduleReader(self.engine)
-        planner = Planner(self.clock, job_store, schedules)
+        planner = self.planner = Planner(self.clock, job_store, schedules)
         standups = StandupStore(self.engine)
         cipher = AnswerCipher([k.get_secret_value() for k in self.settings.encryption_keys])
         runs = RunStore(self.engine, cipher)

@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays
 import platformdirs
 from cryptography.fernet import Fernet
 from pydantic import (
@@ -26,6 +24,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from zulip_standup.domain import values
+from zulip_standup.domain.standup import MAX_QUESTIONS
 from zulip_standup.storage.engine import (
     DatabaseConfigError,
     redacted_url,
@@ -38,8 +38,6 @@ DEFAULT_QUESTIONS = (
     "What will you do today?",
     "Is anything blocking you?",
 )
-MAX_QUESTIONS = 10
-_TIME_RE = re.compile(r"^(?P<h>[01]\d|2[0-3]):(?P<m>[0-5]\d)$")
 _API_KEY_RE = re.compile(r"^[A-Za-z0-9]{16,64}$")
 _LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
 
@@ -80,42 +78,6 @@ class SettingsError(Exception):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
-
-
-def parse_wall_time(value: str) -> str:
-    """Accept ``HH:MM`` on a 24-hour clock (``9:30`` is padded), reject anything else."""
-    text = value.strip()
-    if re.fullmatch(r"\d:\d\d", text):
-        text = "0" + text
-    if not _TIME_RE.match(text):
-        msg = f"{value!r} is not a time of day in 24-hour HH:MM form"
-        raise ValueError(msg)
-    return text
-
-
-def parse_timezone(value: str) -> str:
-    """Accept an IANA time zone name such as ``America/New_York``."""
-    name = value.strip()
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        msg = f"{value!r} is not an IANA time zone name"
-        raise ValueError(msg) from exc
-    return name
-
-
-def parse_holiday_country(value: str) -> str:
-    """Accept a country code the ``holidays`` library knows, optionally ``-SUBDIVISION``."""
-    code = value.strip().upper()
-    country, _, subdivision = code.partition("-")
-    supported = holidays.list_supported_countries()
-    if country not in supported:
-        msg = f"{value!r} is not a country code the holiday calendar knows"
-        raise ValueError(msg)
-    if subdivision and subdivision not in supported[country]:
-        msg = f"{value!r}: {country} has no subdivision {subdivision!r}"
-        raise ValueError(msg)
-    return code
 
 
 def is_loopback_host(host: str) -> bool:
@@ -264,19 +226,20 @@ class Settings(BaseSettings):
     @field_validator("default_timezone")
     @classmethod
     def _zone(cls, value: str) -> str:
-        return parse_timezone(value)
+        return values.parse_zone(value)
 
     @field_validator("default_prompt_time", "default_reminder_time", "default_cutoff_time")
     @classmethod
     def _time(cls, value: str) -> str:
-        return parse_wall_time(value)
+        return values.format_wall_time(values.parse_wall_time(value))
 
     @field_validator("default_holiday_country")
     @classmethod
     def _country(cls, value: str | None) -> str | None:
-        if value is None or not value.strip() or value.strip().lower() == "none":
+        if value is None or not value.strip():
             return None
-        return parse_holiday_country(value)
+        region = values.parse_holiday_region(value)
+        return None if region is None else region.code
 
     @field_validator("default_questions")
     @classmethod
@@ -401,6 +364,18 @@ class Settings(BaseSettings):
         return [v for v in values if v]
 
 
+# Settings read by the commands' own value parsers, whose messages already show the forms.
+_PARSED_BY_DOMAIN = frozenset(
+    {
+        "default_timezone",
+        "default_prompt_time",
+        "default_reminder_time",
+        "default_cutoff_time",
+        "default_holiday_country",
+    }
+)
+
+
 def _describe(error: Any) -> str:
     field = str(error["loc"][0]) if error.get("loc") else "settings"
     by_env = {env: (env, example) for env, example in EXAMPLES.values()}
@@ -408,7 +383,7 @@ def _describe(error: Any) -> str:
     message = str(error["msg"])
     message = message.removeprefix("Value error, ")
     text = f"{env_name}: {message}"
-    if example:
+    if example and field not in _PARSED_BY_DOMAIN:
         text += f" (for example: {example})"
     return text
 

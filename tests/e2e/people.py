@@ -14,9 +14,9 @@ from zulip_standup.app import BotProcess
 from zulip_standup.services.bot import StandupBot
 from zulip_standup.storage.tables import metadata
 
-from .harness import POLL_S
+from .harness import COMPLETION_BOUND_S, POLL_S, settle
 
-REPLY_TIMEOUT_S = 10.0
+REPLY_TIMEOUT_S = COMPLETION_BOUND_S
 
 
 def the_bot(process: BotProcess) -> StandupBot:
@@ -84,11 +84,10 @@ async def in_channel(
     return reply.content
 
 
-async def quiet(process: BotProcess, zulip: LocalZulip, seconds: float = 0.3) -> None:
-    """Give the bot time to (wrongly) send something more; used before asserting silence."""
+async def quiet(process: BotProcess, zulip: LocalZulip) -> None:
+    """Wait until the bot has finished all it had to do; used before asserting silence."""
     del zulip
-    assert process.bot is not None
-    await asyncio.sleep(seconds)
+    await settle(process)
 
 
 async def eventually(check: Callable[[], bool], what: str, within: float = REPLY_TIMEOUT_S) -> None:

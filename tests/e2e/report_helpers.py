@@ -22,7 +22,7 @@ from localzulip.models import ROLE_MEMBER, ROLE_OWNER, Message, User
 from localzulip.ratelimit import RateLimitConfig
 from zulip_standup.app import BotProcess
 
-from .harness import SteppedClock, settle
+from .harness import COMPLETION_BOUND_S, SteppedClock, settle
 
 # Every way a wildcard could render in Zulip (any case, silent or not, with or without |id).
 WILDCARD_TEXT = re.compile(
@@ -113,7 +113,7 @@ def team_server(
 
 
 async def eventually(
-    check: Callable[[], bool], within: float = 10.0, what: str = "condition"
+    check: Callable[[], bool], within: float = COMPLETION_BOUND_S, what: str = "condition"
 ) -> None:
     """Poll ``check`` (real time: waiting for I/O, never for the scheduler) until it holds."""
     deadline = time.monotonic() + within
@@ -151,7 +151,11 @@ def dms_from_bot(server: LocalZulip, user: User, after_id: int = 0) -> list[Mess
 
 
 async def wait_dm(
-    server: LocalZulip, user: User, contains: str, after_id: int = 0, within: float = 10.0
+    server: LocalZulip,
+    user: User,
+    contains: str,
+    after_id: int = 0,
+    within: float = COMPLETION_BOUND_S,
 ) -> Message:
     """The first DM from the bot to ``user`` after ``after_id`` that contains ``contains``."""
     found: list[Message] = []
@@ -170,7 +174,7 @@ async def setup_standup(
     channel: str,
     *commands: str,
     setup: str = "setup",
-    within: float = 10.0,
+    within: float = COMPLETION_BOUND_S,
 ) -> None:
     """``setup`` in the channel, then each ``config …`` command, waiting for every reply."""
     human = server.human(who)

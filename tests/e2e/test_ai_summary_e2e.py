@@ -229,3 +229,56 @@ async def test_ai_reply_with_mentions_is_posted_sanitised(database_url: str) -> 
                 assert "@**" not in digest.content.replace("@\u200b**", "")
                 assert notifying_flags(server, [digest]) == []
                 assert len(llm.requests) == 1
+
+
+async def test_names_typed_as_plain_text_are_hidden_and_come_back_in_the_summary(
+    database_url: str,
+) -> None:
+    """People write each other's names without mentions; none of them reaches the AI service.
+
+    Ann, Ben and Cat answer. Dan is in the standup but does not answer today; Erin
+    works in the organisation but not in #standup. Their full names, first names
+    and a mention all become placeholders in the request (a name and a mention of
+    the same person the same one), and the posted summary shows the people again.
+    """
+    realm = team_realm(TEAM)
+    erin = realm.add_user("erin@example.com", "Erin Example", short_name="erin")
+    async with FakeOpenAI(
+        default=Reply("- Person 1 paired with Person 4; Person 5 is blocked.\n- Person 2 helps.")
+    ) as llm:
+        with team_server(realm, at(MONDAY, 8, 0)) as (server, clock):
+            async with running_bot(server, database_url, clock.bot, **ai_settings(llm)) as bot:
+                await setup_standup(server, "ann", "standup", "config ai on")
+                await step_to(bot, clock, at(MONDAY, 9, 31))
+                todays = {
+                    "ann": [
+                        "Paired with Dan Dixon on the release; Erin is blocked",
+                        "Release notes with Dan",
+                        "none",
+                    ],
+                    "ben": ["Reviewed erin example's doc", "Help Dixon", "Waiting on Erin"],
+                    "cat": ["Docs for @**Erin Example**", "Ask Ann and Ben", "none"],
+                }
+                for who, texts in todays.items():
+                    await answer(server, who, texts)
+                await step_to(bot, clock, at(MONDAY, 12, 45))
+                await eventually(lambda: len(digests(server, "standup", MONDAY)) == 1)
+
+                [request] = llm.requests
+                sent = user_prompt(request.body)
+                for name in (*REAL_NAMES, "Erin", "erin", "Example", "example"):
+                    assert name not in sent, f"{name!r} reached the AI service"
+                assert "Paired with Person 4 on the release; Person 5 is blocked" in sent
+                assert "Reviewed Person 5's doc" in sent
+                assert "Docs for Person 5" in sent
+                assert "Ask Person 1 and Person 2" in sent
+
+                (digest,) = digests(server, "standup", MONDAY)
+                ids = {s: server.user(s).user_id for s in ("ann", "ben", "dan")}
+                assert (
+                    f"@_**Ann Archer|{ids['ann']}** paired with @_**Dan Dixon|{ids['dan']}**"
+                    in (digest.content)
+                )
+                assert f"@_**Erin Example|{erin.user_id}** is blocked" in digest.content
+                assert f"@_**Ben Baker|{ids['ben']}** helps" in digest.content
+                assert notifying_flags(server, [digest]) == []

@@ -23,7 +23,15 @@ from zulip_standup.app import BotProcess, RunOptions
 from zulip_standup.storage.engine import make_engine
 from zulip_standup.storage.tables import answers, jobs
 
-from .harness import POLL_S, SteppedClock, bot_settings, running_bot, settle, wait_for
+from .harness import (
+    COMPLETION_BOUND_S,
+    POLL_S,
+    SteppedClock,
+    bot_settings,
+    running_bot,
+    settle,
+    wait_for,
+)
 from .report_helpers import Member, team_realm
 
 # Monday 30 Nov 2026, 03:00 UTC = 08:30 in Kolkata (Carol's 09:30 prompt is at 04:00 UTC).
@@ -72,7 +80,7 @@ async def set_up(zulip: LocalZulip) -> None:
     """Alice works on Kolkata time like Carol, then sets the standup up in #standup."""
     alice = zulip.human("alice")
     sent = alice.dm_bot("timezone Asia/Kolkata")
-    await wait_for(zulip, lambda m: m.sender_id == zulip.bot.user_id and m.id > sent.id, 10)
+    await wait_for(zulip, lambda m: m.sender_id == zulip.bot.user_id and m.id > sent.id)
     alice.send_stream("standup", "general", "@**Standup** setup")
     await wait_for(zulip, lambda m: m.sender_id == zulip.bot.user_id and "is set up" in m.content)
 
@@ -243,7 +251,7 @@ async def test_readiness_names_zulip_during_an_events_outage_and_recovers(
     async with bot_with_health(zulip, database_url) as (_bot, port):
         assert (await _readyz(port))[0] == 200
         zulip.faults.fail_fraction(1.0, 503, path_contains="/events")
-        checks = await _until_ready_is(port, 503, 10)
+        checks = await _until_ready_is(port, 503, COMPLETION_BOUND_S)
         assert checks["zulip"] == "failing"
         assert checks["database"] == "ok"
         zulip.faults.clear()
@@ -272,7 +280,7 @@ async def test_readiness_names_the_database_while_postgresql_refuses_connections
                 (name,),
             )
         try:
-            checks = await _until_ready_is(port, 503, 10)
+            checks = await _until_ready_is(port, 503, COMPLETION_BOUND_S)
             assert checks["database"] == "failing"
         finally:
             with psycopg.connect(admin, autocommit=True) as conn:
@@ -389,7 +397,7 @@ async def test_readiness_names_the_scheduler_while_due_jobs_wait_over_a_minute(
                 lambda: states() == {"claimed", "pending"}, 30, "one prompt sent, one waiting"
             )
             clock.set(PROMPTED + dt.timedelta(minutes=3))
-            checks = await _until_ready_is(port, 503, 10)
+            checks = await _until_ready_is(port, 503, COMPLETION_BOUND_S)
             assert checks["scheduler"] == "failing"
         finally:
             zulip.faults.clear()
@@ -420,7 +428,7 @@ async def test_a_crash_mid_fan_out_leaves_nobody_waiting_for_a_stale_claim(
         async with restartable(zulip, database_url, clock) as bot:
             await bot.start()
             zulip.human("m00").send_stream("standup", "general", "@**Standup** setup")
-            await wait_for(zulip, lambda m: m.sender_id == bot_id and "is set up" in m.content, 10)
+            await wait_for(zulip, lambda m: m.sender_id == bot_id and "is set up" in m.content)
             zulip.faults.add_latency(0.5, path_contains="/messages")
             clock.set(PROMPTED)
             await until(lambda: sum(prompts().values()) >= 3, 30, "three prompts out")

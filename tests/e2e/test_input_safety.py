@@ -19,12 +19,12 @@ from zulip_standup.app import BotProcess
 from zulip_standup.domain.command_registry import COMMAND_BY_WORD
 from zulip_standup.services.rate_limit import DEFAULT_BURST, DEFAULT_REFILL_S
 
-from .harness import SteppedClock, running_bot, settle
+from .harness import COMPLETION_BOUND_S, SteppedClock, running_bot, settle
 from .people import bot_dms_to, bot_replies_after, dm, in_channel, the_bot
 
 START = dt.datetime(2026, 11, 30, 3, 0, tzinfo=dt.UTC)  # Monday, 08:30 in Kolkata
 KOLKATA_0930 = dt.datetime(2026, 11, 30, 4, 0, tzinfo=dt.UTC)
-REPLY_TIMEOUT_S = 10.0
+REPLY_TIMEOUT_S = COMPLETION_BOUND_S
 
 # Words that make arbitrary text reach every command parser, and the conversation words.
 LEADS = sorted({*COMMAND_BY_WORD, "skip", "back", "restart", "change 2", "1.", "/standup"})

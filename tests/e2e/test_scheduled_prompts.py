@@ -16,7 +16,7 @@ import pytest
 from localzulip import LocalZulip, ServerConfig, VirtualClock
 from localzulip.models import Message
 
-from .harness import SteppedClock, running_bot, settle, wait_for
+from .harness import COMPLETION_BOUND_S, SteppedClock, running_bot, settle, wait_for
 
 # Monday 30 Nov 2026, 03:00 UTC = 08:30 in Kolkata; Carol's prompt is at 09:30 there.
 START = dt.datetime(2026, 11, 30, 3, 0, tzinfo=dt.UTC)
@@ -47,7 +47,7 @@ def _scheduled_for(zulip: LocalZulip, user_id: int) -> list[int]:
     )
 
 
-async def _eventually(check: object, within: float = 10.0) -> None:
+async def _eventually(check: object, within: float = COMPLETION_BOUND_S) -> None:
     assert callable(check)
     for _ in range(int(within / 0.05)):
         if check():
@@ -98,7 +98,7 @@ async def test_prompt_is_scheduled_and_delivered_on_time(
         await settle(bot)
         prompt = await wait_for(zulip, _is_prompt_to(zulip, carol.user.user_id))  # type: ignore[arg-type]
         assert prompt.timestamp == int(PROMPT_AT.timestamp())
-        await settle(bot, rounds=10)
+        await settle(bot)
         prompts = [m for m in zulip.dms("carol", "bot") if "Time for" in m.content]
         assert len(prompts) == 1, "the prompt job must not send the delivered prompt again"
         # The conversation is open: Carol's answer is taken and question 2 follows.
@@ -120,5 +120,5 @@ async def test_time_off_cancels_the_scheduled_prompt(zulip: LocalZulip, database
         )
         await _eventually(lambda: not _scheduled_for(zulip, carol.user.user_id))
         _step(zulip, clock, PROMPT_AT + dt.timedelta(minutes=1))
-        await settle(bot, rounds=10)
+        await settle(bot)
         assert not [m for m in zulip.dms("carol", "bot") if "Time for" in m.content]

@@ -34,9 +34,9 @@ async def test_setup_prompt_answer_report(zulip: LocalZulip, database_url: str) 
         )
         assert "Question 1 of 3" in prompt.content
         carol.dm_bot("Fixed the login bug")
-        await wait_for(zulip, lambda m: "Question 2 of 3" in m.content, 10)
+        await wait_for(zulip, lambda m: "Question 2 of 3" in m.content)
         carol.dm_bot("Write the release notes")
-        await wait_for(zulip, lambda m: "Question 3 of 3" in m.content, 10)
+        await wait_for(zulip, lambda m: "Question 3 of 3" in m.content)
         carol.dm_bot("none")
         report = await wait_for(
             zulip, lambda m: m.stream_id is not None and "Fixed the login bug" in m.content, 10

@@ -252,6 +252,55 @@ def test_messages(env: Any, v: Validator) -> None:
         assert op_count(env, op) > 0
 
 
+def test_reactions_are_checked_against_zulips_emoji_data(env: Any, v: Validator) -> None:
+    """add-reaction takes a name with its own code and refuses other pairs as Zulip does."""
+    bot = client(env, "bot")
+    msg = bot.send_message({"type": "stream", "to": "standup", "topic": "emoji", "content": "hi"})
+    mid = msg["id"]
+
+    def react(**params: str) -> dict[str, Any]:
+        return dict(bot.add_reaction({"message_id": mid, **params}))
+
+    unicode = {"reaction_type": "unicode_emoji"}
+    assert react(emoji_name="check", emoji_code="2705", **unicode)["result"] == "success"
+    assert react(emoji_name="check_mark", emoji_code="2714", **unicode)["result"] == "success"
+    assert react(emoji_name="pencil", emoji_code="270f", **unicode)["result"] == "success"
+    assert react(emoji_name="all_good", emoji_code="1f44d", **unicode) == {
+        "result": "error",
+        "msg": "Invalid emoji name.",
+        "code": "BAD_REQUEST",
+    }
+    # The pair the bot once sent: 2714 is a real emoji, but it is not the one named check.
+    fresh = bot.send_message({"type": "stream", "to": "standup", "topic": "emoji", "content": "2"})
+    wrong = bot.add_reaction(
+        {"message_id": fresh["id"], "emoji_name": "check", "emoji_code": "2714", **unicode}
+    )
+    assert (wrong["msg"], wrong["code"]) == ("Invalid emoji name.", "BAD_REQUEST")
+    unknown_code = react(emoji_name="warning", emoji_code="fffff", **unicode)
+    assert (unknown_code["msg"], unknown_code["code"]) == ("Invalid emoji code.", "BAD_REQUEST")
+    unknown_name = react(emoji_name="no_such_emoji")
+    assert (unknown_name["msg"], unknown_name["code"]) == (
+        "Emoji 'no_such_emoji' does not exist",
+        "BAD_REQUEST",
+    )
+    bad_type = react(emoji_name="warning", emoji_code="26a0", reaction_type="sticker")
+    assert bad_type["msg"] == "Invalid emoji type."
+    held = env[0].realm.messages[mid].reactions
+    assert [(r.emoji_name, r.emoji_code) for r in held] == [
+        ("check", "2705"),
+        ("check_mark", "2714"),
+        ("pencil", "270f"),
+    ]
+    assert env[0].realm.messages[fresh["id"]].reactions == []
+    # Joining someone's reaction takes that reaction's name, whatever name the joiner sent.
+    carol = client(env, "carol")
+    joined = carol.add_reaction(
+        {"message_id": mid, "emoji_name": "heavy_check", "emoji_code": "2714", **unicode}
+    )
+    assert joined["result"] == "success"
+    assert held[-1].emoji_name == "check_mark"
+
+
 def test_events(env: Any, v: Validator) -> None:
     """register-queue, get-events (immediate, waited, heartbeat, errors), delete-queue conform."""
     server = env[0]

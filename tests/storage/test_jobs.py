@@ -123,6 +123,24 @@ def test_stale_claims_are_recovered_and_attempts_stay_bounded(
     assert row["last_error"] == "claim by w2 expired"
 
 
+def test_a_workers_own_claim_is_never_taken_back_however_long_it_runs(
+    engine: Engine, standup_ids: tuple[int, int]
+) -> None:
+    """The worker that holds a claim is performing it: its next claim round, an hour later
+    (a slow Zulip, or a simulated clock that jumped), must not hand it out again; another
+    worker still recovers it as a dead worker's."""
+    store = JobStore(engine)
+    store.insert([prompt(standup_ids[0], 1, T0)])
+    stale = dt.timedelta(minutes=10)
+    (job,) = store.claim_due(T0, 10, "w1", stale_after=stale)
+    assert store.claim_due(T0 + 60 * MINUTE, 10, "w1", stale_after=stale) == []
+    assert store.complete(job.id, "w1", T0 + 60 * MINUTE)
+    store.insert([prompt(standup_ids[0], 2, T0)])
+    (other,) = store.claim_due(T0, 10, "w1", stale_after=stale)
+    (again,) = store.claim_due(T0 + 11 * MINUTE, 10, "w2", stale_after=stale)
+    assert (again.id, again.attempt) == (other.id, 2)
+
+
 def test_drop_keeps_the_reason(engine: Engine, standup_ids: tuple[int, int]) -> None:
     """A job dropped by the lateness policy is finished as dropped with its reason."""
     store = JobStore(engine)

@@ -38,16 +38,14 @@ def test_bad_time_zone(monkeypatch: pytest.MonkeyPatch) -> None:
     """An unknown zone names the setting, the value and a good example."""
     (problem,) = _problems(monkeypatch, STANDUP_DEFAULT_TIMEZONE="Mars/Olympus")
     assert problem.startswith("STANDUP_DEFAULT_TIMEZONE:")
-    assert "'Mars/Olympus' is not an IANA time zone name" in problem
-    assert "for example: Europe/Berlin" in problem
+    assert "unknown time zone 'Mars/Olympus'; use an IANA zone name like Europe/Berlin" in problem
 
 
 def test_malformed_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    """25:00 is not a time; the message shows the HH:MM form."""
+    """25:00 is not a time; the message shows the forms a time may take (as commands do)."""
     (problem,) = _problems(monkeypatch, STANDUP_DEFAULT_PROMPT_TIME="25:00")
     assert problem.startswith("STANDUP_DEFAULT_PROMPT_TIME:")
-    assert "24-hour HH:MM" in problem
-    assert "for example: 09:30" in problem
+    assert problem.endswith("bad time '25:00'; write a time like 09:30, 9:30, 9am or 5:30pm")
 
 
 def test_single_digit_hour_is_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -117,10 +115,9 @@ def test_unknown_holiday_country(monkeypatch: pytest.MonkeyPatch) -> None:
     """XX is not a country the holidays library knows; DE-ZZ is not a German state."""
     (problem,) = _problems(monkeypatch, STANDUP_DEFAULT_HOLIDAY_COUNTRY="XX")
     assert problem.startswith("STANDUP_DEFAULT_HOLIDAY_COUNTRY:")
-    assert "'XX' is not a country code" in problem
-    assert "for example: DE-BY" in problem
+    assert "unknown holiday country 'XX'; use a country code like US" in problem
     monkeypatch.setenv("STANDUP_DEFAULT_HOLIDAY_COUNTRY", "DE-ZZ")
-    with pytest.raises(SettingsError, match="DE has no subdivision 'ZZ'"):
+    with pytest.raises(SettingsError, match="unknown subdivision 'ZZ' of DE; its subdivisions"):
         load_settings()
 
 
@@ -149,7 +146,7 @@ def test_every_bad_value_is_reported_at_once(monkeypatch: pytest.MonkeyPatch) ->
         "STANDUP_LOG_FORMAT",
         "STANDUP_RETENTION_DAYS",
     ]
-    assert all("for example:" in p for p in problems)
+    assert all("for example:" in p or " like " in p for p in problems)  # each shows a form
 
 
 def test_environment_overrides_zuliprc(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from zulip_standup.domain.chat import Channel, IncomingMessage, Person
 from zulip_standup.domain.standup import Standup
 from zulip_standup.domain.values import ChannelRef
 from zulip_standup.errors import UserFacingError
+from zulip_standup.ports import ChatRefused
 from zulip_standup.services.access import (
     can_see_channel,
     channel_by_ref,
@@ -20,7 +21,6 @@ from zulip_standup.services.access import (
 from zulip_standup.services.conversations import Conversations
 from zulip_standup.services.reporting import Reporter
 from zulip_standup.services.runtime import Runtime
-from zulip_standup.zulip.rest import ZulipApiError
 
 HTTP_BAD_REQUEST = 400
 
@@ -48,7 +48,7 @@ class CommandContext:
         if self.message.stream_id is not None:
             try:
                 return await self.rt.chat.get_channel(self.message.stream_id)
-            except ZulipApiError as exc:
+            except ChatRefused as exc:
                 if exc.status != HTTP_BAD_REQUEST:
                     raise
                 # A private channel the bot is not subscribed to: Zulip hides it.

@@ -1,4 +1,6 @@
-"""Reading answers out of messages: all questions answered at once, and "none"-like blockers.
+"""Reading answers out of messages: all questions answered at once.
+
+Whether a blocker answer means "no blocker" is decided in ``blockers.is_none_like``.
 
 A message answers all N questions at once when (N ≥ 2) either
 
@@ -20,19 +22,6 @@ from dataclasses import dataclass
 
 _FENCE_RE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _MARKER_RE = re.compile(r"(?P<indent> {0,3})(?P<number>\d{1,2})[.):](?:[ \t]+|$)")
-_NONE_WORDS = frozenset(
-    {
-        "none", "no", "nope", "nah", "n/a", "na", "nil", "nothing", "-", "--", "—", "–", "0",
-        "no blockers", "no blocker", "none so far", "nothing blocking", "nothing blocking me",
-        "not really", "no issues", "no problems", "all good", "all clear", "no impediments",
-        "nothing new", "nothing to report", "no blocks", "not blocked", "none atm",
-        "none today", "nope all good", "nothing here", ":thumbs_up:", ":+1:", "👍",
-    }
-)  # fmt: skip
-_NONE_TAIL_RE = re.compile(
-    r"(?:none|no|nothing|no blockers?|no issues|not blocked)"
-    r"(?: (?:today|right now|at the moment|atm|so far|for now|currently|thanks|thank you))*"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,19 +101,3 @@ def split_answers(text: str, count: int) -> tuple[str, ...] | None:
 def answers_in(text: str, count: int) -> tuple[str, ...]:
     """``count`` answers for an all-at-once message, else the whole text as one answer."""
     return split_answers(text, count) or (text.strip(),)
-
-
-def is_none_like(text: str) -> bool:
-    """True for a blocker answer that means "no blocker" (``none``, ``no``, ``n/a``, ``-``...).
-
-    Case, surrounding Markdown emphasis, punctuation and whitespace do not
-    matter; an empty answer counts as none.
-    """
-    cleaned = text.strip().lower()
-    if cleaned in _NONE_WORDS:
-        return True
-    cleaned = re.sub(r"^[>*_~`\s]+|[*_~`\s]+$", "", cleaned)
-    cleaned = " ".join(cleaned.replace(",", " ").split()).rstrip(".!;:")
-    if cleaned in _NONE_WORDS or not cleaned:
-        return True
-    return _NONE_TAIL_RE.fullmatch(cleaned) is not None

@@ -1,10 +1,26 @@
 """Which blocker answers are real blockers, and when an open blocker is old enough to call out.
 
 People answer "Is anything blocking you?" with "no", "None!", "n/a", "-",
-"nothing, thanks" or "nein" far more often than with a blocker. Treating
-those as blockers would flood the digest and the next prompt's "is it
-resolved?" question, so the test here is deliberately forgiving about case,
-punctuation, emoji and polite filler, and only a few languages deep.
+"No blockers, waiting on nothing" or "nein" far more often than with a
+blocker. The rule (see :mod:`blocker_words` for the vocabulary) reads an
+answer the way a teammate would, not against a list of exact phrases:
+
+1. Emoji, ``:emoji_codes:``, Markdown emphasis and case do not matter; an
+   answer with no words left ("—", "✅", "") says nothing is blocking.
+2. The answer is cut into clauses at punctuation (``, ; . ! ? —``, a spaced
+   ``-``, a line break) and at the conjunctions "but", "and", "or".
+3. A clause is *clear* when every word in it is a negation ("no", "nothing",
+   "not", "nobody", "nein"…), a blocker-ish word ("blockers", "blocked",
+   "waiting", "issues", "stuck"…), an all-is-well word ("good", "fine",
+   "resolved"…) or filler ("today", "so far", "I'm", "on", "thanks"…), and
+   a blocker-ish word in it is negated in the same clause: "not blocked",
+   "waiting on nothing" and "nothing blocking me" are clear, "blocked" and
+   "waiting" alone are not. "nope", "all good" and "thanks" are clear.
+4. The answer is "no blocker" when every clause is clear. One word outside
+   the vocabulary ("Dave", "CI", "API key", "review") makes it a blocker, so
+   "No, but waiting on Dave for the API key" and "blocked on CI" are
+   blockers, and so is "No blockers, but I'm out Friday": when in doubt, the
+   answer is shown to the team rather than hidden.
 """
 
 from __future__ import annotations
@@ -15,127 +31,58 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from zulip_standup.domain.blocker_words import BLOCKERISH, CONJUNCTIONS, FILLER, NEGATIONS, WELL
+
 DEFAULT_CALLOUT_RUN_DAYS = 3
 
-# Compared after normalising (lower case, punctuation and symbols removed,
-# whitespace collapsed, trailing filler removed): "N/A" -> "na", "-" -> "".
-NONE_LIKE_ANSWERS = frozenset(
-    {
-        "",
-        "none",
-        "no",
-        "nope",
-        "nah",
-        "na",
-        "nil",
-        "null",
-        "nothing",
-        "no blocker",
-        "no blockers",
-        "no blocking",
-        "no blocks",
-        "no impediments",
-        "no issues",
-        "no problems",
-        "none at all",
-        "nothing blocking",
-        "nothing blocking me",
-        "nothing is blocking me",
-        "nothing blocks me",
-        "not blocked",
-        "not blocked at all",
-        "im not blocked",
-        "i am not blocked",
-        "all good",
-        "all clear",
-        "no all good",
-        "none all good",
-        "nope all good",
-        "no nothing",
-        "nothing much",
-        "not really",
-        "no none",
-        # German
-        "nein",
-        "keine",
-        "keine blocker",
-        "keine probleme",
-        "nichts",
-        # French
-        "non",
-        "rien",
-        "aucun",
-        "aucune",
-        "pas de blocage",
-        # Spanish / Portuguese / Italian
-        "nada",
-        "ninguno",
-        "ninguna",
-        "nenhum",
-        "nenhuma",
-        "não",
-        "nessuno",
-        "niente",
-        # Dutch
-        "nee",
-        "geen",
-        "niets",
-    }
-)
-
-_FILLER_SUFFIXES = (
-    "today",
-    "so far",
-    "for now",
-    "right now",
-    "at the moment",
-    "atm",
-    "currently",
-    "at all",
-    "thanks",
-    "thank you",
-    "thx",
-    "yet",
-    "heute",
-    "danke",
-    "merci",
-    "gracias",
-)
-_SPACES = re.compile(r"\s+")
+_EMOJI_CODE = re.compile(r":[a-z0-9_+-]+:", re.IGNORECASE)
+_NOT_APPLICABLE = re.compile(
+    r"(?<![^\W_])n\s*[/.]\s*a(?![^\W_])\.?", re.IGNORECASE
+)  # "n/a", "N.A."
+_CLAUSE_BREAK = re.compile(r"[,;.!?…()\[\]\n–—]|(?:^|\s)-+(?=\s|$)")
+_CONJUNCTION = re.compile(r"\b(?:" + "|".join(sorted(CONJUNCTIONS)) + r")\b")
+_APOSTROPHES = re.compile(r"['’`]")
 
 
 def normalise_answer(text: str) -> str:
     """The answer reduced to lower-case words: punctuation, symbols and emoji dropped."""
-    kept = []
-    for char in unicodedata.normalize("NFKC", text).casefold():
-        category = unicodedata.category(char)
-        if category[0] in "LNM":
-            kept.append(char)
-        elif char in "/.'’":
-            continue  # "n/a", "n.a." and "I'm" read as "na" and "im"
-        else:
-            kept.append(" ")
-    words = _SPACES.sub(" ", "".join(kept)).strip()
-    return unicodedata.normalize("NFC", words)
+    return " ".join(word for clause in clauses(text) for word in clause)
 
 
-def _without_filler(words: str) -> str:
-    changed = True
-    while changed and words:
-        changed = False
-        for suffix in _FILLER_SUFFIXES:
-            if words == suffix:
-                continue
-            if words.endswith(" " + suffix):
-                words = words[: -len(suffix) - 1].rstrip()
-                changed = True
-    return words
+def clauses(text: str) -> list[list[str]]:
+    """The answer's clauses, each as its lower-case words (emoji, markup and codes dropped)."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _NOT_APPLICABLE.sub(" na ", _EMOJI_CODE.sub(" ", text))
+    text = _APOSTROPHES.sub("", text).casefold()  # "I'm" -> "im", "isn't" -> "isnt"
+    found = []
+    for piece in _CLAUSE_BREAK.split(text):
+        for part in _CONJUNCTION.split(piece):
+            kept = [
+                char if unicodedata.category(char)[0] in "LNM" else " "
+                for char in unicodedata.normalize("NFC", part)
+            ]
+            words = "".join(kept).split()
+            if words:
+                found.append(words)
+    return found
+
+
+def is_clear_clause(words: Iterable[str]) -> bool:
+    """True for a clause that says nothing blocks: "no blockers", "waiting on nothing", "fine"."""
+    negated = blockerish = False
+    for word in words:
+        if word in NEGATIONS:
+            negated = True
+        elif word in BLOCKERISH:
+            blockerish = True
+        elif word not in WELL and word not in FILLER:
+            return False  # a word that names something: a thing, a person, a state
+    return negated or not blockerish
 
 
 def is_none_like(text: str) -> bool:
-    """True when a blocker answer means "nothing is blocking me"."""
-    words = normalise_answer(text)
-    return words in NONE_LIKE_ANSWERS or _without_filler(words) in NONE_LIKE_ANSWERS
+    """True when a blocker answer means "nothing is blocking me": every clause is clear."""
+    return all(is_clear_clause(words) for words in clauses(text))
 
 
 def is_real_blocker(text: str) -> bool:

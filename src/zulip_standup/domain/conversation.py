@@ -58,6 +58,7 @@ from zulip_standup.domain.conversation_events import (
     UpdateReport,
 )
 from zulip_standup.domain.conversation_state import Absence, ConversationState, Phase
+from zulip_standup.domain.emoji import CHANGED, EDITED, PROBLEM
 
 __all__ = [
     "CHANGE_EMOJI",
@@ -94,9 +95,9 @@ __all__ = [
     "step",
 ]
 
-EDIT_EMOJI = "pencil"
-CHANGE_EMOJI = "check"
-PROBLEM_EMOJI = "warning"
+EDIT_EMOJI = EDITED.name
+CHANGE_EMOJI = CHANGED.name
+PROBLEM_EMOJI = PROBLEM.name
 _CHANGE_RE = re.compile(r"\s*change\s+[#q]?(\d{1,2})[.:)]?\s+(\S.*)", re.IGNORECASE | re.DOTALL)
 _SKIP_WORDS = frozenset({"skip", "skip today", "/skip"})
 _BACK_WORDS = frozenset({"back", "previous", "prev", "go back", "/back"})

@@ -13,17 +13,15 @@ renders). Every cut is marked "(continued)".
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from zulip_standup.domain import report_texts as texts
+from zulip_standup.domain.fences import Stack, closing_lines, fence_states
 
 DEFAULT_LIMIT = 10_000
 MIN_LIMIT = 200
 SEPARATOR = "\n\n"
-
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
 @dataclass(frozen=True)
@@ -100,21 +98,12 @@ def _join(first: str, second: str) -> str:
     return f"{first}{SEPARATOR}{second}" if first else second
 
 
-def _fence_states(lines: Sequence[str]) -> list[tuple[str, str] | None]:
-    """For each line, the (opening line, closing marker) of the fence still open after it."""
-    states: list[tuple[str, str] | None] = []
-    open_fence: tuple[str, str] | None = None
-    for line in lines:
-        match = _FENCE.match(line)
-        if open_fence is None:
-            if match:
-                open_fence = (line, match.group(1))
-        elif match and line.strip() == line.strip()[0] * len(line.strip()):
-            marker = match.group(1)
-            if marker[0] == open_fence[1][0] and len(marker) >= len(open_fence[1]):
-                open_fence = None
-        states.append(open_fence)
-    return states
+def _reopening(stack: Stack) -> str:
+    return "\n".join(fence.opening for fence in stack)
+
+
+def _closing(stack: Stack) -> str:
+    return "\n".join(closing_lines(stack))
 
 
 def _break_long_lines(lines: list[str], width: int) -> list[str]:
@@ -141,22 +130,22 @@ def split_text(text: str, budget: int) -> list[str]:
     if len(text) <= budget:
         return [text]
     raw = text.split("\n")
-    states = _fence_states(raw)
-    widest_repair = max((len(s[0]) + len(s[1]) + 2 for s in states if s), default=0)
+    states = fence_states(raw)
+    widest_repair = max((len(_reopening(s)) + len(_closing(s)) + 2 for s in states if s), default=0)
     lines = _break_long_lines(raw, max(budget - widest_repair, budget // 2))
     if len(lines) != len(raw):
-        states = _fence_states(lines)
+        states = fence_states(lines)
     pieces: list[str] = []
     start = 0
     total = len(lines)
     while start < total:
-        reopen = states[start - 1] if start > 0 else None
-        if reopen is None:
+        reopen = _reopening(states[start - 1]) if start > 0 else ""
+        if not reopen:
             while start < total and not lines[start].strip():
                 start += 1
             if start == total:
                 break
-        base = len(reopen[0]) + 1 if reopen else 0
+        base = len(reopen) + 1 if reopen else 0
         size = base - 1
         end = start
         best: dict[int, int] = {}
@@ -164,17 +153,17 @@ def split_text(text: str, budget: int) -> list[str]:
             size += len(lines[end]) + 1
             end += 1
             inside = states[end - 1]
-            closing = len(inside[1]) + 1 if inside else 0
+            closing = len(_closing(inside)) + 1 if inside else 0
             if size + closing > budget:
                 end -= 1
                 break
             if end == total:
                 best[0] = end
-            elif inside is None and (not lines[end].strip() or not lines[end - 1].strip()):
+            elif not inside and (not lines[end].strip() or not lines[end - 1].strip()):
                 if size >= budget // 2:
                     best[1] = end
                 best[2] = end
-            elif inside is None:
+            elif not inside:
                 best[2] = end
             else:
                 best[3] = end
@@ -183,10 +172,10 @@ def split_text(text: str, budget: int) -> list[str]:
         cut = best[min(best)]
         chunk = lines[start:cut]
         if reopen:
-            chunk = [reopen[0], *chunk]
+            chunk = [reopen, *chunk]
         still_open = states[cut - 1]
         if still_open:
-            chunk = [*chunk, still_open[1]]
+            chunk = [*chunk, _closing(still_open)]
         while chunk and not chunk[-1].strip():
             chunk.pop()
         pieces.append("\n".join(chunk))

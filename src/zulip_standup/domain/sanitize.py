@@ -16,19 +16,31 @@ about code spans, escapes or preceding characters can let a mention through:
 * This applies inside code spans and blocks too: there a mention does not
   render anyway, and the inserted character is invisible.
 
+Re-posted content also cannot change the layout around it (``contain``):
+
+* A code, math, quote or spoiler fence (```` ``` ```` or ``~~~``) the text
+  opens and does not close is closed at its end, by Zulip's fence rule
+  (``domain/fences.py``), so one answer cannot turn the rest of a report,
+  other people's answers included, into code.
+* A first line that is only ``=`` or ``-`` signs is escaped: placed under a
+  heading line it would turn that line into a Markdown heading.
+
 The output can be longer than the input by one character per neutralised
-mark; callers split long content after sanitising.
+mark and by the closing fences; callers split long content after sanitising.
 """
 
 from __future__ import annotations
 
 import re
 
+from zulip_standup.domain.fences import close_open_fences
+
 ZERO_WIDTH_SPACE = "\u200b"
 WILDCARDS = frozenset({"all", "everyone", "channel", "stream", "topic"})
 _MARK_RE = re.compile(r"@(?=_?\*)")
 _PERSON_RE = re.compile(r"@(?P<silent>_?)\*\*(?P<body>[^*@\n]+)\*\*(?!\*)")
 _NAME_FORBIDDEN = frozenset('*`\\>"@|\n\r')
+_UNDERLINE_RE = re.compile(r"^ {0,3}(=+|-+) *(?=\n|$)")
 
 
 def _is_person(body: str) -> bool:
@@ -60,7 +72,13 @@ def sanitize(text: str, *, notify: bool = False) -> str:
             out.append("@" + ZERO_WIDTH_SPACE)
             position = start + 1
     out.append(text[position:])
-    return "".join(out)
+    return contain("".join(out))
+
+
+def contain(text: str) -> str:
+    """``text`` unable to change the layout of the message it is placed in (see above)."""
+    text = _UNDERLINE_RE.sub(lambda m: m[0].replace(m[1], "\\" + m[1], 1), text, count=1)
+    return close_open_fences(text)
 
 
 def _clean_name(name: str) -> str | None:

@@ -54,6 +54,9 @@ class SummaryDay:
     answer_sets: tuple[AnswerSet, ...]
     expected: int
     blocker_count: int
+    # Everyone else whose name may appear in an answer (the standup's other members, the
+    # realm's other people): the AI summary hides their names too.
+    known_people: tuple[PersonRef, ...] = ()
 
     def todays(self) -> tuple[AnswerSet, ...]:
         """Only the answers of this run date: summaries never see another day's answers."""

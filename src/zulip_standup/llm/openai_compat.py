@@ -1,7 +1,8 @@
 """The AI summary of one standup day through any OpenAI-compatible ``/chat/completions`` endpoint.
 
 Privacy and safety rules, all enforced here rather than trusted to callers:
-only the run date's answers of one standup are sent; names are replaced by
+only the run date's answers of one standup are sent; names (of the
+participants and of everyone else the bot knows) are replaced by
 ``Person N`` placeholders and mapped back afterwards; the input is capped by
 whole answers (and the prompt says so); the model's text is sanitised before
 the bot's own silent mentions are put back. Only timeouts of the connection,
@@ -37,7 +38,7 @@ Sleep = Callable[[float], Awaitable[None]]
 _RETRYABLE_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError)
 MAX_RETRY_AFTER_SECONDS = 10.0
 # A model that writes "@**Person 1**" must not leave mention markup around the restored name.
-_MARKED_PLACEHOLDER = re.compile(r"@_?\*\*\s*([Pp]erson\s+\d{1,4})\s*(?:\|\d*)?\*\*")
+_MARKED_PLACEHOLDER = re.compile(r"@_?\*\*\s*([Pp]erson\s+\d{1,6})\s*(?:\|\d*)?\*\*")
 
 
 @dataclass(frozen=True)
@@ -252,7 +253,7 @@ async def ai_summary(
     sleep: Sleep = asyncio.sleep,
 ) -> str:
     """The AI summary text, sanitised with names restored; raises :class:`AISummaryError`."""
-    pseudonyms = assign(day.participants())
+    pseudonyms = assign(day.participants(), day.known_people)
     prompt = build_prompt(day, pseudonyms, config.max_input_chars)
     if prompt.included_answers == 0:
         msg = "no answers to summarise"

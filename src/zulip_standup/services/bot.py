@@ -32,6 +32,7 @@ from zulip_standup.domain.jobs import DueJob, JobKind
 from zulip_standup.domain.standup import Standup
 from zulip_standup.errors import UserFacingError
 from zulip_standup.llm.openai_compat import AIConfig
+from zulip_standup.ports import ChatError
 from zulip_standup.services.conversations import Conversations
 from zulip_standup.services.intake import MessageIntake
 from zulip_standup.services.people import remember
@@ -41,7 +42,6 @@ from zulip_standup.services.rollup import post_weekly_rollup
 from zulip_standup.services.runtime import Runtime
 from zulip_standup.services.scheduler import TransientJobError
 from zulip_standup.storage.runs import AnswerRecord, RunRecord
-from zulip_standup.zulip.rest import ZulipError, is_transient
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +104,7 @@ class StandupBot:
         if person is None:
             try:
                 person = await rt.chat.get_person(user_id)
-            except ZulipError:
+            except ChatError:
                 return None
             rt.directory.add(person)
         return person
@@ -303,8 +303,8 @@ class StandupBot:
                 outcome = "digest and weekly roll-up" if rolled else "digest"
             else:
                 outcome = "ignored"
-        except ZulipError as exc:
-            if is_transient(exc):
+        except ChatError as exc:
+            if self.runtime.is_transient(exc):
                 raise TransientJobError(str(exc)) from None
             raise
         rt.metrics.jobs.labels(kind=str(job.kind)).inc()

@@ -40,6 +40,7 @@ from zulip_standup.domain.conversation import (
     step,
 )
 from zulip_standup.domain.standup import ReportStyle, Standup
+from zulip_standup.ports import ChatRefused
 from zulip_standup.services import scheduled_prompts
 from zulip_standup.services.people import (
     absence_on,
@@ -50,7 +51,6 @@ from zulip_standup.services.people import (
 from zulip_standup.services.prompt_content import prompt_content
 from zulip_standup.services.runtime import Runtime
 from zulip_standup.storage.runs import ConversationRecord, NewAnswer, RunRecord
-from zulip_standup.zulip.rest import ZulipApiError
 
 log = logging.getLogger(__name__)
 
@@ -233,7 +233,7 @@ class Conversations:
         """Acknowledge with a reaction; the change is stored already, so a refusal is not fatal."""
         try:
             await self.rt.chat.add_reaction(message_id, emoji)
-        except ZulipApiError as exc:
+        except ChatRefused as exc:
             log.warning(
                 "reaction_failed",
                 extra={"message_id": message_id, "emoji": emoji, "error": str(exc)},

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterable
 
 from zulip_standup.domain.chat import Person, UserChanged
+from zulip_standup.domain.report import PersonRef
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +23,11 @@ class Directory:
 
     def add(self, person: Person) -> None:
         self._by_id[person.user_id] = person
+
+    def known_people(self) -> tuple[PersonRef, ...]:
+        """Every human the bot knows, active or not, by user id: names an answer may contain."""
+        people = sorted(self._by_id.values(), key=lambda p: p.user_id)
+        return tuple(PersonRef(p.user_id, p.full_name) for p in people if not p.is_bot)
 
     def get(self, user_id: int) -> Person | None:
         return self._by_id.get(user_id)

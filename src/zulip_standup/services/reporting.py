@@ -32,10 +32,10 @@ from zulip_standup.domain.schedule import run_dates
 from zulip_standup.domain.standup import ReportStyle, Standup
 from zulip_standup.domain.summary import SummaryDay
 from zulip_standup.llm.openai_compat import AIConfig, summarize
+from zulip_standup.ports import ChatRefused
 from zulip_standup.services.attendance import day_of_run
 from zulip_standup.services.runtime import Runtime
 from zulip_standup.storage.runs import AnswerRecord, ConversationRecord, RunRecord
-from zulip_standup.zulip.rest import ZulipApiError, is_transient
 
 log = logging.getLogger(__name__)
 
@@ -250,8 +250,8 @@ class Reporter:
         try:
             for message_id, content in zip(message_ids, parts, strict=True):
                 await self.rt.chat.edit_message(message_id, content)
-        except ZulipApiError as exc:
-            if is_transient(exc):
+        except ChatRefused as exc:
+            if self.rt.is_transient(exc):
                 raise
             log.warning("edit_refused", extra={"status": exc.status, "code": exc.code})
             return False
@@ -324,6 +324,7 @@ class Reporter:
             answer_sets=picture.answered,
             expected=len(picture.answered) + len(picture.missing),
             blocker_count=len(blockers),
+            known_people=rt.directory.known_people(),
         )
         config = self.ai if standup.settings.ai_summary else None
         summary = await summarize(day, config, sanitize=sanitize, policy=policy)

@@ -9,14 +9,12 @@ from dataclasses import dataclass, field
 from typing import ParamSpec, TypeVar
 
 from zulip_standup.domain.chat import ServerInfo
-from zulip_standup.http.metrics import Metrics
-from zulip_standup.ports import Clock, Inbox
+from zulip_standup.ports import Chat, Clock, Inbox, Metrics
 from zulip_standup.services.directory import Directory
 from zulip_standup.services.scheduler import Planner
 from zulip_standup.storage.runs import RunStore
 from zulip_standup.storage.schedules import ScheduleReader
 from zulip_standup.storage.standups import StandupStore
-from zulip_standup.zulip.gateway import ZulipGateway
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -39,7 +37,7 @@ class Runtime:
     """The bot's collaborators; services take this instead of a dozen arguments."""
 
     clock: Clock
-    chat: ZulipGateway
+    chat: Chat
     standups: StandupStore
     runs: RunStore
     directory: Directory

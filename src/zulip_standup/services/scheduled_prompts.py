@@ -41,9 +41,9 @@ from sqlalchemy import Engine, and_, select, update
 
 from zulip_standup.domain.conversation import Phase
 from zulip_standup.domain.jobs import JobKey, JobKind, JobStatus
+from zulip_standup.ports import ChatError, ChatRefused
 from zulip_standup.services.runtime import Runtime
 from zulip_standup.storage.tables import jobs, people, standups
-from zulip_standup.zulip.rest import ZulipApiError, ZulipError
 
 if TYPE_CHECKING:  # conversations.py calls handed_off(); import it only for types
     from zulip_standup.services.conversations import Conversations
@@ -162,14 +162,13 @@ class ScheduledPrompts:
             self._seeded = True
             return
         try:
-            body = await self.rt.chat.rest.call("GET", "scheduled_messages")
-        except ZulipError:
+            pending = await self.rt.chat.list_scheduled()
+        except ChatError:
             log.warning("scheduled_prompts_seed_failed")
             return
-        for item in body.get("scheduled_messages", []):
-            if not item.get("failed"):
-                sid = int(item["scheduled_message_id"])
-                self.ledger[sid] = int(item["scheduled_delivery_timestamp"])
+        for item in pending:
+            if not item.failed:
+                self.ledger[item.scheduled_message_id] = item.deliver_at
         self._seeded = True
 
     def _in_use(self) -> bool:
@@ -258,7 +257,7 @@ class ScheduledPrompts:
                 continue
             try:
                 await self.rt.chat.cancel_scheduled(sid)
-            except ZulipError:
+            except ChatError:
                 log.warning("scheduled_prompt_cancel_failed", extra={"scheduled_message_id": sid})
                 continue
             if row is not None:
@@ -329,7 +328,7 @@ class ScheduledPrompts:
             deliver_at = math.ceil(job.due_at.timestamp())
             try:
                 sid = await rt.chat.schedule_dm([job.user_id], content, deliver_at)
-            except ZulipApiError as exc:
+            except ChatRefused as exc:
                 # Too close to its time, or refused: the job sends it directly.
                 log.warning(
                     "scheduled_prompt_refused", extra={"job_id": job.job_id, "code": exc.code}
@@ -339,7 +338,7 @@ class ScheduledPrompts:
                 continue
             if not await rt.db(self._record, job.job_id, sid):
                 # The job changed while we scheduled: take it back.
-                with contextlib.suppress(ZulipError):
+                with contextlib.suppress(ChatError):
                     await rt.chat.cancel_scheduled(sid)
                 continue
             self.ledger[sid] = deliver_at

@@ -105,6 +105,10 @@ class Planner:
         with self._guard:
             return self._locks.setdefault(standup_id, threading.Lock())
 
+    def needs_planning(self, now: dt.datetime) -> bool:
+        """Whether some standup's planned horizon is running out (a tick would plan it)."""
+        return bool(self._source.standups_to_plan(now + self._horizon - self._refresh, 1))
+
     async def tick(self) -> PlanReport:
         """Extend the standups whose planned horizon is running out."""
         return await asyncio.to_thread(self.plan_due, self._clock.now())
@@ -215,6 +219,13 @@ class Worker:
         self._transient = transient
         self._is_transient = is_transient or (lambda _exc: False)
         self.realm_id = realm_id
+        self._running: set[asyncio.Task[str]] = set()
+        self._claiming = False
+
+    @property
+    def in_flight(self) -> int:
+        """Jobs being claimed or performed right now (0: the worker is between claims)."""
+        return len(self._running) + (1 if self._claiming else 0)
 
     async def tick(self) -> TickReport:
         """Claim one batch of due jobs and perform them in due order."""
@@ -297,7 +308,7 @@ class Worker:
         Claims only what free slots can start now and refills a slot as soon as it frees,
         so a fan-out is never held up by a batch barrier; on stop, lets the jobs in flight
         finish (a kill cancels them: their claims go back to the queue with the lease)."""
-        running: set[asyncio.Task[str]] = set()
+        running = self._running
         plan = True
         try:
             while not stop.is_set():
@@ -306,6 +317,7 @@ class Worker:
                     await self._wait_any(stop, running)
                     continue
                 claimed: list[DueJob] = []
+                self._claiming = True
                 try:
                     if planner is not None and plan:
                         await planner.tick()
@@ -316,6 +328,7 @@ class Worker:
                     task = asyncio.create_task(self._perform(job), name=f"job-{job.id}")
                     running.add(task)
                     task.add_done_callback(running.discard)
+                self._claiming = False
                 plan = len(claimed) < free
                 if plan:
                     await sleep_or_stop(self._clock, stop, await self._idle_seconds(poll_seconds))

@@ -201,13 +201,15 @@ class JobStore:
         """Claim up to ``limit`` due jobs for ``worker_id``, oldest first (of one realm's
         standups when ``realm_id`` is given: the realm whose lease the worker holds).
 
-        Claims older than ``stale_after`` belong to a worker that died: they
-        become pending again, or failed once ``max_attempts`` claims are spent.
-        A new lease holder releases such claims at once (``storage/leases.py``);
-        this is the safety net for claims outside any realm.
+        Claims of another worker older than ``stale_after`` belong to a worker that died:
+        they become pending again, or failed once ``max_attempts`` claims are spent. A new
+        lease holder releases such claims at once (``storage/leases.py``); this is the
+        safety net for claims outside any realm. The asking worker's own claims are in
+        flight, however long they take (a slow Zulip, a simulated clock that jumps): taking
+        them back would send the same prompt twice.
         """
         with self._engine.begin() as conn:
-            recovered = self._recover_stale(conn, now - stale_after, max_attempts)
+            recovered = self._recover_stale(conn, now - stale_after, max_attempts, worker_id)
             due = (
                 select(jobs.c.id)
                 .where(
@@ -235,10 +237,16 @@ class JobStore:
         return sorted(found, key=lambda job: (job.due_at, job.id))
 
     @staticmethod
-    def _recover_stale(conn: Connection, claimed_before: dt.datetime, max_attempts: int) -> int:
+    def _recover_stale(
+        conn: Connection, claimed_before: dt.datetime, max_attempts: int, worker_id: str
+    ) -> int:
         stale = (
             select(jobs.c.id)
-            .where(jobs.c.status == JobStatus.CLAIMED.value, jobs.c.claimed_at < claimed_before)
+            .where(
+                jobs.c.status == JobStatus.CLAIMED.value,
+                jobs.c.claimed_at < claimed_before,
+                jobs.c.claimed_by != worker_id,
+            )
             .with_for_update(skip_locked=True)
         )
         rows = conn.execute(

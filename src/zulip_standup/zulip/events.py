@@ -83,6 +83,10 @@ class EventStream:
         self._queue_lifespan_secs = queue_lifespan_secs
         self._stopping = asyncio.Event()
         self._dispatcher = Dispatcher(handler)
+        # The newest event id whose events were all handed to the dispatcher, and whether a
+        # catch-up is delivering messages: together with the dispatcher, what ``idle`` reads.
+        self.settled_event_id = -1
+        self._catching_up = False
         self.queue_id: str | None = None
         self.last_event_id = -1
         self.registrations = 0
@@ -243,6 +247,12 @@ class EventStream:
         await self._received([e for e in events if isinstance(e, IncomingMessage)])
         for event in events:
             await self._dispatch(event)
+        self.settled_event_id = self.last_event_id
+
+    @property
+    def idle(self) -> bool:
+        """No event is being handled and no catch-up is delivering (tests drain on this)."""
+        return not self._catching_up and self._dispatcher.pending == 0
 
     async def _received(self, messages: list[IncomingMessage]) -> None:
         if messages and self._on_received is not None:
@@ -260,6 +270,14 @@ class EventStream:
         await self._dispatcher.submit(event)
 
     async def catch_up(self) -> int:
+        """Deliver DMs and mentions newer than the last processed message id; return the count."""
+        self._catching_up = True
+        try:
+            return await self._catch_up()
+        finally:
+            self._catching_up = False
+
+    async def _catch_up(self) -> int:
         """Deliver DMs and mentions newer than the last processed message id; return the count.
 
         It starts lower when recent messages may have been edited while nobody listened
@@ -373,6 +391,11 @@ class Dispatcher:
             else:
                 self._locks[key] = (held, users - 1)
             self._slots.release()
+
+    @property
+    def pending(self) -> int:
+        """Events submitted and not yet handled."""
+        return len(self._tasks)
 
     async def drain(self) -> None:
         """Wait for every submitted event to be handled."""

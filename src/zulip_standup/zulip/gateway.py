@@ -12,6 +12,8 @@ import logging
 from typing import Any
 
 from zulip_standup.domain.chat import Channel, Person
+from zulip_standup.domain.emoji import BOT_EMOJI
+from zulip_standup.ports import ScheduledMessage
 from zulip_standup.zulip.rest import (
     ZulipApiError,
     ZulipError,
@@ -25,10 +27,6 @@ log = logging.getLogger(__name__)
 
 SEND_TRIES = 4
 RECONCILE_LOOKBACK = 20
-# Code points of the reactions the bot uses, as Zulip names them. Sending the
-# code with the name keeps a reaction working on servers whose emoji-name index
-# lacks an alias (Zulip accepts a name with its matching code).
-REACTION_CODES = {"pencil": "270f", "check": "2714", "warning": "26a0"}
 
 
 class ZulipGateway:
@@ -149,9 +147,11 @@ class ZulipGateway:
 
     async def add_reaction(self, message_id: int, emoji_name: str) -> None:
         params = {"emoji_name": emoji_name}
-        code = REACTION_CODES.get(emoji_name)
-        if code is not None:
-            params |= {"emoji_code": code, "reaction_type": "unicode_emoji"}
+        # The code goes with the name so that the reaction is the emoji the bot means (Zulip
+        # refuses a name with another emoji's code); see domain/emoji.py.
+        emoji = BOT_EMOJI.get(emoji_name)
+        if emoji is not None:
+            params |= {"emoji_code": emoji.code, "reaction_type": "unicode_emoji"}
         try:
             await self._rest.call("POST", f"messages/{message_id}/reactions", params)
         except ZulipApiError as exc:
@@ -202,6 +202,18 @@ class ZulipGateway:
             },
         )
         return int(body["scheduled_message_id"])
+
+    async def list_scheduled(self) -> list[ScheduledMessage]:
+        """The bot's scheduled messages the server still holds (pending or failed)."""
+        body = await self._rest.call("GET", "scheduled_messages")
+        return [
+            ScheduledMessage(
+                int(item["scheduled_message_id"]),
+                int(item["scheduled_delivery_timestamp"]),
+                bool(item.get("failed")),
+            )
+            for item in body.get("scheduled_messages", [])
+        ]
 
     async def cancel_scheduled(self, scheduled_message_id: int) -> None:
         try:

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
 from typing import Any, TypedDict
 
 import httpx
 
 from zulip_standup.clock import SystemClock
-from zulip_standup.ports import Clock
+from zulip_standup.ports import ChatError, ChatRefused, ChatUnreachable, Clock
 from zulip_standup.zulip.pacer import Pacer
 
 log = logging.getLogger(__name__)
@@ -31,25 +30,16 @@ DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=10.0)
 USER_AGENT = "zulip-standup/0.1"
 
 
-class ZulipError(Exception):
+class ZulipError(ChatError):
     """A failed Zulip call; ``str()`` is safe to show an operator (no secrets)."""
 
 
-class ZulipUnreachableError(ZulipError):
+class ZulipUnreachableError(ZulipError, ChatUnreachable):
     """No HTTP answer: DNS, connection refused, TLS failure or timeout."""
 
 
-@dataclass
-class ZulipApiError(ZulipError):
-    """Zulip answered with an error body."""
-
-    status: int
-    code: str
-    msg: str
-    body: dict[str, Any]
-
-    def __str__(self) -> str:
-        return f"HTTP {self.status} {self.code}: {self.msg}"
+class ZulipApiError(ChatRefused, ZulipError):
+    """Zulip answered with an error body (status, code, msg, body: see ``ChatRefused``)."""
 
 
 class ZulipAuthError(ZulipApiError):
