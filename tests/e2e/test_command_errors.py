@@ -11,7 +11,7 @@ from .harness import SteppedClock, running_bot, settle
 from .people import bot_replies_after, dm, in_channel, rows, the_bot
 
 START = dt.datetime(2026, 11, 30, 3, 0, tzinfo=dt.UTC)  # Monday, 08:30 in Kolkata
-SETUP_USAGE = "Usage: `setup [name] [prompt HH:MM] [reminder HH:MM] [cutoff HH:MM]`"
+SETUP_USAGE = "Usage: `setup [name] [prompt HH:MM] [reminder HH:MM] [cutoff HH:MM] [timezone Zone]`"
 DATE_FORMS = "write a date like 2026-03-14, today, tomorrow, fri or 14 Mar."
 ZONE_FORMS = "use an IANA zone name like Europe/Berlin, America/New_York or UTC."
 COUNTRY_FORMS = "use a country code like US, DE or NG, a subdivision like DE-BY or GB-SCT, or none."

@@ -61,7 +61,9 @@ async def test_a_day_in_three_zones(zulip: LocalZulip, database_url: str) -> Non
     """
     zulip.human("bob").unsubscribe("standup")
     clock = SteppedClock(utc(3, 0))  # Mon 08:30 Kolkata, 04:00 Berlin, Sun 19:00 LA
-    async with running_bot(zulip, database_url, clock) as process:
+    # The team zone of a new standup is the operator's default (STANDUP_DEFAULT_TIMEZONE).
+    settings = {"default_timezone": "America/New_York"}
+    async with running_bot(zulip, database_url, clock, **settings) as process:
         bot = the_bot(process)
         reply = await in_channel(zulip, "bob", "standup", "setup", "@**Standup** setup")
         assert reply.startswith("Standup **standup** is set up in #**standup**.")
@@ -183,7 +185,8 @@ async def test_a_day_in_three_zones(zulip: LocalZulip, database_url: str) -> Non
         ("dave", "skip"),
         (
             "bot",
-            "OK, you are skipping **standup** on Monday 30 Nov. Changed your mind? Say `restart`.",
+            "OK, you are skipping **standup** on Monday 30 Nov. "
+            "Changed your mind? Say `restart` that day to answer after all.",
         ),
     ]
     assert not dm_transcript(zulip, "bob")

@@ -23,7 +23,7 @@ async def test_rollup_follows_the_last_digest_of_the_week(
     bot_id = zulip.bot.user_id
     async with running_bot(zulip, database_url, clock) as bot:
         alice = zulip.human("alice")
-        alice.send_stream("standup", "t", "@**Standup** setup")
+        alice.send_stream("standup", "t", "@**Standup** setup timezone Europe/Berlin")
         await wait_for(zulip, lambda m: m.sender_id == bot_id and "set up" in m.content)
         alice.send_stream("standup", "t", "@**Standup** config rollup on")
         await wait_for(zulip, lambda m: m.sender_id == bot_id and "weekly roll-up on" in m.content)

@@ -68,7 +68,7 @@ def test_participants_set_add_remove(engine: Engine) -> None:
 
 
 def test_person_and_time_off(engine: Engine) -> None:
-    """Only given fields change; `back` ends current time off and drops future time off."""
+    """Only given fields change; `back` ends current time off and keeps planned time off."""
     store, _, realm = _setup(engine)
     store.upsert_person(realm, 1, NOW, display_name="Ann", profile_timezone="Asia/Kolkata")
     person = store.upsert_person(realm, 1, NOW, timezone_override="Europe/Berlin")
@@ -77,8 +77,15 @@ def test_person_and_time_off(engine: Engine) -> None:
     today = dt.date(2026, 12, 10)
     store.add_time_off(realm, 1, dt.date(2026, 12, 8), dt.date(2026, 12, 12), NOW)
     store.add_time_off(realm, 1, dt.date(2026, 12, 20), dt.date(2026, 12, 22), NOW)
-    assert store.end_time_off(realm, 1, today) == 2
-    assert store.time_off_of(realm, 1) == [(dt.date(2026, 12, 8), dt.date(2026, 12, 9))]
+    assert store.end_time_off(realm, 1, today) == 1
+    assert store.time_off_of(realm, 1) == [
+        (dt.date(2026, 12, 8), dt.date(2026, 12, 9)),
+        (dt.date(2026, 12, 20), dt.date(2026, 12, 22)),
+    ]
+    store.add_time_off(realm, 1, today, dt.date(2026, 12, 11), NOW)
+    assert store.end_time_off(realm, 1, today) == 1  # starting today: nothing of it is left
+    assert store.end_time_off(realm, 1, today) == 0
+    assert len(store.time_off_of(realm, 1)) == 2
 
 
 def test_runs_and_prompt_claim_are_exactly_once(engine: Engine) -> None:

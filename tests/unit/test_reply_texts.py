@@ -10,7 +10,9 @@ from collections.abc import Callable
 import pytest
 
 from zulip_standup.domain import conversation_texts as ct
+from zulip_standup.domain import personal_texts as pt
 from zulip_standup.domain import reply_texts as rt
+from zulip_standup.domain import standup_texts as st
 from zulip_standup.domain.standup import Standup, StandupSettings
 
 STANDUP = Standup(1, 1, 10, "team", 5, StandupSettings(name="daily", team_timezone="Europe/Berlin"))
@@ -30,6 +32,9 @@ SAMPLES: dict[str, Callable[[], str]] = {
     "several_of_yours": lambda: rt.several_of_yours("status", ["`daily` in #**team**"]),
     "setup_done": lambda: rt.setup_done(STANDUP, True, [("Ann Lee", 7, AT), ("Bo", 8, None)]),
     "setup_not_in_channel": rt.setup_not_in_channel,
+    "renamed": lambda: st.renamed("standup", STANDUP, "daily 2026-11-30"),
+    "already_named": lambda: st.already_named(STANDUP),
+    "name_taken": lambda: st.name_taken(STANDUP, "retro"),
     "status_text": lambda: rt.status_text(
         STANDUP, [("Ann Lee", 7)], {"answered": ["Ann Lee"], "waiting": []}, DAY, [("prompt", AT)]
     ),
@@ -44,14 +49,15 @@ SAMPLES: dict[str, Callable[[], str]] = {
     "participants_changed": lambda: rt.participants_changed(STANDUP, ["Ann Lee"], []),
     "unknown_user": lambda: rt.unknown_user("Nobody", "participants add"),
     "ambiguous_user": lambda: rt.ambiguous_user("Ann"),
-    "timezone_shown": lambda: rt.timezone_shown("Asia/Kolkata", None, "Asia/Kolkata"),
-    "timezone_set": lambda: rt.timezone_set("Europe/Berlin"),
-    "holidays_shown": lambda: rt.holidays_shown(None),
-    "holidays_set": lambda: rt.holidays_set("DE-BY"),
-    "away_set": lambda: rt.away_set(DAY, DAY + dt.timedelta(days=3)),
-    "back_done": lambda: rt.back_done(1),
-    "skip_done": lambda: rt.skip_done(["daily"], DAY),
-    "nothing_to_skip": lambda: rt.nothing_to_skip(DAY),
+    "timezone_shown": lambda: pt.timezone_shown("Asia/Kolkata", None, "Asia/Kolkata"),
+    "timezone_set": lambda: pt.timezone_set("Europe/Berlin"),
+    "holidays_shown": lambda: pt.holidays_shown(None),
+    "holidays_set": lambda: pt.holidays_set("DE-BY"),
+    "away_set": lambda: pt.away_set(DAY, DAY + dt.timedelta(days=3)),
+    "back_done": lambda: pt.back_done(1, [(DAY, DAY + dt.timedelta(days=4))]),
+    "nothing_to_skip": lambda: pt.nothing_to_skip(DAY),
+    "nothing_to_restart": pt.nothing_to_restart,
+    "restart_which": lambda: pt.restart_which(["daily", "retro"]),
     "my_data": lambda: rt.my_data("Ann Lee", "UTC", None, None, [], ["daily in #team"], 3),
     "forget_confirm": rt.forget_confirm,
     "forgotten": lambda: rt.forgotten({"answers": 3, "jobs": 1}),
@@ -108,13 +114,15 @@ PROBLEMS = {
     "edit_not_understood_text",
     "no_open_standup_text",
     "answer_nothing_open",
+    "name_taken",
 }
-TEXT_ONLY = {"global_time", "settings_lines", "day_label", "quoted"}  # building blocks
+# Building blocks of other texts.
+TEXT_ONLY = {"global_time", "settings_lines", "team_zone_line", "day_label", "quoted"}
 
 
 def public_texts() -> set[str]:
     names = set()
-    for module in (rt, ct):
+    for module in (rt, ct, pt, st):
         for name, fn in inspect.getmembers(module, inspect.isfunction):
             if fn.__module__ == module.__name__ and not name.startswith("_"):
                 names.add(name)
@@ -173,7 +181,8 @@ def test_exact_wording_of_key_replies() -> None:
         "you don't need to send it again."
     )
     assert ct.skip_confirmation_text("daily", DAY) == (
-        "OK, you are skipping **daily** on Monday 30 Nov. Changed your mind? Say `restart`."
+        "OK, you are skipping **daily** on Monday 30 Nov. "
+        "Changed your mind? Say `restart` that day to answer after all."
     )
 
 

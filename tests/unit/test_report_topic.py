@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zulip_standup.domain.report import MAX_TOPIC_LENGTH, render_topic
+from zulip_standup.domain.report_topic import MAX_TOPIC_LENGTH, render_topic
 
 DAY = dt.date(2026, 11, 30)  # a Monday
 
@@ -21,7 +21,7 @@ DAY = dt.date(2026, 11, 30)  # a Monday
         ("{name}: {date}", "Team\nA\t!", "Team A !: 2026-11-30"),
         ("daily {date.__class__} {date}", "", "daily {date.__class__} 2026-11-30"),
         ("{unknown} {date}", "", "{unknown} 2026-11-30"),
-        ("   ", "x", "standup 2026-11-30"),
+        ("   ", "x", "x 2026-11-30"),  # the default template: the standup's name and the date
     ],
 )
 def test_topic_placeholders(template: str, name: str, expected: str) -> None:

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from zulip_standup.commands.context import CommandContext
 from zulip_standup.commands.standup_cmds import team_today
 from zulip_standup.domain import command_types as ct
+from zulip_standup.domain import personal_texts
 from zulip_standup.domain import reply_texts as texts
-from zulip_standup.domain.conversation import ChangeRequested, Phase, Prompted, SkipDay
+from zulip_standup.domain.conversation import (
+    ChangeRequested,
+    Phase,
+    Prompted,
+    Restart,
+    SkipDay,
+)
 from zulip_standup.domain.schedule import is_run_date
 from zulip_standup.domain.standup import Standup
 from zulip_standup.errors import UserFacingError
-from zulip_standup.services.people import remember
+from zulip_standup.services.conversations import Turn
+from zulip_standup.services.people import own_zone, remember, run_today
+
+_RESTARTABLE = frozenset({Phase.ASKING, Phase.DONE, Phase.SKIPPED})
 
 
 async def _replan_mine(ctx: CommandContext) -> None:
@@ -32,9 +41,8 @@ async def timezone(ctx: CommandContext, cmd: ct.Timezone) -> str:
     if cmd.zone is None and not cmd.reset:
         person = await rt.db(rt.standups.person, rt.realm_id, ctx.sender.user_id)
         override = person.timezone_override if person else None
-        profile = ctx.sender.timezone or None
-        effective = override or profile or rt.defaults.timezone
-        return texts.timezone_shown(effective, override, profile)
+        effective = await own_zone(rt, ctx.sender.user_id)
+        return personal_texts.timezone_shown(effective.key, override, ctx.sender.timezone or None)
     await rt.db(
         rt.standups.upsert_person,
         rt.realm_id,
@@ -43,7 +51,7 @@ async def timezone(ctx: CommandContext, cmd: ct.Timezone) -> str:
         timezone_override=cmd.zone,
     )
     await _replan_mine(ctx)
-    return texts.timezone_set(cmd.zone)
+    return personal_texts.timezone_set(cmd.zone)
 
 
 async def holidays(ctx: CommandContext, cmd: ct.Holidays) -> str:
@@ -51,13 +59,13 @@ async def holidays(ctx: CommandContext, cmd: ct.Holidays) -> str:
     await _ensure_person(ctx)
     if cmd.show:
         person = await rt.db(rt.standups.person, rt.realm_id, ctx.sender.user_id)
-        return texts.holidays_shown(person.holiday_region if person else None)
+        return personal_texts.holidays_shown(person.holiday_region if person else None)
     code = cmd.region.code if cmd.region is not None else None
     await rt.db(
         rt.standups.upsert_person, rt.realm_id, ctx.sender.user_id, rt.now(), holiday_region=code
     )
     await _replan_mine(ctx)
-    return texts.holidays_set(code)
+    return personal_texts.holidays_set(code)
 
 
 async def away(ctx: CommandContext, cmd: ct.Away) -> str:
@@ -67,7 +75,7 @@ async def away(ctx: CommandContext, cmd: ct.Away) -> str:
         rt.standups.add_time_off, rt.realm_id, ctx.sender.user_id, cmd.start, cmd.end, rt.now()
     )
     await _replan_mine(ctx)
-    return texts.away_set(cmd.start, cmd.end)
+    return personal_texts.away_set(cmd.start, cmd.end)
 
 
 async def back(ctx: CommandContext, _cmd: ct.Back) -> str:
@@ -75,7 +83,8 @@ async def back(ctx: CommandContext, _cmd: ct.Back) -> str:
     changed = await rt.db(rt.standups.end_time_off, rt.realm_id, ctx.sender.user_id, ctx.today)
     if changed:
         await _replan_mine(ctx)
-    return texts.back_done(changed)
+    periods = await rt.db(rt.standups.time_off_of, rt.realm_id, ctx.sender.user_id)
+    return personal_texts.back_done(changed, [(s, e) for s, e in periods if s > ctx.today])
 
 
 async def skip(ctx: CommandContext, cmd: ct.Skip) -> str:
@@ -94,8 +103,31 @@ async def skip(ctx: CommandContext, cmd: ct.Skip) -> str:
         await ctx.conversations.apply(turn, SkipDay(), ctx.sender.user_id)
         skipped.append(standup.name)
     if not skipped:
-        return texts.nothing_to_skip(cmd.date)
+        return personal_texts.nothing_to_skip(cmd.date)
     return ""  # the conversation already confirmed each skip
+
+
+async def restart(ctx: CommandContext, cmd: ct.Restart) -> str:
+    """Answer today's skipped or finished standup again (the conversation asks question 1)."""
+    rt = ctx.rt
+    if cmd.standup is not None:
+        mine = [await ctx.standup(cmd.standup, "restart", manage=False)]
+    else:
+        mine = await rt.db(rt.standups.of_participant, rt.realm_id, ctx.sender.user_id)
+    found: list[Turn] = []
+    for standup in mine:
+        day = await run_today(rt, standup, ctx.sender.user_id)
+        if await rt.db(rt.runs.find_run, standup.id, day) is None:
+            continue
+        turn = await ctx.conversations.load(standup, day, ctx.sender.user_id)
+        if turn.state.phase in _RESTARTABLE:
+            found.append(turn)
+    if not found:
+        return personal_texts.nothing_to_restart()
+    if len(found) > 1:
+        return personal_texts.restart_which([turn.standup.name for turn in found])
+    await ctx.conversations.apply(found[0], Restart(), ctx.sender.user_id)
+    return ""
 
 
 async def answer(ctx: CommandContext, cmd: ct.Answer) -> str:
@@ -154,10 +186,10 @@ async def my_data(ctx: CommandContext, _cmd: ct.MyData) -> str:
     mine = await rt.db(rt.standups.of_participant, rt.realm_id, ctx.sender.user_id)
     count = await rt.db(rt.runs.count_answers, rt.realm_id, ctx.sender.user_id)
     override = person.timezone_override if person else None
-    zone = override or ctx.sender.timezone or rt.defaults.timezone
+    zone = await own_zone(rt, ctx.sender.user_id)
     return texts.my_data(
         ctx.sender.full_name,
-        zone,
+        zone.key,
         override,
         person.holiday_region if person else None,
         periods,
@@ -175,13 +207,3 @@ async def forget_me(ctx: CommandContext, cmd: ct.ForgetMe) -> str:
     for standup in mine:
         await rt.planner.replan(standup.id)
     return texts.forgotten(counts)
-
-
-def local_date(zone_name: str, fallback: str, now: dt.datetime) -> dt.date:
-    """The person's local date (for relative dates in commands)."""
-    for name in (zone_name, fallback):
-        try:
-            return now.astimezone(ZoneInfo(name)).date()
-        except (ValueError, KeyError):
-            continue
-    return now.date()

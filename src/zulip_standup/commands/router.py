@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from zulip_standup.commands import history_cmds, personal_cmds, standup_cmds
+from zulip_standup.commands import (
+    history_cmds,
+    naming_cmds,
+    personal_cmds,
+    setup_cmds,
+    standup_cmds,
+)
 from zulip_standup.commands.context import CommandContext
 from zulip_standup.domain import command_texts
 from zulip_standup.domain import command_types as ct
@@ -21,18 +27,20 @@ async def _help(ctx: CommandContext, cmd: ct.Help) -> str:
 
 HANDLERS: dict[type[Any], Handler] = {
     ct.Help: _help,
-    ct.Setup: standup_cmds.setup,
+    ct.Setup: setup_cmds.setup,
     ct.Status: standup_cmds.status,
     ct.Config: standup_cmds.config,
     ct.Pause: standup_cmds.pause,
     ct.Resume: standup_cmds.resume,
     ct.Delete: standup_cmds.delete,
     ct.Participants: standup_cmds.participants,
+    ct.Rename: naming_cmds.rename,
     ct.Test: standup_cmds.test,
     ct.Timezone: personal_cmds.timezone,
     ct.Holidays: personal_cmds.holidays,
     ct.Away: personal_cmds.away,
     ct.Back: personal_cmds.back,
+    ct.Restart: personal_cmds.restart,
     ct.Skip: personal_cmds.skip,
     ct.Answer: personal_cmds.answer,
     ct.Change: personal_cmds.change,

@@ -1,38 +1,36 @@
-"""Standup lifecycle commands: setup, status, config, pause, resume, delete, participants, test."""
+"""Standup lifecycle commands: status, config, pause, resume, delete, participants, test.
+
+``setup`` is in ``setup_cmds``, ``rename`` in ``naming_cmds``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from zulip_standup.commands.context import CommandContext
+from zulip_standup.commands.setup_cmds import validated
 from zulip_standup.domain import command_texts
 from zulip_standup.domain import command_types as ct
 from zulip_standup.domain import config_apply as cs_apply
 from zulip_standup.domain import config_settings as cs
 from zulip_standup.domain import reply_texts as texts
-from zulip_standup.domain.chat import Person, Role
+from zulip_standup.domain.chat import Person
 from zulip_standup.domain.command_registry import COMMAND_BY_WORD, MAX_QUESTIONS, SETTING_BY_WORD
 from zulip_standup.domain.config_apply import apply_setting
 from zulip_standup.domain.config_settings import ChangeManagers, SetScheduledMessages
 from zulip_standup.domain.jobs import JobKind
-from zulip_standup.domain.planning import plan_occurrences
+from zulip_standup.domain.planning import upcoming_occurrences
 from zulip_standup.domain.schedule import local_instant
 from zulip_standup.domain.standup import (
-    DEFAULT_NAME,
-    Question,
     Standup,
-    StandupSettings,
 )
 from zulip_standup.domain.status_texts import status_progress
 from zulip_standup.domain.values import UserRef
+from zulip_standup.domain.zones import today_for
 from zulip_standup.errors import UserFacingError
-from zulip_standup.services.access import can_see_channel, require_manager
 from zulip_standup.services.attendance import day_of_run
 from zulip_standup.services.people import remember
 from zulip_standup.services.scheduled_prompts import MIN_FEATURE_LEVEL
-
-NEXT_PROMPT_LOOKAHEAD = dt.timedelta(days=8)
 
 
 def resolve_users(
@@ -56,145 +54,12 @@ async def sync_people(ctx: CommandContext, people: list[Person]) -> None:
     await remember(ctx.rt, people)
 
 
-async def next_prompts(
-    ctx: CommandContext, standup: Standup
-) -> list[tuple[str, int, dt.datetime | None]]:
-    """Each participant's next prompt instant, for the setup reply."""
-    rt = ctx.rt
-    plan = await rt.db(rt.schedules.load, standup.id, rt.now().date())
-    if plan is None:
-        return []
-    now = rt.now()
-    occurrences = plan_occurrences(
-        plan.schedule, plan.participants, now, now + NEXT_PROMPT_LOOKAHEAD
-    )
-    first: dict[int, dt.datetime] = {}
-    for occ in occurrences:
-        if occ.kind is JobKind.PROMPT and occ.user_id is not None:
-            first.setdefault(occ.user_id, occ.due_at)
-    members = await rt.db(rt.standups.participants, standup.id)
-    return [
-        (m.display_name, m.user_id, _in_zone(first.get(m.user_id), ctx, m.user_id)) for m in members
-    ]
-
-
-def _in_zone(instant: dt.datetime | None, ctx: CommandContext, user_id: int) -> dt.datetime | None:
-    # Shown with the person's own offset; Zulip renders it in each reader's zone anyway.
-    if instant is None:
-        return None
-    person = ctx.rt.directory.get(user_id)
-    zone = _valid_zone(person.timezone) if person is not None else None
-    return instant.astimezone(ZoneInfo(zone)) if zone else instant
-
-
-async def setup(ctx: CommandContext, cmd: ct.Setup) -> str:
-    rt = ctx.rt
-    channel = await ctx.channel("setup")
-    if not await can_see_channel(rt, ctx.sender, channel):
-        raise UserFacingError(texts.channel_not_found(channel.name))
-    name = cmd.standup or DEFAULT_NAME
-    existing = [
-        s
-        for s in await rt.db(rt.standups.in_channel, rt.realm_id, channel.stream_id)
-        if s.name == name
-    ]
-    times = {
-        key: value.strftime("%H:%M")
-        for key, value in (("prompt_time", cmd.prompt), ("cutoff_time", cmd.cutoff))
-        if value is not None
-    }
-    if cmd.reminder is not None:
-        times["reminder_times"] = (cmd.reminder.strftime("%H:%M"),)  # type: ignore[assignment]
-    subscribers = await rt.chat.get_subscribers(channel.stream_id)
-    members = rt.directory.humans(subscribers)
-    if existing:
-        standup = existing[0]
-        require_manager(rt, standup, ctx.sender)
-        settings = _validated(standup.settings.with_changes(**times))
-        standup = await rt.db(
-            rt.standups.update_settings, standup.id, settings, rt.now(), replan=True
-        )
-        created = False
-    else:
-        if ctx.sender.role == Role.GUEST and not ctx.sender.is_admin:
-            raise UserFacingError(
-                "Guests can't create standups; ask a member of the channel or an administrator."
-            )
-        settings = _validated(_new_settings(ctx, name).with_changes(**times))
-        standup = await rt.db(
-            rt.standups.create,
-            rt.realm_id,
-            channel.stream_id,
-            channel.name,
-            ctx.sender.user_id,
-            settings,
-            rt.now(),
-        )
-        created = True
-    await sync_people(ctx, members)
-    await rt.db(
-        rt.standups.set_participants,
-        standup.id,
-        [(p.user_id, p.full_name) for p in members],
-        rt.now(),
-    )
-    await rt.db(
-        rt.standups.audit,
-        rt.realm_id,
-        standup.id,
-        ctx.sender.user_id,
-        "setup" if created else "setup_update",
-        {"times": {k: str(v) for k, v in times.items()}},
-        rt.now(),
-    )
-    await rt.planner.replan(standup.id)
-    return texts.setup_done(standup, created, await next_prompts(ctx, standup))
-
-
-def _new_settings(ctx: CommandContext, name: str) -> StandupSettings:
-    defaults = ctx.rt.defaults
-    zone = defaults.timezone
-    questions = StandupSettings().questions
-    if defaults.questions:
-        last = len(defaults.questions) - 1
-        questions = tuple(
-            Question(text, blocker=i == last and "block" in text.lower())
-            for i, text in enumerate(defaults.questions)
-        )
-    return StandupSettings(
-        name=name,
-        team_timezone=_valid_zone(ctx.sender.timezone) or zone,
-        prompt_time=defaults.prompt_time,
-        reminder_times=(defaults.reminder_time,),
-        cutoff_time=defaults.cutoff_time,
-        holiday_country=defaults.holiday_country,
-        questions=questions,
-    )
-
-
-def _valid_zone(name: str) -> str | None:
-    if not name:
-        return None
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-    return name
-
-
-def _validated(settings: StandupSettings) -> StandupSettings:
-    try:
-        return settings.validated()
-    except ValueError as exc:
-        raise UserFacingError(texts.config_invalid(str(exc))) from None
-
-
 async def status(ctx: CommandContext, cmd: ct.Status) -> str:
     rt = ctx.rt
     standup = await ctx.standup(cmd.standup, "status", manage=False)
     members = await rt.db(rt.standups.participants, standup.id)
     schedule = standup.settings.to_schedule(standup.id)
-    today = rt.now().astimezone(schedule.zone).date()
+    today = team_today(standup, rt.now())
     run = await rt.db(rt.runs.find_run, standup.id, today)
     progress: dict[str, list[str]] = {}
     if run is not None:
@@ -203,10 +68,7 @@ async def status(ctx: CommandContext, cmd: ct.Status) -> str:
     plan = await rt.db(rt.schedules.load, standup.id, today)
     events: list[tuple[str, dt.datetime]] = []
     if plan is not None:
-        now = rt.now()
-        upcoming = plan_occurrences(
-            plan.schedule, plan.participants, now, now + dt.timedelta(days=15)
-        )
+        upcoming = upcoming_occurrences(plan.schedule, plan.participants, rt.now())
         for kind, label in ((JobKind.PROMPT, "prompt"), (JobKind.DIGEST, "report")):
             found = next((o for o in upcoming if o.kind is kind), None)
             if found is not None:
@@ -229,7 +91,7 @@ async def config(ctx: CommandContext, cmd: ct.Config) -> str:
         users = resolve_users(ctx, cmd.setting.users, f"config managers {cmd.setting.action}")
         manager_ids = tuple(p.user_id for p in users)
     change = _applied(standup, cmd.setting, manager_ids)
-    settings = _validated(change.settings)
+    settings = validated(change.settings)
     updated = await rt.db(
         rt.standups.update_settings, standup.id, settings, rt.now(), replan=change.replan
     )
@@ -396,8 +258,7 @@ async def test(ctx: CommandContext, cmd: ct.Test) -> str:
 
 def team_today(standup: Standup, now: dt.datetime) -> dt.date:
     """The team-local date now."""
-    schedule = standup.settings.to_schedule(standup.id)
-    return now.astimezone(schedule.zone).date()
+    return today_for(standup.settings.to_schedule(standup.id).zone, now)
 
 
 def cutoff_instant(standup: Standup, run_date: dt.date) -> dt.datetime:

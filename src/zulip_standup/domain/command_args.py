@@ -224,6 +224,15 @@ def future_date(args: ArgReader, text: str, what: str) -> dt.date:
     return day
 
 
+def new_standup_name(token: Token) -> str:
+    """A name a person gives a standup (``setup retro``, ``rename daily``), checked; lower case."""
+    if not NAME_RE.fullmatch(token.lower):
+        raise ArgumentError(f"{shown(token.text)} is not a standup name; {NAME_FORM}")
+    if token.lower in RESERVED_WORDS:
+        raise ArgumentError(f"{shown(token.text)} is a command word; pick another name")
+    return token.lower
+
+
 def standup_name(args: ArgReader) -> str | None:
     """Consume an optional standup short name (not followed-by-restricted)."""
     return args.optional_name(RESERVED_WORDS)

@@ -55,11 +55,20 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec(
         "setup",
         "create a standup for this channel; its members become participants",
-        ("setup [name] [prompt HH:MM] [reminder HH:MM] [cutoff HH:MM]",),
-        ("setup", "setup prompt 09:00 cutoff 12:00", "setup retro prompt 15:00"),
+        ("setup [name] [prompt HH:MM] [reminder HH:MM] [cutoff HH:MM] [timezone Zone]",),
+        (
+            "setup",
+            "setup prompt 09:00 cutoff 12:00",
+            "setup retro prompt 15:00",
+            "setup timezone Europe/Berlin",
+        ),
         takes_standup_name=True,
         notes=(
             "A name is needed only for a second standup in the same channel.",
+            "Times you leave out keep their usual distance from the prompt you give, so "
+            "setup retro prompt 15:00 moves the reminder and the report later too.",
+            "The team time zone is the bot's default for new standups unless you give one; "
+            "config timezone changes it later.",
             "Any member of the channel (not a guest) may create a standup; running setup "
             "again on an existing one needs an organisation admin, its creator or a manager.",
         ),
@@ -122,6 +131,20 @@ COMMANDS: tuple[CommandSpec, ...] = (
         notes=("Listing is open to everyone who can see the channel.",),
     ),
     CommandSpec(
+        "rename",
+        "give a standup a new name",
+        ("rename [name] <new name>",),
+        ("rename morning", "rename standup morning"),
+        admin_only=True,
+        takes_standup_name=True,
+        notes=(
+            "The new name follows setup's rule: a lowercase letter, then letters, digits or "
+            "dashes (at most 32), not a command word, and not used by another standup of the "
+            "channel.",
+            "Reports follow the name when the topic uses {name}, as the default topic does.",
+        ),
+    ),
+    CommandSpec(
         "test",
         "send yourself a prompt now, without recording a real run",
         ("test [name]",),
@@ -171,6 +194,15 @@ COMMANDS: tuple[CommandSpec, ...] = (
         ("skip", "skip tomorrow", "skip 2026-05-01"),
         group=_PERSONAL,
         dm_only=True,
+    ),
+    CommandSpec(
+        "restart",
+        "answer today's standup again from the first question, also after skipping it",
+        ("restart [name]",),
+        ("restart", "restart retro"),
+        group=_PERSONAL,
+        dm_only=True,
+        takes_standup_name=True,
     ),
     CommandSpec(
         "answer",
@@ -296,7 +328,7 @@ SETTINGS: tuple[SettingSpec, ...] = (
                  "questions move N M", "questions reset", "questions blocker N|none"),
                 ("questions set Yesterday? | Today? | Blockers?", "questions blocker 3"),
                 aliases=("question",)),
-    SettingSpec("topic", "the report topic; placeholders {date}, {name}, {weekday}, {channel}",
+    SettingSpec("topic", "the report topic; placeholders {date}, {name}, {weekday}",
                 ("topic <template>",), ("topic standup {date}", "topic {name} {weekday}")),
     SettingSpec("style", "living topic (per person + digest), digest only, or live only",
                 ("style living|digest|live",), ("style digest",)),
@@ -362,6 +394,6 @@ RESERVED_WORDS: frozenset[str] = frozenset(
         "prompt", "reminder", "reminders", "cutoff", "until", "confirm", "list", "add",
         "remove", "sync", "csv", "json", "today", "tomorrow", "yesterday", "in", "from", "to",
         "days", "day", "weeks", "week", "all", "none", "on", "off", "default", "every",
-        "daily", "weekly", "monthly", "me", "data", "standup", "the", "for",
+        "daily", "weekly", "monthly", "me", "data", "the", "for",
     }
 )  # fmt: skip

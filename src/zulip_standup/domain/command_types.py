@@ -69,7 +69,9 @@ __all__ = [
     "Participants",
     "Pause",
     "RemoveQuestion",
+    "Rename",
     "ResetQuestions",
+    "Restart",
     "Resume",
     "Search",
     "SetAi",
@@ -112,12 +114,17 @@ class Help:
 
 @dataclass(frozen=True, slots=True)
 class Setup:
-    """``setup [name] [prompt HH:MM] [reminder HH:MM] [cutoff HH:MM]``; None = default."""
+    """``setup [name] [prompt HH:MM] [reminder HH:MM] [cutoff HH:MM] [timezone Zone]``.
+
+    None = not given: a new standup takes the operator's defaults (times left out
+    keep their default distance from a given prompt), an existing one keeps its own.
+    """
 
     standup: str | None = None
     prompt: dt.time | None = None
     reminder: dt.time | None = None
     cutoff: dt.time | None = None
+    timezone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +175,14 @@ class Participants:
 
 
 @dataclass(frozen=True, slots=True)
+class Rename:
+    """``rename [name] <new name>``: ``standup`` is the current name (None = the only one)."""
+
+    new_name: str
+    standup: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Timezone:
     """``timezone`` (show), ``timezone <Zone>`` (set), ``timezone default`` (use Zulip's)."""
 
@@ -201,6 +216,13 @@ class Skip:
     """``skip [today|DATE]``: skip one day of one's standups."""
 
     date: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Restart:
+    """``restart [name]``: answer today's skipped or finished standup again from question 1."""
+
+    standup: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,11 +316,13 @@ Command = (
     | Resume
     | Delete
     | Participants
+    | Rename
     | Timezone
     | Holidays
     | Away
     | Back
     | Skip
+    | Restart
     | Answer
     | Change
     | MyData

@@ -15,6 +15,8 @@ Addressing rules (pinned by ``tests/unit/test_commands*.py``):
   argument (``status retro``, ``config retro prompt 10:00``): a word that is
   a letter followed by letters, digits or dashes (≤ 32, case-insensitive, kept
   in lower case) and is not one of the grammar's keywords (``RESERVED_WORDS``).
+  The default standup is named ``standup`` and is addressed like any other
+  (``status standup``); ``rename`` gives any standup a new name by setup's rule.
   For ``config``, ``participants`` and ``export`` the word must also be
   followed by a setting / action / format (or, except for export, nothing),
   so ``config promt 9:00`` is reported as a misspelt setting, not a name.
@@ -34,12 +36,13 @@ from zulip_standup.domain import command_types as ct
 from zulip_standup.domain import member_commands, values
 from zulip_standup.domain.command_args import (
     NAME_FORM,
-    NAME_RE,
     ArgReader,
     ArgumentError,
     Token,
     convert,
     future_date,
+    is_standup_name,
+    new_standup_name,
     parse_users,
     shown,
     standup_name,
@@ -65,6 +68,9 @@ _SETUP_KEYS = {
     "reminder": "reminder",
     "reminders": "reminder",
     "cutoff": "cutoff",
+    "timezone": "timezone",
+    "zone": "timezone",
+    "tz": "timezone",
 }
 _MENTION_RE = re.compile(r"\s*@_?\*\*(?P<name>[^*|]*)(?:\|(?P<id>\d+))?\*\*")
 
@@ -218,22 +224,22 @@ def _setup(args: ArgReader) -> ct.Command:
     first = args.peek()
     name = None
     if first is not None and first.lower not in _SETUP_KEYS:
-        args.pop()
-        if not NAME_RE.fullmatch(first.lower):
-            raise ArgumentError(f"{shown(first.text)} is not a standup name; {NAME_FORM}")
-        if first.lower in RESERVED_WORDS:
-            raise ArgumentError(f"{shown(first.text)} is a command word; pick another name")
-        name = first.lower
+        name = new_standup_name(args.pop())
     times: dict[str, dt.time] = {}
+    zone = None
     while not args.at_end():
         key_token = args.pop()
         key = _SETUP_KEYS.get(key_token.lower)
         if key is None:
             raise ArgumentError(
-                f"unexpected {shown(key_token.text)}; use prompt, reminder or cutoff"
+                f"unexpected {shown(key_token.text)}; use prompt, reminder, cutoff or timezone"
             )
-        if key in times:
+        if key in times or (key == "timezone" and zone is not None):
             raise ArgumentError(f"{key} is given twice")
+        if key == "timezone":
+            value = args.require(f"the team time zone; {values.ZONE_FORM}")
+            zone = convert(values.parse_zone, value.text)
+            continue
         value = args.require(f"the {key} time; {values.TIME_FORM}")
         times[key] = convert(values.parse_wall_time, value.text)
     given = [(key, times[key]) for key in ("prompt", "reminder", "cutoff") if key in times]
@@ -243,7 +249,9 @@ def _setup(args: ArgReader) -> ct.Command:
                 f"the {late_key} ({late:%H:%M}) must come after the {early_key} ({early:%H:%M})"
             )
             raise ArgumentError(message)
-    return ct.Setup(name, times.get("prompt"), times.get("reminder"), times.get("cutoff"))
+    return ct.Setup(
+        name, times.get("prompt"), times.get("reminder"), times.get("cutoff"), timezone=zone
+    )
 
 
 def _config(args: ArgReader) -> ct.Command:
@@ -288,6 +296,18 @@ def _participants(args: ArgReader) -> ct.Command:
     return ct.Participants("list" if action == "list" else "sync", (), name)
 
 
+def _rename(args: ArgReader) -> ct.Command:
+    old = None
+    if len(args.remaining()) > 1:
+        token = args.pop()
+        if not is_standup_name(token.text, RESERVED_WORDS):
+            raise ArgumentError(f"{shown(token.text)} is not the name of a standup; {NAME_FORM}")
+        old = token.lower
+    new = new_standup_name(args.require("the new name"))
+    args.expect_end()
+    return ct.Rename(new, old)
+
+
 _PARSERS: dict[str, Callable[[ArgReader], ct.Command]] = {
     "help": _help,
     "setup": _setup,
@@ -297,12 +317,14 @@ _PARSERS: dict[str, Callable[[ArgReader], ct.Command]] = {
     "resume": _only_name(ct.Resume),
     "delete": _delete,
     "participants": _participants,
+    "rename": _rename,
     "test": _only_name(ct.Test),
     "timezone": member_commands.timezone,
     "holidays": member_commands.holidays,
     "away": member_commands.away,
     "back": _no_args(ct.Back),
     "skip": member_commands.skip,
+    "restart": _only_name(ct.Restart),
     "answer": member_commands.answer,
     "change": member_commands.change,
     "my data": _no_args(ct.MyData),

@@ -78,7 +78,8 @@ def recap_text(
 def skip_confirmation_text(standup: str, day: dt.date) -> str:
     """Reply to ``skip``."""
     return (
-        f"OK, you are skipping **{standup}** on {day_label(day)}. Changed your mind? Say `restart`."
+        f"OK, you are skipping **{standup}** on {day_label(day)}. "
+        "Changed your mind? Say `restart` that day to answer after all."
     )
 
 

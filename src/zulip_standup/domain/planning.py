@@ -20,7 +20,6 @@ What a run date means per participant (the team zone owns run dates):
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -29,12 +28,12 @@ from zoneinfo import ZoneInfo
 from zulip_standup.domain.holidays_calendar import HolidayCalendar
 from zulip_standup.domain.jobs import JobKey, JobKind
 from zulip_standup.domain.schedule import (
-    DeliveryMode,
     Schedule,
     is_run_date,
     local_instant,
-    parse_zone,
+    next_run_date,
 )
+from zulip_standup.domain.zones import schedule_zone, today_for, zone_of
 
 # A team-local date's instants lie within about 26 hours of its UTC midnight,
 # so two days either side of a window's dates cover every candidate run date.
@@ -78,23 +77,9 @@ class Participant:
     away: bool = False
 
 
-@functools.lru_cache(maxsize=4096)
-def _zone_or_none(name: str | None) -> ZoneInfo | None:
-    if not name:
-        return None
-    try:
-        return parse_zone(name)
-    except ValueError:
-        return None
-
-
 def effective_zone(participant: Participant, team_zone: ZoneInfo) -> ZoneInfo:
-    """Explicit override, else Zulip profile zone, else team zone; invalid names fall through."""
-    return (
-        _zone_or_none(participant.zone_override)
-        or _zone_or_none(participant.profile_zone)
-        or team_zone
-    )
+    """The participant's own zone (``zones.zone_of``: override, profile, team zone)."""
+    return zone_of(participant.zone_override, participant.profile_zone, team_zone)
 
 
 def participant_absence(
@@ -147,9 +132,8 @@ class PlanInput:
 
 def prompt_zone(schedule: Schedule, participant: Participant) -> ZoneInfo:
     """The zone whose wall clock the participant's prompt follows under the delivery mode."""
-    if schedule.delivery_mode is DeliveryMode.TEAM:
-        return schedule.zone
-    return effective_zone(participant, schedule.zone)
+    own = effective_zone(participant, schedule.zone)
+    return schedule_zone(schedule.delivery_mode, schedule.zone, own)
 
 
 def run_absence(
@@ -159,7 +143,7 @@ def run_absence(
     on their own local date of that run's prompt (the one rule the planner, the prompt,
     the digest, ``status`` and ``stats`` share)."""
     prompt_at = local_instant(day, schedule.prompt_time, prompt_zone(schedule, participant))
-    own_day = prompt_at.astimezone(effective_zone(participant, schedule.zone)).date()
+    own_day = today_for(effective_zone(participant, schedule.zone), prompt_at)
     return participant_absence(schedule, participant, own_day, include_away=include_away)
 
 
@@ -213,5 +197,29 @@ def plan_occurrences(
             if window_start <= occ.due_at < window_end
         )
         day += dt.timedelta(days=1)
+    found.sort(key=lambda occ: (occ.due_at, occ.key))
+    return found
+
+
+def upcoming_occurrences(
+    schedule: Schedule, participants: Sequence[Participant], now: dt.datetime, *, run_count: int = 2
+) -> list[Occurrence]:
+    """Occurrences due from ``now`` on, over the next ``run_count`` run dates that have any.
+
+    However far apart the run dates are (``monthly last fri``), the next one is
+    found; two run dates give everyone's next prompt even when today's prompt
+    has passed for some participants but not for others. Ordered like ``plan_occurrences``.
+    """
+    day = (now - _DATE_MARGIN).astimezone(schedule.zone).date()
+    found: list[Occurrence] = []
+    counted = 0
+    candidate: dt.date | None = day if is_run_date(schedule, day) else next_run_date(schedule, day)
+    while candidate is not None and counted < run_count:
+        due = occurrences_for_date(schedule, participants, candidate)
+        due = [occ for occ in due if occ.due_at >= now]
+        if due:
+            found.extend(due)
+            counted += 1
+        candidate = next_run_date(schedule, candidate)
     found.sort(key=lambda occ: (occ.due_at, occ.key))
     return found

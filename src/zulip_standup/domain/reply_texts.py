@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from zulip_standup.domain.sanitize import plain_name, silent_mention
 from zulip_standup.domain.schedule import format_weekdays
 from zulip_standup.domain.standup import Standup, StandupSettings
+from zulip_standup.domain.standup_texts import ZoneSource, team_zone_line
 
 
 def global_time(instant: dt.datetime) -> str:
@@ -89,6 +90,7 @@ def settings_lines(settings: StandupSettings) -> list[str]:
     frequency = settings.frequency.value
     if settings.frequency.value == "weekly" and settings.interval_weeks > 1:
         frequency = f"every {settings.interval_weeks} weeks"
+    topic = settings.topic_template.replace("{name}", settings.name)  # as it will be posted
     paused = "no"
     if settings.paused:
         paused = f"until {settings.paused_until}" if settings.paused_until else "yes"
@@ -97,7 +99,7 @@ def settings_lines(settings: StandupSettings) -> list[str]:
         f"{settings.prompt_time}, reminders {reminders}, report {settings.cutoff_time}",
         f"- **Days**: {format_weekdays(settings.weekdays)}, {frequency}; holidays: "
         f"{settings.holiday_country or 'none'}",
-        f"- **Report**: style {settings.report_style.value}, topic `{settings.topic_template}`, "
+        f"- **Report**: style {settings.report_style.value}, topic `{topic}`, "
         f"mentions {settings.mention_policy.value}, "
         f"AI summary {'on' if settings.ai_summary else 'off'}, "
         f"weekly roll-up {'on' if settings.weekly_rollup else 'off'}",
@@ -108,7 +110,10 @@ def settings_lines(settings: StandupSettings) -> list[str]:
 
 
 def setup_done(
-    standup: Standup, created: bool, next_prompts: Sequence[tuple[str, int, dt.datetime | None]]
+    standup: Standup,
+    created: bool,
+    next_prompts: Sequence[tuple[str, int, dt.datetime | None]],
+    zone_source: ZoneSource = "default",
 ) -> str:
     head = (
         f"Standup **{standup.name}** is set up in #**{standup.stream_name}**."
@@ -117,13 +122,14 @@ def setup_done(
     )
     people = "\n".join(
         f"  - {silent_mention(name, uid)}: "
-        + (global_time(at) if at is not None else "no prompt in the next week")
+        + (global_time(at) if at is not None else "no prompt planned yet")
         for name, uid, at in next_prompts
     )
     return "\n".join(
         [
             head,
             *settings_lines(standup.settings),
+            team_zone_line(standup.settings.team_timezone, zone_source),
             f"- **Participants** ({len(next_prompts)}), next prompt:\n{people or '  nobody yet'}",
             "Change anything with `config`, e.g. `config prompt 09:00`; `help config` lists all.",
         ]
@@ -230,58 +236,6 @@ def ambiguous_user(reference: str) -> str:
 
 
 # -- personal ------------------------------------------------------------------
-def timezone_shown(effective: str, override: str | None, profile: str | None) -> str:
-    source = (
-        "set with `timezone`"
-        if override
-        else "from your Zulip profile"
-        if profile
-        else "the team's"
-    )
-    return (
-        f"Your standup time zone is **{effective}** ({source}). "
-        "Change it with `timezone Europe/Berlin`, or `timezone reset` to follow Zulip."
-    )
-
-
-def timezone_set(zone: str | None) -> str:
-    if zone is None:
-        return "Your standup time zone follows your Zulip profile again."
-    return f"Your standups now use **{zone}** for your prompts."
-
-
-def holidays_shown(region: str | None) -> str:
-    if region is None:
-        return "You have no personal holiday region. Set one with `holidays DE-BY`."
-    return f"Your personal holiday region is **{region}**; `holidays none` removes it."
-
-
-def holidays_set(region: str | None) -> str:
-    if region is None:
-        return "Your personal holiday region is removed."
-    return f"You won't be prompted on public holidays of **{region}**."
-
-
-def away_set(start: dt.date, end: dt.date) -> str:
-    if start == end:
-        return f"You are off on {start:%A %d %B}; no prompts that day."
-    return f"You are off from {start:%A %d %B} to {end:%A %d %B}; no prompts then."
-
-
-def back_done(changed: int) -> str:
-    if changed:
-        return "Welcome back! Your time off is cleared and prompts resume."
-    return "You had no time off planned, so nothing changed."
-
-
-def skip_done(names: Sequence[str], day: dt.date) -> str:
-    return f"Skipping {_names(names)} on {day:%A %d %B}."
-
-
-def nothing_to_skip(day: dt.date) -> str:
-    return f"You have no standup on {day:%A %d %B}."
-
-
 def my_data(
     person_name: str,
     zone: str,

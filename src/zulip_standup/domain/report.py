@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
-import zoneinfo
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -29,14 +27,10 @@ from zulip_standup.domain.blockers import (
     sorted_for_report,
 )
 from zulip_standup.domain.report_split import DEFAULT_LIMIT, Block, Group, pack
-from zulip_standup.domain.standup import DEFAULT_TOPIC_TEMPLATE, MentionPolicy, Question
+from zulip_standup.domain.standup import MentionPolicy, Question
+from zulip_standup.domain.zones import valid_zone
 
 Sanitizer = Callable[[str], str]
-
-MAX_TOPIC_LENGTH = 60
-_PLACEHOLDER = re.compile(r"\{(date|name|weekday)\}")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 @dataclass(frozen=True)
@@ -116,11 +110,7 @@ def mention(person: PersonRef, policy: MentionPolicy = MentionPolicy.SILENT) -> 
 
 def global_time(instant: dt.datetime, zone: str) -> str:
     """Zulip global time syntax at the person's UTC offset, e.g. ``<time:…T09:30:00+01:00>``."""
-    try:
-        tz: dt.tzinfo = zoneinfo.ZoneInfo(zone) if zone else dt.UTC
-    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
-        tz = dt.UTC
-    local = instant.astimezone(tz).replace(microsecond=0)
+    local = instant.astimezone(valid_zone(zone) or dt.UTC).replace(microsecond=0)
     return f"<time:{local.isoformat()}>"
 
 
@@ -194,47 +184,6 @@ def render_edit_update(
     )
     body = sanitize(new_answer.strip()) if new_answer.strip() else texts.NO_ANSWER
     return pack([Group((Block(f"{line}\n{body}"),))], limit)
-
-
-def render_topic(
-    template: str,
-    run_date: dt.date,
-    *,
-    standup_name: str = "",
-    max_length: int = MAX_TOPIC_LENGTH,
-) -> str:
-    """The run's topic from the template, never longer than ``max_length`` code points.
-
-    Only ``{date}``, ``{name}`` and ``{weekday}`` are replaced (no ``str.format``,
-    so a template cannot reach attributes). When the result is too long the
-    standup name is shortened first and the date is always kept, because the
-    date is what makes each day's topic distinct.
-    """
-    date_text = run_date.isoformat()
-    values = {"date": date_text, "weekday": _WEEKDAYS[run_date.weekday()]}
-
-    def fill(name: str) -> str:
-        filled = _PLACEHOLDER.sub(lambda m: {**values, "name": name}[m[1]], template)
-        return " ".join(_CONTROL.sub(" ", filled).split())
-
-    name = " ".join(_CONTROL.sub(" ", standup_name).split())
-    topic = fill(name)
-    if not topic:
-        return render_topic(DEFAULT_TOPIC_TEMPLATE, run_date, max_length=max_length)
-    if len(topic) <= max_length:
-        return topic
-    if "{name}" in template and name:
-        uses = template.count("{name}")
-        shrink_each = -(-(len(topic) - max_length) // uses)  # ceiling division
-        keep = len(name) - shrink_each - 1  # one code point for the ellipsis
-        if keep >= 1:
-            shortened = fill(name[:keep].rstrip() + "…")
-            if len(shortened) <= max_length:
-                return shortened
-    if date_text not in topic or topic.index(date_text) + len(date_text) <= max_length - 1:
-        return topic[: max_length - 1].rstrip() + "…"
-    head = topic.replace(date_text, "", 1)
-    return head[: max_length - len(date_text) - 2].rstrip() + "… " + date_text
 
 
 def blockers_from_answers(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -17,7 +18,8 @@ from zulip_standup.domain.schedule import (
 )
 
 MAX_QUESTIONS = 10
-DEFAULT_TOPIC_TEMPLATE = "standup {date}"
+_DAY_MINUTES = 24 * 60
+DEFAULT_TOPIC_TEMPLATE = "{name} {date}"  # the default standup's name is "standup"
 DEFAULT_NAME = "standup"
 
 
@@ -112,6 +114,48 @@ class StandupSettings:
             raise ValueError(msg)
         return self
 
+    def with_setup_times(
+        self, prompt: dt.time | None, reminder: dt.time | None, cutoff: dt.time | None
+    ) -> StandupSettings:
+        """These settings with the times ``setup`` was given; None = not given.
+
+        A time left out keeps its distance from the prompt: a later prompt moves
+        the reminders and the cutoff later by as much. Raises ValueError (a
+        sentence for the person) when that would leave the day or the order.
+        """
+        shift = 0 if prompt is None else _minutes(prompt) - _minutes(self.prompt_time)
+        start = prompt if prompt is not None else parse_wall_time(self.prompt_time)
+        derived: set[str] = set()
+
+        def kept(text: str, what: str) -> str:
+            value = _minutes(text) + shift
+            if not 0 <= value < _DAY_MINUTES:
+                msg = (
+                    f"with the prompt at {start:%H:%M} the {what} would move past midnight; "
+                    f"give the {what} time too"
+                )
+                raise ValueError(msg)
+            derived.add(what)
+            return f"{value // 60:02d}:{value % 60:02d}"
+
+        reminders = (
+            (f"{reminder:%H:%M}",)
+            if reminder is not None
+            else tuple(kept(t, "reminder") for t in self.reminder_times)
+        )
+        cutoff_text = f"{cutoff:%H:%M}" if cutoff is not None else kept(self.cutoff_time, "cutoff")
+        order = [("prompt", f"{start:%H:%M}")]
+        order += [("reminder", t) for t in reminders] + [("cutoff", cutoff_text)]
+        for (early, early_at), (late, late_at) in itertools.pairwise(order):
+            if _minutes(late_at) <= _minutes(early_at):
+                moved = next((w for w in (late, early) if w in derived), None)
+                hint = f"; give the {moved} time too" if moved else ""
+                msg = f"the {late} ({late_at}) must come after the {early} ({early_at}){hint}"
+                raise ValueError(msg)
+        return replace(
+            self, prompt_time=order[0][1], reminder_times=reminders, cutoff_time=cutoff_text
+        )
+
     def with_changes(self, **changes: object) -> StandupSettings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
@@ -121,6 +165,11 @@ class StandupSettings:
             if question.blocker:
                 return index
         return None
+
+
+def _minutes(wall: str | dt.time) -> int:
+    time = parse_wall_time(wall) if isinstance(wall, str) else wall
+    return time.hour * 60 + time.minute
 
 
 @dataclass(frozen=True)

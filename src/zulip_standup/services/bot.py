@@ -10,7 +10,6 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
 
 from zulip_standup.commands.context import CommandContext
 from zulip_standup.commands.router import command_name, dispatch
@@ -35,7 +34,7 @@ from zulip_standup.llm.openai_compat import AIConfig
 from zulip_standup.ports import ChatError
 from zulip_standup.services.conversations import Conversations
 from zulip_standup.services.intake import MessageIntake
-from zulip_standup.services.people import remember
+from zulip_standup.services.people import own_today, remember
 from zulip_standup.services.rate_limit import CommandLimiter
 from zulip_standup.services.reporting import Reporter
 from zulip_standup.services.rollup import post_weekly_rollup
@@ -136,7 +135,7 @@ class StandupBot:
     async def _route(self, message: IncomingMessage, sender: Person) -> str:
         rt = self.runtime
         text = message.content
-        today = self._local_today(sender)
+        today = await own_today(rt, sender.user_id)
         if message.is_dm:
             # `/standup status`, `/status` or `@**Standup** status` are commands even while
             # answering; anything else is an answer to the open question.
@@ -191,17 +190,6 @@ class StandupBot:
         rt.metrics.commands.labels(command=name, outcome="ok").inc()
         log.info("command_handled", extra={"command": name, "user_id": sender.user_id})
         return reply
-
-    def _local_today(self, person: Person) -> dt.date:
-        now = self.runtime.now()
-        for name in (person.timezone, self.runtime.defaults.timezone):
-            if not name:
-                continue
-            try:
-                return now.astimezone(ZoneInfo(name)).date()
-            except (KeyError, ValueError):
-                continue
-        return now.date()
 
     async def _reply(self, message: IncomingMessage, text: str) -> None:
         chat = self.runtime.chat

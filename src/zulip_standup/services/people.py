@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from zoneinfo import ZoneInfo
 
 from zulip_standup.domain.chat import Person
 from zulip_standup.domain.holidays_calendar import parse_holiday_calendar
@@ -16,6 +17,7 @@ from zulip_standup.domain.planning import (
 )
 from zulip_standup.domain.schedule import local_instant
 from zulip_standup.domain.standup import Standup
+from zulip_standup.domain.zones import schedule_zone, today_for, zone_of
 from zulip_standup.services.runtime import Runtime
 
 
@@ -32,19 +34,60 @@ async def remember(rt: Runtime, people: Iterable[Person]) -> None:
         )
 
 
+async def own_zone(rt: Runtime, user_id: int, team: ZoneInfo | None = None) -> ZoneInfo:
+    """The person's effective zone (``zones.zone_of``), from storage and the directory."""
+    person = await rt.db(rt.standups.person, rt.realm_id, user_id)
+    stored = (person.timezone_override, person.profile_timezone) if person else (None, None)
+    override, profile_zone = _zone_names(rt, user_id, *stored)
+    return zone_of(override, profile_zone, team, rt.defaults.timezone)
+
+
+def _zone_names(
+    rt: Runtime, user_id: int, override: str | None, stored_profile: str | None
+) -> tuple[str | None, str | None]:
+    """The person's ``timezone`` override and Zulip profile zone (the directory's is freshest)."""
+    profile = rt.directory.get(user_id)
+    if profile is not None and profile.timezone:
+        return override, profile.timezone
+    return override, stored_profile
+
+
+async def zones_in(rt: Runtime, standup: Standup, on: dt.date) -> dict[int, ZoneInfo]:
+    """Each participant's effective zone (``zones.zone_of``), read in one go."""
+    plan = await rt.db(rt.schedules.load, standup.id, on)
+    if plan is None:
+        return {}
+    team = plan.schedule.zone
+    found: dict[int, ZoneInfo] = {}
+    for p in plan.participants:
+        override, profile = _zone_names(rt, p.user_id, p.zone_override, p.profile_zone)
+        found[p.user_id] = zone_of(override, profile, team, rt.defaults.timezone)
+    return found
+
+
+async def own_today(rt: Runtime, user_id: int) -> dt.date:
+    """The person's "today": the date now in their effective zone."""
+    return today_for(await own_zone(rt, user_id), rt.now())
+
+
+async def run_today(rt: Runtime, standup: Standup, user_id: int) -> dt.date:
+    """The date of the person's run "today": on the team's clock in team mode, else their own."""
+    schedule = standup.settings.to_schedule(standup.id)
+    own = await own_zone(rt, user_id, schedule.zone)
+    return today_for(schedule_zone(schedule.delivery_mode, schedule.zone, own), rt.now())
+
+
 async def participant_of(rt: Runtime, user_id: int) -> Participant:
     """Zones, holiday region, time off and away status as the planner sees them."""
     person = await rt.db(rt.standups.person, rt.realm_id, user_id)
     periods = await rt.db(rt.standups.time_off_of, rt.realm_id, user_id)
-    profile = rt.directory.get(user_id)
-    profile_zone = person.profile_timezone if person else None
-    if profile is not None and profile.timezone:
-        profile_zone = profile.timezone
+    stored = (person.timezone_override, person.profile_timezone) if person else (None, None)
+    override, profile_zone = _zone_names(rt, user_id, *stored)
     region = person.holiday_region if person else None
     return Participant(
         user_id=user_id,
         profile_zone=profile_zone,
-        zone_override=person.timezone_override if person else None,
+        zone_override=override,
         holiday_region=parse_holiday_calendar(region) if region else None,
         time_off=tuple(TimeOff(s, e) for s, e in periods),
         away=bool(person and person.zulip_away),

@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from zulip_standup.domain.attendance import Standing
 from zulip_standup.domain.blockers import Blocker, aged
@@ -25,15 +26,16 @@ from zulip_standup.domain.report import (
     render_edit_update,
     render_late_update,
     render_person_report,
-    render_topic,
     sanitizer_for,
 )
+from zulip_standup.domain.report_topic import run_topic
 from zulip_standup.domain.schedule import run_dates
 from zulip_standup.domain.standup import ReportStyle, Standup
 from zulip_standup.domain.summary import SummaryDay
 from zulip_standup.llm.openai_compat import AIConfig, summarize
 from zulip_standup.ports import ChatRefused
 from zulip_standup.services.attendance import day_of_run
+from zulip_standup.services.people import own_zone, zones_in
 from zulip_standup.services.runtime import Runtime
 from zulip_standup.storage.runs import AnswerRecord, ConversationRecord, RunRecord
 
@@ -81,12 +83,7 @@ class Reporter:
 
     # -- helpers ------------------------------------------------------------
     def topic(self, standup: Standup, run: RunRecord) -> str:
-        return render_topic(
-            standup.settings.topic_template,
-            run.run_date,
-            standup_name=standup.name,
-            max_length=self.rt.server.max_topic_length,
-        )
+        return run_topic(standup.settings, run.run_date, self.rt.server.max_topic_length)
 
     def _can_edit(self, posted_at: dt.datetime | None) -> bool:
         limit = self.rt.server.edit_limit_seconds
@@ -96,26 +93,26 @@ class Reporter:
             return True  # no limit configured on the realm
         return (self.rt.now() - posted_at).total_seconds() < limit - EDIT_SAFETY_S
 
-    def _zone_of(self, user_id: int) -> str:
-        person = self.rt.directory.get(user_id)
-        return person.timezone if person and person.timezone else "UTC"
-
-    def _answer_set(
+    async def _answer_set(
         self,
         standup: Standup,
         run: RunRecord,
         conversation: ConversationRecord,
         answers: Sequence[AnswerRecord],
+        zone: ZoneInfo | None = None,
     ) -> AnswerSet:
         by_index = {a.question_index: a for a in answers}
         count = len(standup.settings.questions)
         name = self.rt.directory.name_of(conversation.user_id)
+        if zone is None:
+            team = standup.settings.to_schedule(standup.id).zone
+            zone = await own_zone(self.rt, conversation.user_id, team)
         return AnswerSet(
             participant=PersonRef(conversation.user_id, name),
             run_date=run.run_date,
             answers=tuple(by_index[i].text if i in by_index else "" for i in range(count)),
             answered_at=conversation.completed_at or self.rt.now(),
-            timezone=self._zone_of(conversation.user_id),
+            timezone=zone.key,
             late=conversation.late,
             edited=any(a.edited for a in answers),
         )
@@ -125,6 +122,7 @@ class Reporter:
         rt = self.rt
         all_answers = await rt.db(rt.runs.answers_of, run.id)
         records = {c.user_id: c for c in await rt.db(rt.runs.conversations_of_run, run.id)}
+        zones = await zones_in(rt, standup, run.run_date)
         answered: list[AnswerSet] = []
         excused: list[Excused] = []
         missing: list[PersonRef] = []
@@ -133,7 +131,8 @@ class Reporter:
             if place.answered and conversation is not None:
                 # People who answered and then left the standup still count for the day.
                 mine = [a for a in all_answers if a.user_id == day.user_id]
-                answered.append(self._answer_set(standup, run, conversation, mine))
+                zone = zones.get(day.user_id)
+                answered.append(await self._answer_set(standup, run, conversation, mine, zone))
             elif not day.member:
                 continue
             elif place in {Standing.WAITING, Standing.MISSED}:
@@ -196,7 +195,7 @@ class Reporter:
         policy = standup.settings.mention_policy
         sanitize = sanitizer_for(policy)
         answers = await rt.db(rt.runs.answers_of, run.id, conversation.user_id)
-        answer_set = self._answer_set(standup, run, conversation, answers)
+        answer_set = await self._answer_set(standup, run, conversation, answers)
         parts = render_person_report(
             answer_set,
             standup.settings.questions,
@@ -393,6 +392,6 @@ class Reporter:
             await self._post_person(standup, run, conversation, True, changed)
             return
         answers = await rt.db(rt.runs.answers_of, run.id, conversation.user_id)
-        answer_set = self._answer_set(standup, run, conversation, answers)
+        answer_set = await self._answer_set(standup, run, conversation, answers)
         await self._post_edit_updates(standup, self.topic(standup, run), answer_set, changed)
         log.info("digest_update_posted", extra={"standup_id": standup.id})

@@ -421,33 +421,22 @@ class StandupStore:
             )
 
     def end_time_off(self, realm_id: int, user_id: int, today: dt.date) -> int:
-        """End current and future time off (``back``); return how many periods changed."""
+        """End the time off that covers ``today`` (``back``); planned later time off stays.
+
+        Returns how many periods changed (a period that started today is removed).
+        """
+        mine = (time_off.c.realm_id == realm_id, time_off.c.user_id == user_id)
+        current = (time_off.c.start_date <= today, time_off.c.end_date >= today)
         with self.engine.begin() as conn:
-            future = conn.execute(
-                delete(time_off).where(
-                    time_off.c.realm_id == realm_id,
-                    time_off.c.user_id == user_id,
-                    time_off.c.start_date > today,
-                )
+            removed = conn.execute(
+                delete(time_off).where(*mine, *current, time_off.c.start_date == today)
             ).rowcount
-            current = conn.execute(
+            shortened = conn.execute(
                 update(time_off)
-                .where(
-                    time_off.c.realm_id == realm_id,
-                    time_off.c.user_id == user_id,
-                    time_off.c.start_date <= today,
-                    time_off.c.end_date >= today,
-                )
+                .where(*mine, *current)
                 .values(end_date=today - dt.timedelta(days=1))
             ).rowcount
-            conn.execute(
-                delete(time_off).where(
-                    time_off.c.realm_id == realm_id,
-                    time_off.c.user_id == user_id,
-                    time_off.c.end_date < time_off.c.start_date,
-                )
-            )
-        return int(future or 0) + int(current or 0)
+        return int(removed or 0) + int(shortened or 0)
 
     def time_off_of(self, realm_id: int, user_id: int) -> list[tuple[dt.date, dt.date]]:
         with self.engine.connect() as conn:
