@@ -15,7 +15,7 @@ import re
 
 from localzulip import LocalZulip
 from zulip_standup.domain import conversation_texts as ctexts
-from zulip_standup.domain import reply_texts
+from zulip_standup.domain import personal_texts
 
 from .harness import SteppedClock, running_bot, settle, wait_for
 from .people import bot_replies_after, dm, eventually, in_channel
@@ -30,21 +30,26 @@ ALICE_ANSWERS = "1. Wrote the migration\n2. Review it with Bob\n3. Waiting for t
 
 
 async def _set_up_team_of_five(zulip: LocalZulip, clock: SteppedClock) -> None:
-    """Alice sets up #standup (team mode, prompt 08:30, roll-up on) for herself, Bob, Carol,
-    Dave and Erin; Carol takes Monday off and Dave sets his holiday region to BR-SC."""
+    """Alice sets up #standup (team zone Berlin, team mode, prompt 08:30, roll-up on) for
+    herself, Bob, Carol, Dave and Erin; Carol takes Monday off and Dave sets his holiday
+    region to BR-SC."""
     zulip.human("erin").subscribe("standup")
     reply = await in_channel(zulip, "alice", "standup", "setup", "@**Standup** setup")
     assert reply.startswith("Standup **standup** is set up in #**standup**."), reply
     for name in ("Alice Owner", "Bob Admin", "Carol Member", "Dave Member", "Erin Guest"):
         assert name in reply
+    reply = await in_channel(
+        zulip, "alice", "standup", "setup", "@**Standup** config timezone Europe/Berlin"
+    )
+    assert "Europe/Berlin" in reply, reply
     reply = await in_channel(zulip, "alice", "standup", "setup", "@**Standup** config mode team")
     assert "mode team" in reply, reply
     reply = await in_channel(zulip, "alice", "standup", "setup", "@**Standup** config prompt 08:30")
     assert "08:30" in reply, reply
     reply = await in_channel(zulip, "alice", "standup", "setup", "@**Standup** config rollup on")
     assert "weekly roll-up on" in reply, reply
-    assert await dm(zulip, "carol", "away 2026-11-30") == [reply_texts.away_set(MONDAY, MONDAY)]
-    assert await dm(zulip, "dave", "holidays BR-SC") == [reply_texts.holidays_set("BR-SC")]
+    assert await dm(zulip, "carol", "away 2026-11-30") == [personal_texts.away_set(MONDAY, MONDAY)]
+    assert await dm(zulip, "dave", "holidays BR-SC") == [personal_texts.holidays_set("BR-SC")]
     del clock
 
 
