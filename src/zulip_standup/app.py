@@ -33,6 +33,7 @@ from zulip_standup.storage.inbox import InboxStore
 from zulip_standup.storage.jobs import JobStore
 from zulip_standup.storage.leases import Lease, LeaseStore
 from zulip_standup.storage.runs import RunStore
+from zulip_standup.storage.scheduled_messages import HandOffStore
 from zulip_standup.storage.schedules import ScheduleReader
 from zulip_standup.storage.standups import StandupStore
 from zulip_standup.zulip.events import EventStream, FatalZulipError
@@ -265,6 +266,7 @@ class BotProcess:
             server=server,
             realm_id=realm_id,
             inbox=inbox,
+            handoffs=HandOffStore(self.engine),
             is_transient=is_transient_failure,
             served_by=(lease.holder, lease.epoch),
             wire_clock=self.real_clock,

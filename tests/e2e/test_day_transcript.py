@@ -31,7 +31,7 @@ def utc(hour: int, minute: int = 0) -> dt.datetime:
 
 def prompt(first_question: str = Q[0]) -> str:
     return (
-        "Hi! Time for **standup** on Monday 30 Nov.\n\n"
+        "Hi! Time for **standup** in #**standup** on Monday 30 Nov.\n\n"
         f"**Question 1 of 3:** {first_question}\n\n"
         "Reply with your answer, or answer everything at once as a numbered list. "
         "Say `skip` to skip today."

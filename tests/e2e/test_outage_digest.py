@@ -167,7 +167,7 @@ async def test_a_person_whose_prompt_failed_gets_the_prompt_not_a_reminder(
             assert not any("Friendly reminder" in c for c in dms)
             assert dms == [
                 conversation_texts.late_prompt_text("standup"),
-                "Hi! Time for **standup** on Monday 30 Nov.\n\n"
+                "Hi! Time for **standup** in #**standup** on Monday 30 Nov.\n\n"
                 "**Question 1 of 3:** What did you do since the last standup?\n\n"
                 + conversation_texts.ANSWER_HINT,
             ]

@@ -29,7 +29,7 @@ async def _dave_answers_wednesday_from_kolkata(zulip: LocalZulip, clock: Stepped
     last = zulip.messages()[-1]
     clock.set(utc(2, 4, 0))  # 09:30 Wednesday in Kolkata; 20:00 Tuesday in Los Angeles
     (prompt,) = await bot_replies_after(zulip, "dave", last, 1)
-    assert prompt.startswith("Hi! Time for **standup** on Wednesday 2 Dec.")
+    assert prompt.startswith("Hi! Time for **standup** in #**standup** on Wednesday 2 Dec.")
     (recap,) = await dm(zulip, "dave", "1. Kolkata office setup\n2. Payments review\n3. none")
     assert recap.startswith("Thanks! Your **standup** answers for Wednesday 2 Dec:")
     clock.set(utc(2, 4, 30))

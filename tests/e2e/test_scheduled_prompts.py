@@ -122,3 +122,25 @@ async def test_time_off_cancels_the_scheduled_prompt(zulip: LocalZulip, database
         _step(zulip, clock, PROMPT_AT + dt.timedelta(minutes=1))
         await settle(bot)
         assert not [m for m in zulip.dms("carol", "bot") if "Time for" in m.content]
+
+
+async def test_answering_ahead_cancels_the_scheduled_prompt(
+    zulip: LocalZulip, database_url: str
+) -> None:
+    """Carol's prompt is handed to Zulip; twenty minutes before it she sends `answer` and
+    answers. The scheduled prompt is cancelled: she does not get it again at 09:30."""
+    clock = SteppedClock(START)
+    carol = zulip.human("carol")
+    async with running_bot(zulip, database_url, clock) as bot:
+        await _set_up(zulip)
+        _step(zulip, clock, PROMPT_AT - dt.timedelta(minutes=20))
+        await _eventually(lambda: len(_scheduled_for(zulip, carol.user.user_id)) == 1)
+        carol.dm_bot("answer")
+        await wait_for(zulip, _is_prompt_to(zulip, carol.user.user_id))  # type: ignore[arg-type]
+        carol.dm_bot("1. Fixed the login bug\n2. Release notes\n3. none")
+        await wait_for(zulip, lambda m: m.content.startswith("Thanks! Your **standup** answers"))
+        await _eventually(lambda: not _scheduled_for(zulip, carol.user.user_id))
+        _step(zulip, clock, PROMPT_AT + dt.timedelta(minutes=1))
+        await settle(bot)
+        prompts = [m for m in zulip.dms("carol", "bot") if "Time for" in m.content]
+        assert len(prompts) == 1, "only the prompt `answer` started; the scheduled one is gone"

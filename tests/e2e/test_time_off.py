@@ -56,7 +56,7 @@ async def _carol_prompted(zulip: LocalZulip) -> None:
     reply = await in_channel(zulip, "bob", "standup", "setup", "@**Standup** setup")
     assert reply.startswith("Standup **standup** is set up in #**standup**.")
     (prompt,) = await bot_replies_after(zulip, "carol", zulip.messages()[0], 1)
-    assert prompt.startswith("Hi! Time for **standup** on Wednesday 2 Dec.")
+    assert prompt.startswith("Hi! Time for **standup** in #**standup** on Wednesday 2 Dec.")
 
 
 async def test_restart_after_skipping_answers_after_all(

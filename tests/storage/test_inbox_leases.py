@@ -1,4 +1,5 @@
-"""The inbox's low-water mark and the realm leases, on SQLite and PostgreSQL."""
+"""The inbox's low-water mark on memory, SQLite and PostgreSQL (``stores``), and the realm
+leases on SQLite and PostgreSQL (``engine``)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import datetime as dt
 from sqlalchemy import Engine, select
 
 from storage.scheduling_rows import add_realm, add_standup
+from storage.store_set import StoreSet
 from zulip_standup.domain.jobs import JobKind, JobStatus
 from zulip_standup.domain.planning import Occurrence
-from zulip_standup.storage.inbox import InboxState, InboxStore
+from zulip_standup.storage.inbox import InboxState
 from zulip_standup.storage.jobs import JobStore
 from zulip_standup.storage.leases import LeaseStore
 from zulip_standup.storage.tables import jobs
@@ -19,12 +21,12 @@ TTL = dt.timedelta(seconds=30)
 
 
 def test_low_water_stays_below_an_unfinished_message_that_a_later_one_overtook(
-    engine: Engine,
+    stores: StoreSet,
 ) -> None:
     """Messages 11 (Carol) and 12 (Alice) arrive; Alice's finishes first. Catch-up must start
     below 11 until it is done, then move to the highest finished id (finding 1)."""
-    realm = add_realm(engine)
-    inbox = InboxStore(engine)
+    realm = stores.realm()
+    inbox = stores.inbox
     inbox.ensure_anchor(realm, 10)
     assert inbox.low_water(realm) == 10
     inbox.receive(realm, [11, 12], NOW)
@@ -42,11 +44,11 @@ def test_low_water_stays_below_an_unfinished_message_that_a_later_one_overtook(
     assert inbox.begin(realm, 11, NOW).finished  # a third delivery is recognised as handled
 
 
-def test_permanent_failure_finishes_a_message_and_trim_keeps_the_floor(engine: Engine) -> None:
+def test_permanent_failure_finishes_a_message_and_trim_keeps_the_floor(stores: StoreSet) -> None:
     """A message given up on no longer holds catch-up back; trimming old rows keeps the
     realm's catch-up point where it was."""
-    realm = add_realm(engine)
-    inbox = InboxStore(engine)
+    realm = stores.realm()
+    inbox = stores.inbox
     inbox.receive(realm, [20, 21], NOW)
     inbox.begin(realm, 20, NOW)
     inbox.failed(realm, 20, NOW, permanent=True, incident="dead")
@@ -55,6 +57,29 @@ def test_permanent_failure_finishes_a_message_and_trim_keeps_the_floor(engine: E
     assert inbox.low_water(realm) == 21
     assert inbox.trim(NOW + dt.timedelta(days=1)) == 2
     assert inbox.low_water(realm) == 21
+
+
+def test_failures_of_finished_or_unknown_messages_are_refused(stores: StoreSet) -> None:
+    """A failure reported after the message's effects were stored does not reopen it, and a
+    message never received cannot fail; catch-up looks back from the lowest recent message."""
+    realm = stores.realm()
+    inbox = stores.inbox
+    inbox.receive(realm, [30, 31, 32], NOW)
+    inbox.receive(realm, [40], NOW + dt.timedelta(minutes=5))
+    assert inbox.done(realm, 30, NOW)
+    assert not inbox.failed(realm, 30, NOW, permanent=False)
+    assert inbox.state(realm, 30) is InboxState.DONE
+    assert not inbox.failed(realm, 99, NOW, permanent=True)
+    assert inbox.state(realm, 99) is None
+    assert inbox.begin(realm, 31, NOW).attempt == 1
+    inbox.receive(realm, [31], NOW)  # received again: left as it is
+    assert inbox.begin(realm, 31, NOW).attempt == 2
+    assert inbox.lowest_since(realm, NOW) == 30
+    assert inbox.lowest_since(realm, NOW + dt.timedelta(minutes=1)) == 40
+    assert inbox.lowest_since(realm, NOW + dt.timedelta(minutes=6)) is None
+    assert inbox.low_water(realm) == 30
+    other = stores.realm("https://other.example.org")
+    assert inbox.low_water(other) is None
 
 
 def test_lease_is_exclusive_until_it_expires_and_each_holder_gets_a_new_epoch(

@@ -1,20 +1,21 @@
-"""The job store on SQLite and PostgreSQL: idempotent planning, claiming, outcomes, re-planning."""
+"""The job store and schedule reader on memory, SQLite and PostgreSQL (``stores``): idempotent
+planning, claiming, outcomes, re-planning; reading stored rows on SQL only (``engine``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
 from storage.scheduling_rows import add_person, add_realm, add_standup, add_time_off
+from storage.store_set import StoreSet
 from zulip_standup.domain.holidays_calendar import HolidayCalendar
 from zulip_standup.domain.jobs import JobKind, JobStatus
 from zulip_standup.domain.planning import Occurrence, Participant, TimeOff
 from zulip_standup.domain.schedule import DeliveryMode
-from zulip_standup.storage.jobs import JobStore
+from zulip_standup.domain.standup import StandupSettings
 from zulip_standup.storage.schedules import ScheduleReader
-from zulip_standup.storage.tables import jobs, standups
 
 T0 = dt.datetime(2026, 3, 24, 8, 0, tzinfo=dt.UTC)
 MINUTE = dt.timedelta(minutes=1)
@@ -25,37 +26,40 @@ def prompt(standup_id: int, user_id: int, due: dt.datetime, day: dt.date = DAY) 
     return Occurrence(standup_id, JobKind.PROMPT, day, user_id, due, due + 3 * 60 * MINUTE)
 
 
+def new_standup(stores: StoreSet, realm: int, name: str = "daily", **settings: object) -> int:
+    """A standup made through the store (Berlin, Monday-Friday unless overridden)."""
+    values = {"name": name, "team_timezone": "Europe/Berlin", **settings}
+    created = stores.standups.create(realm, 10, "team", 1, StandupSettings(**values), T0)
+    return int(created.id)
+
+
 @pytest.fixture
-def standup_ids(engine: Engine) -> tuple[int, int]:
-    realm = add_realm(engine)
-    return add_standup(engine, realm, "daily"), add_standup(engine, realm, "retro")
+def standup_ids(stores: StoreSet) -> tuple[int, int]:
+    realm = stores.realm()
+    return new_standup(stores, realm, "daily"), new_standup(stores, realm, "retro")
 
 
-def statuses(engine: Engine) -> dict[str, str]:
-    with engine.connect() as conn:
-        return {row.key: row.status for row in conn.execute(select(jobs.c.key, jobs.c.status))}
-
-
-def test_planning_twice_inserts_nothing_new(engine: Engine, standup_ids: tuple[int, int]) -> None:
+def test_planning_twice_inserts_nothing_new(stores: StoreSet, standup_ids: tuple[int, int]) -> None:
     """The natural key makes a second plan of the same occurrences a no-op."""
-    store = JobStore(engine)
+    store = stores.jobs
     sid = standup_ids[0]
     plan = [prompt(sid, user, T0 + user * MINUTE) for user in range(1, 6)]
     assert store.plan_window(sid, plan, T0 + dt.timedelta(hours=36)) == 5
     assert store.plan_window(sid, plan, T0 + dt.timedelta(hours=36)) == 0
     assert store.insert([*plan, prompt(sid, 6, T0)]) == 1
-    with engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(jobs)).scalar_one() == 6
-        until = conn.execute(select(standups.c.planned_until).where(standups.c.id == sid))
-        assert until.scalar_one() == T0 + dt.timedelta(hours=36)
+    assert len(store.rows_for_standup(sid)) == 6
+    assert store.rows_for_standup(standup_ids[1]) == []
+    plan_input = stores.schedules.load(sid, DAY)
+    assert plan_input is not None
+    assert plan_input.planned_until == T0 + dt.timedelta(hours=36)
 
 
 def test_claim_takes_due_rows_oldest_first_and_touches_only_them(
-    engine: Engine, standup_ids: tuple[int, int]
+    stores: StoreSet, standup_ids: tuple[int, int]
 ) -> None:
     """Among 500 future jobs and 3 due ones, claims return the due ones in due order, and the
     rows the store reports touching are the claimed rows, not the table."""
-    store = JobStore(engine)
+    store = stores.jobs
     sid = standup_ids[0]
     future = [prompt(sid, 100 + n, T0 + dt.timedelta(hours=1, minutes=n)) for n in range(500)]
     due = [prompt(sid, 3, T0 - MINUTE), prompt(sid, 1, T0 - 3 * MINUTE), prompt(sid, 2, T0)]
@@ -73,9 +77,9 @@ def test_claim_takes_due_rows_oldest_first_and_touches_only_them(
     assert store.claim_due(T0, 2, "w3") == []
 
 
-def test_complete_needs_the_claiming_worker(engine: Engine, standup_ids: tuple[int, int]) -> None:
+def test_complete_needs_the_claiming_worker(stores: StoreSet, standup_ids: tuple[int, int]) -> None:
     """Only the worker holding the claim can finish it; the row ends done with its finish time."""
-    store = JobStore(engine)
+    store = stores.jobs
     store.insert([prompt(standup_ids[0], 1, T0)])
     (job,) = store.claim_due(T0, 10, "w1")
     assert not store.complete(job.id, "w2", T0)
@@ -86,10 +90,10 @@ def test_complete_needs_the_claiming_worker(engine: Engine, standup_ids: tuple[i
 
 
 def test_fail_re_dues_with_backoff_or_fails_for_good(
-    engine: Engine, standup_ids: tuple[int, int]
+    stores: StoreSet, standup_ids: tuple[int, int]
 ) -> None:
     """A retry makes the job pending at the retry instant; no retry instant means failed."""
-    store = JobStore(engine)
+    store = stores.jobs
     sid = standup_ids[0]
     store.insert([prompt(sid, 1, T0), prompt(sid, 2, T0)])
     one, two = store.claim_due(T0, 10, "w1")
@@ -104,11 +108,11 @@ def test_fail_re_dues_with_backoff_or_fails_for_good(
 
 
 def test_stale_claims_are_recovered_and_attempts_stay_bounded(
-    engine: Engine, standup_ids: tuple[int, int]
+    stores: StoreSet, standup_ids: tuple[int, int]
 ) -> None:
     """A claim older than the timeout (its worker died) is claimable again with the attempt
     counted; once attempts are spent the job fails instead of looping forever."""
-    store = JobStore(engine)
+    store = stores.jobs
     store.insert([prompt(standup_ids[0], 1, T0)])
     stale = dt.timedelta(minutes=10)
     (dead,) = store.claim_due(T0, 10, "dead-worker", stale_after=stale, max_attempts=2)
@@ -124,12 +128,12 @@ def test_stale_claims_are_recovered_and_attempts_stay_bounded(
 
 
 def test_a_workers_own_claim_is_never_taken_back_however_long_it_runs(
-    engine: Engine, standup_ids: tuple[int, int]
+    stores: StoreSet, standup_ids: tuple[int, int]
 ) -> None:
     """The worker that holds a claim is performing it: its next claim round, an hour later
     (a slow Zulip, or a simulated clock that jumped), must not hand it out again; another
     worker still recovers it as a dead worker's."""
-    store = JobStore(engine)
+    store = stores.jobs
     store.insert([prompt(standup_ids[0], 1, T0)])
     stale = dt.timedelta(minutes=10)
     (job,) = store.claim_due(T0, 10, "w1", stale_after=stale)
@@ -141,9 +145,9 @@ def test_a_workers_own_claim_is_never_taken_back_however_long_it_runs(
     assert (again.id, again.attempt) == (other.id, 2)
 
 
-def test_drop_keeps_the_reason(engine: Engine, standup_ids: tuple[int, int]) -> None:
+def test_drop_keeps_the_reason(stores: StoreSet, standup_ids: tuple[int, int]) -> None:
     """A job dropped by the lateness policy is finished as dropped with its reason."""
-    store = JobStore(engine)
+    store = stores.jobs
     store.insert([prompt(standup_ids[0], 1, T0)])
     (job,) = store.claim_due(T0, 10, "w1")
     assert store.drop(job.id, "w1", T0, "deadline passed")
@@ -152,12 +156,12 @@ def test_drop_keeps_the_reason(engine: Engine, standup_ids: tuple[int, int]) -> 
 
 
 def test_replan_touches_only_that_standups_future_pending_jobs(
-    engine: Engine, standup_ids: tuple[int, int]
+    stores: StoreSet, standup_ids: tuple[int, int]
 ) -> None:
     """Re-planning A deletes its future pending jobs missing from the new plan, moves changed
     ones (even into the past), inserts new future ones, and leaves A's done and past jobs and
     all of B's jobs alone."""
-    store = JobStore(engine)
+    store = stores.jobs
     a, b = standup_ids
     now = T0
     store.insert(
@@ -192,9 +196,9 @@ def test_replan_touches_only_that_standups_future_pending_jobs(
     assert [(r["user_id"], r["status"]) for r in store.rows_for_standup(b)] == [(3, "pending")]
 
 
-def test_next_due_and_purge(engine: Engine, standup_ids: tuple[int, int]) -> None:
+def test_next_due_and_purge(stores: StoreSet, standup_ids: tuple[int, int]) -> None:
     """The earliest pending instant is reported; finished rows can be purged by age."""
-    store = JobStore(engine)
+    store = stores.jobs
     sid = standup_ids[0]
     assert store.next_due_at() is None
     store.insert([prompt(sid, 1, T0), prompt(sid, 2, T0 + MINUTE)])
@@ -207,9 +211,9 @@ def test_next_due_and_purge(engine: Engine, standup_ids: tuple[int, int]) -> Non
     assert [r["user_id"] for r in store.rows_for_standup(sid)] == [2]
 
 
-def test_schedule_reader_builds_the_domain_inputs(engine: Engine) -> None:
-    """Stored strings become a validated schedule; people get override/profile zones, regions
-    and only the time off that can still matter; inactive or absent rows are handled."""
+def test_schedule_reader_builds_the_domain_inputs_from_stored_rows(engine: Engine) -> None:
+    """Stored strings (day words too) become a validated schedule; people get override/profile
+    zones, regions and only the time off that can still matter; absent rows are handled."""
     realm = add_realm(engine)
     sid = add_standup(
         engine,
@@ -246,14 +250,82 @@ def test_schedule_reader_builds_the_domain_inputs(engine: Engine) -> None:
     assert reader.load(sid + 100, dt.date(2026, 3, 20)) is None
 
 
-def test_standups_to_plan_picks_unplanned_then_oldest_horizon(engine: Engine) -> None:
+def test_schedule_reader_builds_the_domain_inputs(stores: StoreSet) -> None:
+    """A standup's settings become a validated schedule; active participants get override or
+    profile zones, regions (an unknown one is ignored) and only the time off that can still
+    matter; people without a profile and inactive members are handled."""
+    realm = stores.realm()
+    sid = new_standup(
+        stores,
+        realm,
+        holiday_country="de-by",
+        skip_dates=frozenset({dt.date(2026, 12, 24)}),
+        delivery_mode=DeliveryMode.TEAM,
+        reminder_times=("10:00", "11:00"),
+        weekdays=frozenset({0, 1, 2}),
+    )
+    people = stores.standups
+    people.upsert_person(realm, 1, T0, profile_timezone="Asia/Kolkata", holiday_region="IN-WB")
+    people.upsert_person(realm, 2, T0, timezone_override="Pacific/Chatham", holiday_region="ZZ")
+    people.set_participants(sid, [(1, "Ann"), (2, "Bo"), (3, "Cy"), (4, "Di")], T0)
+    people.remove_participants(sid, [4])
+    people.add_time_off(realm, 1, dt.date(2026, 3, 1), dt.date(2026, 3, 2), T0)
+    people.add_time_off(realm, 1, dt.date(2026, 4, 8), dt.date(2026, 4, 10), T0)
+    plan = stores.schedules.load(sid, dt.date(2026, 3, 20))
+    assert plan is not None
+    schedule = plan.schedule
+    assert schedule.holiday_calendar == HolidayCalendar("DE", "BY")
+    assert schedule.weekdays == frozenset({0, 1, 2})
+    assert schedule.reminder_times == (dt.time(10), dt.time(11))
+    assert schedule.skip_dates == frozenset({dt.date(2026, 12, 24)})
+    assert schedule.delivery_mode is DeliveryMode.TEAM
+    assert (plan.version, plan.planned_until) == (1, None)
+    assert plan.participants == (
+        Participant(
+            1,
+            profile_zone="Asia/Kolkata",
+            holiday_region=HolidayCalendar("IN", "WB"),
+            time_off=(TimeOff(dt.date(2026, 4, 8), dt.date(2026, 4, 10)),),
+        ),
+        Participant(2, zone_override="Pacific/Chatham"),
+        Participant(3),
+    )
+    assert stores.schedules.load(sid + 100, dt.date(2026, 3, 20)) is None
+
+
+def test_prompt_statuses_of_a_run(stores: StoreSet, standup_ids: tuple[int, int]) -> None:
+    """Each person's prompt job status for one run; other runs, kinds and standups stay out."""
+    store = stores.jobs
+    sid, other = standup_ids
+    later = DAY + dt.timedelta(days=1)
+    store.insert(
+        [
+            prompt(sid, 1, T0),
+            prompt(sid, 2, T0 + MINUTE),
+            prompt(sid, 3, T0, later),
+            prompt(other, 4, T0),
+            Occurrence(sid, JobKind.DIGEST, DAY, None, T0 + 60 * MINUTE, None),
+        ]
+    )
+    (first,) = store.claim_due(T0, 1, "w1")
+    assert store.complete(first.id, "w1", T0)
+    assert stores.schedules.prompt_statuses(sid, DAY) == {
+        first.user_id: JobStatus.DONE,
+        2: JobStatus.PENDING,
+    }
+    assert stores.schedules.prompt_statuses(sid, later) == {3: JobStatus.PENDING}
+
+
+def test_standups_to_plan_picks_unplanned_then_oldest_horizon(stores: StoreSet) -> None:
     """Never-planned standups first, then those whose horizon ends soonest; fresh ones never."""
-    realm = add_realm(engine)
-    late = add_standup(engine, realm, "late", planned_until=T0 + dt.timedelta(hours=2))
-    fresh = add_standup(engine, realm, "fresh", planned_until=T0 + dt.timedelta(hours=30))
-    new = add_standup(engine, realm, "new")
-    early = add_standup(engine, realm, "early", planned_until=T0 + dt.timedelta(hours=1))
-    reader = ScheduleReader(engine)
+    realm = stores.realm()
+    late = new_standup(stores, realm, "late")
+    fresh = new_standup(stores, realm, "fresh")
+    new = new_standup(stores, realm, "new")
+    early = new_standup(stores, realm, "early")
+    for sid, hours in ((late, 2), (fresh, 30), (early, 1)):
+        stores.jobs.plan_window(sid, [], T0 + dt.timedelta(hours=hours))
+    reader = stores.schedules
     assert reader.standups_to_plan(T0 + dt.timedelta(hours=24), 10) == [new, early, late]
     assert reader.standups_to_plan(T0 + dt.timedelta(hours=24), 2) == [new, early]
     assert fresh not in reader.standups_to_plan(T0 + dt.timedelta(hours=29), 10)

@@ -1,17 +1,23 @@
-"""Contract tests of the configuration and answer stores, on SQLite and PostgreSQL."""
+"""Contract tests of the configuration and answer stores on memory, SQLite and PostgreSQL
+(``stores``); encryption at rest and cascades are read from the SQL rows (``engine``)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
 
+from storage.store_set import StoreSet
 from zulip_standup.domain.conversation_state import Absence, ConversationState, Phase
+from zulip_standup.domain.jobs import JobKind
+from zulip_standup.domain.planning import Occurrence
 from zulip_standup.domain.standup import Question, StandupSettings
 from zulip_standup.storage.crypto import AnswerCipher, UnreadableAnswerError
-from zulip_standup.storage.inbox import InboxStore
+from zulip_standup.storage.memory import DuplicateKeyError
 from zulip_standup.storage.runs import RunStore
 from zulip_standup.storage.standups import StandupStore
 from zulip_standup.storage.tables import answers
@@ -26,9 +32,14 @@ def _setup(engine: Engine, keys: list[str] | None = None) -> tuple[StandupStore,
     return store, RunStore(engine, AnswerCipher(keys or [])), realm
 
 
-def test_standup_round_trip_and_settings_update(engine: Engine) -> None:
+def _on(stores: StoreSet) -> tuple[Any, Any, int]:
+    realm = stores.standups.realm_id("https://chat.example.com", "bot@example.com", 99, NOW)
+    return stores.standups, stores.runs, realm
+
+
+def test_standup_round_trip_and_settings_update(stores: StoreSet) -> None:
     """Settings survive storage exactly; a schedule change bumps the version."""
-    store, _, realm = _setup(engine)
+    store, _, realm = _on(stores)
     settings = StandupSettings(
         name="retro",
         team_timezone="Europe/Berlin",
@@ -47,15 +58,16 @@ def test_standup_round_trip_and_settings_update(engine: Engine) -> None:
     assert changed.schedule_version == standup.schedule_version + 1
 
 
-def test_realm_is_created_once(engine: Engine) -> None:
+def test_realm_is_created_once(stores: StoreSet) -> None:
     """The same bot account maps to the same realm row on every start."""
-    store, _, realm = _setup(engine)
+    store, _, realm = _on(stores)
     assert store.realm_id("https://chat.example.com", "bot@example.com", 99, NOW) == realm
+    assert store.realm_id("https://chat.example.com", "other-bot@example.com", 98, NOW) != realm
 
 
-def test_participants_set_add_remove(engine: Engine) -> None:
+def test_participants_set_add_remove(stores: StoreSet) -> None:
     """Syncing reports who was added and removed; removed people can come back."""
-    store, _, realm = _setup(engine)
+    store, _, realm = _on(stores)
     standup = store.create(realm, 3, "dev", 10, StandupSettings(), NOW)
     added, removed = store.set_participants(standup.id, [(1, "Ann"), (2, "Bo")], NOW)
     assert (added, removed) == ([1, 2], [])
@@ -67,9 +79,9 @@ def test_participants_set_add_remove(engine: Engine) -> None:
     assert [s.id for s in store.of_participant(realm, 1)] == [standup.id]
 
 
-def test_person_and_time_off(engine: Engine) -> None:
+def test_person_and_time_off(stores: StoreSet) -> None:
     """Only given fields change; `back` ends current time off and keeps planned time off."""
-    store, _, realm = _setup(engine)
+    store, _, realm = _on(stores)
     store.upsert_person(realm, 1, NOW, display_name="Ann", profile_timezone="Asia/Kolkata")
     person = store.upsert_person(realm, 1, NOW, timezone_override="Europe/Berlin")
     assert (person.display_name, person.profile_timezone) == ("Ann", "Asia/Kolkata")
@@ -88,9 +100,9 @@ def test_person_and_time_off(engine: Engine) -> None:
     assert len(store.time_off_of(realm, 1)) == 2
 
 
-def test_runs_and_prompt_claim_are_exactly_once(engine: Engine) -> None:
+def test_runs_and_prompt_claim_are_exactly_once(stores: StoreSet) -> None:
     """The run for a date is one row; the prompt can be claimed once only."""
-    store, runs, realm = _setup(engine)
+    store, runs, realm = _on(stores)
     standup = store.create(realm, 3, "dev", 10, StandupSettings(), NOW)
     run = runs.run_for(standup.id, dt.date(2026, 11, 30), NOW)
     assert runs.run_for(standup.id, dt.date(2026, 11, 30), NOW).id == run.id
@@ -101,12 +113,11 @@ def test_runs_and_prompt_claim_are_exactly_once(engine: Engine) -> None:
     assert not runs.claim_prompt(conversation.id, NOW)
 
 
-def test_conversations_store_the_typed_machine_state(engine: Engine) -> None:
+def test_conversations_store_the_typed_machine_state(stores: StoreSet) -> None:
     """A conversation's state goes in and comes out as the machine's phase: an absent one
     keeps its reason, and the unfinished conversations of earlier runs are found to close."""
-    store, runs, realm = _setup(engine)
-    del realm
-    standup = store.create(1, 3, "dev", 10, StandupSettings(), NOW)
+    store, runs, realm = _on(stores)
+    standup = store.create(realm, 3, "dev", 10, StandupSettings(), NOW)
     monday = runs.run_for(standup.id, dt.date(2026, 11, 30), NOW)
     tuesday = runs.run_for(standup.id, dt.date(2026, 12, 1), NOW)
     absent, _ = runs.start_conversation(monday.id, 1, NOW)
@@ -126,9 +137,9 @@ def test_conversations_store_the_typed_machine_state(engine: Engine) -> None:
     assert runs.unfinished_before(standup.id, 1, tuesday.run_date) == []
 
 
-def test_answers_verbatim_and_idempotent_processing(engine: Engine) -> None:
+def test_answers_verbatim_and_idempotent_processing(stores: StoreSet) -> None:
     """Injection payloads and Unicode are stored and read back verbatim; message ids dedupe."""
-    store, runs, realm = _setup(engine)
+    store, runs, realm = _on(stores)
     standup = store.create(realm, 3, "dev", 10, StandupSettings(), NOW)
     run = runs.run_for(standup.id, dt.date(2026, 11, 30), NOW)
     runs.save_answer(run.id, 1, 0, "Q1", INJECTION, 501, NOW)
@@ -137,7 +148,7 @@ def test_answers_verbatim_and_idempotent_processing(engine: Engine) -> None:
     assert answer.text == INJECTION + " edited"
     assert answer.edited
     assert runs.answers_from_message(realm, 501) == [answer]
-    inbox = InboxStore(engine)
+    inbox = stores.inbox
     assert inbox.done(realm, 501, NOW)
     assert not inbox.done(realm, 501, NOW)
     assert inbox.low_water(realm) == 501
@@ -165,9 +176,9 @@ def test_answers_encrypted_at_rest_and_rotated(engine: Engine) -> None:
         only_old.answers_of(run.id)
 
 
-def test_forget_person_and_retention(engine: Engine) -> None:
+def test_forget_person_and_retention(stores: StoreSet) -> None:
     """`forget me` removes one person's data only; retention purges old answers."""
-    store, runs, realm = _setup(engine)
+    store, runs, realm = _on(stores)
     standup = store.create(realm, 3, "dev", 10, StandupSettings(), NOW)
     store.set_participants(standup.id, [(1, "Ann"), (2, "Bo")], NOW)
     store.upsert_person(realm, 1, NOW, display_name="Ann")
@@ -185,8 +196,42 @@ def test_forget_person_and_retention(engine: Engine) -> None:
     assert runs.answers_of(old_run.id) == []
 
 
-def test_deleting_a_standup_deletes_its_answers(engine: Engine) -> None:
-    """SECURITY.md promise 8: no answer outlives its standup."""
+def test_deleting_a_standup_deletes_its_runs_answers_and_jobs(stores: StoreSet) -> None:
+    """SECURITY.md promise 8: no answer outlives its standup; its planned jobs go too."""
+    store, runs, realm = _on(stores)
+    standup = store.create(realm, 3, "dev", 10, StandupSettings(), NOW)
+    other = store.create(realm, 3, "retro", 10, StandupSettings(name="retro"), NOW)
+    store.set_participants(standup.id, [(1, "Ann")], NOW)
+    run = runs.run_for(standup.id, dt.date(2026, 11, 30), NOW)
+    kept = runs.run_for(other.id, dt.date(2026, 11, 30), NOW)
+    runs.save_answer(run.id, 1, 0, "Q1", "x", 70, NOW)
+    runs.save_answer(kept.id, 1, 0, "Q1", "y", 71, NOW)
+    stores.jobs.insert(
+        [Occurrence(s.id, JobKind.PROMPT, run.run_date, 1, NOW, None) for s in (standup, other)]
+    )
+    store.delete(standup.id)
+    assert store.get(standup.id) is None
+    assert runs.get_run(run.id) is None
+    assert runs.answers_of(run.id) == []
+    assert runs.answers_from_message(realm, 70) == []
+    assert [a.text for a in runs.answers_of(kept.id)] == ["y"]
+    assert stores.jobs.rows_for_standup(standup.id) == []
+    assert len(stores.jobs.rows_for_standup(other.id)) == 1
+    assert store.of_participant(realm, 1) == []
+
+
+def test_a_second_standup_of_the_same_name_in_a_channel_is_refused(stores: StoreSet) -> None:
+    """Names are unique per channel: the store refuses a duplicate instead of keeping two."""
+    store, _, realm = _on(stores)
+    store.create(realm, 3, "dev", 10, StandupSettings(), NOW)
+    with pytest.raises((IntegrityError, DuplicateKeyError)):
+        store.create(realm, 3, "dev", 11, StandupSettings(), NOW)
+    assert len(store.in_channel(realm, 3)) == 1
+    assert store.create(realm, 4, "ops", 10, StandupSettings(), NOW).stream_id == 4
+
+
+def test_deleting_a_standup_deletes_its_answer_rows(engine: Engine) -> None:
+    """SECURITY.md promise 8, read from the table: no answer row outlives its standup."""
     store, runs, realm = _setup(engine)
     standup = store.create(realm, 3, "dev", 10, StandupSettings(), NOW)
     run = runs.run_for(standup.id, dt.date(2026, 11, 30), NOW)

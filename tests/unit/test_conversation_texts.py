@@ -59,3 +59,26 @@ def test_hint_and_limits_texts() -> None:
     assert "10,001" in texts.answer_too_long_text(10_001, 10_000)
     assert "late" in texts.late_notice_text("daily")
     assert "Question 2 of 3" in texts.reminder_text("daily", 2, 3, "Will?")
+
+
+def test_prompt_and_reminder_name_the_channel() -> None:
+    """Two standups can share a name: prompts and reminders say which channel they are for."""
+    prompt = texts.prompt_text(
+        standup="standup", channel="leads", day=DAY, first_question="Q?", question_count=3
+    )
+    assert prompt.startswith("Hi! Time for **standup** in #**leads** on Tuesday 14 Apr.")
+    reminder = texts.reminder_text("standup", 2, 3, "Will?", channel="leads")
+    assert reminder.startswith("Friendly reminder: **standup** in #**leads** is waiting")
+
+
+def test_held_prompt_and_back_to_name_both_standups() -> None:
+    """The notice for a held prompt names the one waiting and the one taking replies."""
+    held = texts.prompt_held_text(
+        standup="standup", channel="leads", day=DAY, busy_standup="daily", busy_channel="eng"
+    )
+    assert "**standup** in #**leads** for Tuesday 14 Apr is waiting" in held
+    assert "your replies go to **daily** in #**eng**" in held
+    assert "`skip`" in held
+    back = texts.back_to_text("daily", "eng", 2, 3, "Will?")
+    assert back.startswith("Back to **daily** in #**eng**")
+    assert back.endswith("**Question 2 of 3:** Will?")

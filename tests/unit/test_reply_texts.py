@@ -92,6 +92,10 @@ SAMPLES: dict[str, Callable[[], str]] = {
     "cannot_skip_done_text": lambda: ct.cannot_skip_done_text("daily"),
     "edit_not_understood_text": lambda: ct.edit_not_understood_text(3),
     "late_prompt_text": lambda: ct.late_prompt_text("daily"),
+    "prompt_held_text": lambda: ct.prompt_held_text(
+        standup="daily", channel="eng", day=DAY, busy_standup="leads", busy_channel="leads"
+    ),
+    "back_to_text": lambda: ct.back_to_text("daily", "eng", 2, 3, "What will you do today?"),
 }
 # Refusals and problems: each must show a form to use (a `code` span) to get it right.
 # (``not_allowed`` names the people to ask instead; see test_exact_wording_of_key_replies.)
@@ -117,7 +121,14 @@ PROBLEMS = {
     "name_taken",
 }
 # Building blocks of other texts.
-TEXT_ONLY = {"global_time", "settings_lines", "team_zone_line", "day_label", "quoted"}
+TEXT_ONLY = {
+    "global_time",
+    "settings_lines",
+    "team_zone_line",
+    "day_label",
+    "quoted",
+    "standup_label",
+}
 
 
 def public_texts() -> set[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from zulip_standup.commands.context import CommandContext
-from zulip_standup.commands.standup_cmds import team_today
 from zulip_standup.domain import command_types as ct
 from zulip_standup.domain import personal_texts
 from zulip_standup.domain import reply_texts as texts
@@ -131,7 +130,8 @@ async def restart(ctx: CommandContext, cmd: ct.Restart) -> str:
 
 
 async def answer(ctx: CommandContext, cmd: ct.Answer) -> str:
-    """Start today's conversation now, ahead of the prompt (the prompt job then does nothing)."""
+    """Start the person's upcoming run now, ahead of the prompt (the prompt job then does
+    nothing); while they answer another standup, it waits its turn like a prompt would."""
     rt = ctx.rt
     standup = await ctx.standup(cmd.standup, "answer", manage=False)
     members = await rt.db(rt.standups.participants, standup.id)
@@ -140,22 +140,24 @@ async def answer(ctx: CommandContext, cmd: ct.Answer) -> str:
             f"You are not a participant of **{standup.name}**; a manager can add you with "
             f"`participants add @**{ctx.sender.full_name}**`."
         )
-    day = _answer_date(standup, rt.now())
+    day = _answer_date(standup, await run_today(rt, standup, ctx.sender.user_id))
     if day is None:
         return texts.answer_nothing_open(standup.name)
     turn = await ctx.conversations.load(standup, day, ctx.sender.user_id)
     if turn.state.phase is Phase.PENDING:
         await rt.db(rt.runs.claim_prompt, turn.record.id, rt.now())
-    await ctx.conversations.apply(turn, Prompted(), ctx.sender.user_id)
+        if await ctx.conversations.hold_if_busy(standup, day, ctx.sender.user_id):
+            return ""  # the notice says it waits for the standup being answered
+    # Sent now even when handed to Zulip for later: that scheduled prompt is then cancelled.
+    await ctx.conversations.apply(turn, Prompted(), ctx.sender.user_id, direct_prompt=True)
     return ""
 
 
-def _answer_date(standup: Standup, now: dt.datetime) -> dt.date | None:
-    """The run to answer: today's (team date) if it runs today, else the next within a week."""
+def _answer_date(standup: Standup, today: dt.date) -> dt.date | None:
+    """The run to answer: the person's run today if there is one, else the next within a week."""
     schedule = standup.settings.to_schedule(standup.id)
-    day = team_today(standup, now)
     for offset in range(8):
-        candidate = day + dt.timedelta(days=offset)
+        candidate = today + dt.timedelta(days=offset)
         if is_run_date(schedule, candidate):
             return candidate
     return None
@@ -165,7 +167,7 @@ async def change(ctx: CommandContext, cmd: ct.Change) -> str:
     """``change N text`` outside an open conversation: fix today's (or the latest) answer."""
     rt = ctx.rt
     for standup in await rt.db(rt.standups.of_participant, rt.realm_id, ctx.sender.user_id):
-        day = team_today(standup, rt.now())
+        day = await run_today(rt, standup, ctx.sender.user_id)
         run = await rt.db(rt.runs.find_run, standup.id, day)
         if run is None:
             continue

@@ -25,10 +25,16 @@ def quoted(text: str) -> str:
     return f"{fence}quote\n{text}\n{fence}"
 
 
+def standup_label(standup: str, channel: str | None) -> str:
+    """``**standup** in #**leads**``: which standup and where (names repeat across channels)."""
+    return f"**{standup}** in #**{channel}**" if channel else f"**{standup}**"
+
+
 def prompt_text(
     *,
     standup: str,
     day: dt.date,
+    channel: str | None = None,
     first_question: str,
     question_count: int,
     since: str | None = None,
@@ -43,7 +49,7 @@ def prompt_text(
     ``blocker`` is the blocker they reported then, if it was a real one.
     """
     period = f", {since}" if since else ""
-    lines = [f"Hi! Time for **{standup}** on {day_label(day)}{period}."]
+    lines = [f"Hi! Time for {standup_label(standup, channel)} on {day_label(day)}{period}."]
     if planned:
         lines.append(f"Last time you planned:\n{quoted(planned)}")
     if blocker:
@@ -100,10 +106,32 @@ def late_notice_text(standup: str, *, report_out: bool = True) -> str:
     )
 
 
-def reminder_text(standup: str, number: int, total: int, question: str) -> str:
+def reminder_text(
+    standup: str, number: int, total: int, question: str, *, channel: str | None = None
+) -> str:
     """A reminder for someone who has not finished; repeats the current question."""
     return (
-        f"Friendly reminder: **{standup}** is waiting for you.\n\n"
+        f"Friendly reminder: {standup_label(standup, channel)} is waiting for you.\n\n"
+        f"{question_text(number, total, question)}"
+    )
+
+
+def prompt_held_text(
+    *, standup: str, channel: str, day: dt.date, busy_standup: str, busy_channel: str
+) -> str:
+    """Said instead of a prompt that arrives while the person is answering another standup:
+    their replies keep going to the one they are answering; this one is asked after it."""
+    return (
+        f"{standup_label(standup, channel)} for {day_label(day)} is waiting: I'll ask it as "
+        f"soon as you finish {standup_label(busy_standup, busy_channel)} (or `skip` it). "
+        f"Until then your replies go to {standup_label(busy_standup, busy_channel)}."
+    )
+
+
+def back_to_text(standup: str, channel: str, number: int, total: int, question: str) -> str:
+    """Re-asks the open question of a conversation that another standup interrupted."""
+    return (
+        f"Back to {standup_label(standup, channel)}: your replies go there now.\n\n"
         f"{question_text(number, total, question)}"
     )
 

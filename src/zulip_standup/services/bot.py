@@ -28,10 +28,12 @@ from zulip_standup.domain.chat import (
 )
 from zulip_standup.domain.commands import parse_command, strip_address
 from zulip_standup.domain.jobs import DueJob, JobKind
+from zulip_standup.domain.records import AnswerRecord, RunRecord
 from zulip_standup.domain.standup import Standup
 from zulip_standup.errors import UserFacingError
 from zulip_standup.llm.openai_compat import AIConfig
 from zulip_standup.ports import ChatError
+from zulip_standup.services.answer_queue import takes_answers
 from zulip_standup.services.conversations import Conversations
 from zulip_standup.services.intake import MessageIntake
 from zulip_standup.services.people import own_today, remember
@@ -40,13 +42,8 @@ from zulip_standup.services.reporting import Reporter
 from zulip_standup.services.rollup import post_weekly_rollup
 from zulip_standup.services.runtime import Runtime
 from zulip_standup.services.scheduler import TransientJobError
-from zulip_standup.storage.runs import AnswerRecord, RunRecord
 
 log = logging.getLogger(__name__)
-
-# An unfinished conversation takes late answers for this long after its run date; after
-# that, the person's messages are commands again.
-OPEN_CONVERSATION_DAYS = dt.timedelta(days=1)
 
 
 class StandupBot:
@@ -144,7 +141,7 @@ class StandupBot:
                 open_ones = await rt.db(rt.runs.open_conversations, rt.realm_id, sender.user_id)
                 for _record, standup_id, run_date in open_ones:
                     standup = await rt.db(rt.standups.get, standup_id)
-                    if standup is None or run_date < today - OPEN_CONVERSATION_DAYS:
+                    if standup is None or not takes_answers(run_date, today):
                         continue
                     if run_date < today and is_command(text, today, rt.server):
                         break  # yesterday's unfinished standup does not swallow commands

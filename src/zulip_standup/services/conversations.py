@@ -39,9 +39,11 @@ from zulip_standup.domain.conversation import (
     UpdateReport,
     step,
 )
+from zulip_standup.domain.jobs import JobKey, JobKind
+from zulip_standup.domain.records import ConversationRecord, NewAnswer, RunRecord
 from zulip_standup.domain.standup import ReportStyle, Standup
 from zulip_standup.ports import ChatRefused
-from zulip_standup.services import scheduled_prompts
+from zulip_standup.services.answer_queue import held_notice, next_after
 from zulip_standup.services.people import (
     absence_on,
     last_reminder_instant,
@@ -50,7 +52,6 @@ from zulip_standup.services.people import (
 )
 from zulip_standup.services.prompt_content import prompt_content
 from zulip_standup.services.runtime import Runtime
-from zulip_standup.storage.runs import ConversationRecord, NewAnswer, RunRecord
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +133,13 @@ class Conversations:
 
     # -- stepping -----------------------------------------------------------
     async def apply(
-        self, turn: Turn, event: Event, reply_to: int, *, message_id: int | None = None
+        self,
+        turn: Turn,
+        event: Event,
+        reply_to: int,
+        *,
+        message_id: int | None = None,
+        direct_prompt: bool = False,
     ) -> ConversationState:
         """Step the machine; store its answers, its state and (for a message) that the message
         is handled in one transaction; then carry out the chat effects in order.
@@ -179,11 +186,13 @@ class Conversations:
                     "question": answer.question_index + 1,
                 },
             )
-        await self._perform(turn, new_state, effects, reply_to)
+        await self._perform(turn, effects, reply_to, direct_prompt=direct_prompt)
+        if turn.state.phase is Phase.ASKING and new_state.phase in {Phase.DONE, Phase.SKIPPED}:
+            await self._ask_next(turn.run.run_date, reply_to)
         return new_state
 
     async def _perform(
-        self, turn: Turn, state: ConversationState, effects: Sequence[Effect], user_id: int
+        self, turn: Turn, effects: Sequence[Effect], user_id: int, *, direct_prompt: bool
     ) -> None:
         rt = self.rt
         questions = [q.text for q in turn.standup.settings.questions]
@@ -192,7 +201,7 @@ class Conversations:
         for effect in effects:
             match effect:
                 case SendPrompt():
-                    await self._send_prompt(turn, user_id)
+                    await self._send_prompt(turn, user_id, direct=direct_prompt)
                 case AskQuestion(index=index):
                     await rt.chat.send_dm(
                         [user_id], texts.question_text(index + 1, total, questions[index])
@@ -200,7 +209,13 @@ class Conversations:
                 case SendReminder(index=index):
                     await rt.chat.send_dm(
                         [user_id],
-                        texts.reminder_text(turn.standup.name, index + 1, total, questions[index]),
+                        texts.reminder_text(
+                            turn.standup.name,
+                            index + 1,
+                            total,
+                            questions[index],
+                            channel=turn.standup.stream_name,
+                        ),
                     )
                 case StoreAnswer():
                     pass  # stored with the state, before any message went out
@@ -244,11 +259,15 @@ class Conversations:
         """The prompt this person gets for the turn's run (see ``prompt_content``)."""
         return await prompt_content(self.rt, turn.standup, turn.run.run_date, user_id)
 
-    async def _send_prompt(self, turn: Turn, user_id: int) -> None:
+    async def _handed_off(self, turn: Turn, user_id: int) -> bool:
+        """True when this prompt was handed to Zulip ahead of time: Zulip delivers it."""
+        key = JobKey(turn.standup.id, JobKind.PROMPT, turn.run.run_date, user_id)
+        return await self.rt.db(self.rt.handoffs.scheduled_id_of, str(key)) is not None
+
+    async def _send_prompt(self, turn: Turn, user_id: int, *, direct: bool = False) -> None:
+        """Send the prompt, unless Zulip delivers it (``direct``: a held prompt, asked now)."""
         rt = self.rt
-        # -- scheduled prompts hook (services/scheduled_prompts.py): a prompt handed to
-        # -- Zulip ahead of time is delivered by Zulip, so it is not sent again here.
-        if await scheduled_prompts.handed_off(rt, turn.standup.id, turn.run.run_date, user_id):
+        if not direct and await self._handed_off(turn, user_id):
             return
         content = await self.prompt_text(turn, user_id)
         message_id = await rt.chat.send_dm([user_id], content)
@@ -293,6 +312,8 @@ class Conversations:
             return "already prompted"
         # A new run starts: an older one the person never finished stops taking answers.
         await self._close_older(standup, user_id, run_date)
+        if await self.hold_if_busy(standup, run_date, user_id):
+            return "held: answering another standup"
         if late:
             await rt.chat.send_dm([user_id], texts.late_prompt_text(standup.name))
         await self.apply(turn, Prompted(), user_id)
@@ -308,7 +329,10 @@ class Conversations:
         record = None if run is None else await rt.db(rt.runs.conversation, run.id, user_id)
         if run is None or record is None or record.state is Phase.PENDING:
             if record is not None and record.prompted_at is not None:
-                return "prompt in progress"  # its own job claimed it just now
+                # Claimed just now by its own job, or held behind another standup.
+                if await self._ask_next(run_date, user_id, only=standup.id):
+                    return "held prompt sent"
+                return "prompt in progress"
             outcome = await self.prompt(standup, run_date, user_id, late=True)
             return f"prompt instead of a reminder: {outcome}"
         if record.state is not Phase.ASKING:
@@ -334,7 +358,7 @@ class Conversations:
         state = turn.state
         if state.answered or state.current != 0 or turn.record.prompt_message_id is not None:
             return False
-        if await scheduled_prompts.handed_off(rt, turn.standup.id, turn.run.run_date, user_id):
+        if await self._handed_off(turn, user_id):
             return False
         content = await self.prompt_text(turn, user_id)
         found = await rt.chat.find_sent_dm([user_id], content)
@@ -343,6 +367,37 @@ class Conversations:
                 rt.runs.save_conversation, turn.record.id, rt.now(), prompt_message_id=found
             )
         return found is None
+
+    # -- one conversation at a time (services/answer_queue.py) ------------------
+    async def hold_if_busy(self, standup: Standup, run_date: dt.date, user_id: int) -> bool:
+        """While the person answers another standup, hold this prompt (claimed by the caller)
+        and tell them it waits; True if held."""
+        notice = await held_notice(self.rt, standup, run_date, user_id)
+        if notice is not None:
+            await self.rt.chat.send_dm([user_id], notice)
+            log.info("prompt_held", extra={"standup_id": standup.id, "user_id": user_id})
+        return notice is not None
+
+    async def _ask_next(self, today: dt.date, user_id: int, *, only: int | None = None) -> bool:
+        """After a conversation ends, re-ask the one now taking replies or ask the first held
+        prompt in full (``only``: just that standup's held prompt). True if asked."""
+        step = await next_after(self.rt, user_id, today)
+        if step is None or (only is not None and (step.resume or step.standup.id != only)):
+            return False
+        turn = await self.load(step.standup, step.run_date, user_id)
+        if step.resume:
+            index, questions = turn.state.current, step.standup.settings.questions
+            text = texts.back_to_text(
+                step.standup.name,
+                step.standup.stream_name,
+                index + 1,
+                len(questions),
+                questions[index].text,
+            )
+            await self.rt.chat.send_dm([user_id], text)
+        elif turn.state.phase is Phase.PENDING:
+            await self.apply(turn, Prompted(), user_id, direct_prompt=True)
+        return True
 
     async def _absence(self, standup: Standup, run_date: dt.date, user_id: int) -> Absence | None:
         return absence_on(standup, await participant_of(self.rt, user_id), run_date)

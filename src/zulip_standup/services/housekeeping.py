@@ -11,9 +11,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from zulip_standup.ports import Clock, Inbox
-from zulip_standup.storage.jobs import JobStore
-from zulip_standup.storage.runs import RunStore
+from zulip_standup.ports import Clock, Inbox, JobQueue, RunRepository
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +31,8 @@ class Housekeeper:
     def __init__(
         self,
         clock: Clock,
-        runs: RunStore,
-        jobs: JobStore,
+        runs: RunRepository,
+        jobs: JobQueue,
         retention_days: int,
         inbox: Inbox | None = None,
     ) -> None:

@@ -30,6 +30,7 @@ async def prompt_content(rt: Runtime, standup: Standup, run_date: dt.date, user_
     questions = standup.settings.questions
     return texts.prompt_text(
         standup=standup.name,
+        channel=standup.stream_name,
         day=run_date,
         first_question=questions[0].text,
         question_count=len(questions),

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from zulip_standup.domain.attendance import Standing
 from zulip_standup.domain.blockers import Blocker, aged
 from zulip_standup.domain.blockers import open_blockers as find_open_blockers
+from zulip_standup.domain.records import AnswerRecord, ConversationRecord, RunRecord
 from zulip_standup.domain.report import (
     AnswerSet,
     DigestInput,
@@ -37,7 +38,6 @@ from zulip_standup.ports import ChatRefused
 from zulip_standup.services.attendance import day_of_run
 from zulip_standup.services.people import own_zone, zones_in
 from zulip_standup.services.runtime import Runtime
-from zulip_standup.storage.runs import AnswerRecord, ConversationRecord, RunRecord
 
 log = logging.getLogger(__name__)
 

@@ -9,12 +9,18 @@ from dataclasses import dataclass, field
 from typing import ParamSpec, TypeVar
 
 from zulip_standup.domain.chat import ServerInfo
-from zulip_standup.ports import Chat, Clock, Inbox, Metrics
+from zulip_standup.ports import (
+    Chat,
+    Clock,
+    Inbox,
+    Metrics,
+    PromptHandOffs,
+    RunRepository,
+    ScheduleSource,
+    StandupRepository,
+)
 from zulip_standup.services.directory import Directory
 from zulip_standup.services.scheduler import Planner
-from zulip_standup.storage.runs import RunStore
-from zulip_standup.storage.schedules import ScheduleReader
-from zulip_standup.storage.standups import StandupStore
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -38,15 +44,17 @@ class Runtime:
 
     clock: Clock
     chat: Chat
-    standups: StandupStore
-    runs: RunStore
+    standups: StandupRepository
+    runs: RunRepository
     directory: Directory
     planner: Planner
-    schedules: ScheduleReader
+    schedules: ScheduleSource
     metrics: Metrics
     server: ServerInfo
     realm_id: int
     inbox: Inbox
+    # Prompt jobs handed to Zulip as scheduled messages (``config scheduled-messages on``).
+    handoffs: PromptHandOffs
     # Whether a failure is worth another try (Zulip 5xx/timeouts, lost database connections,
     # SQLite lock waits); wired by the composition root from the adapters' rules.
     is_transient: Callable[[BaseException], bool]

@@ -12,15 +12,16 @@ feature level allows it (>= 179):
   use, fixed at hand-off time) scheduled through ``POST /scheduled_messages``
   for the job's due second; the id is stored in ``jobs.scheduled_message_id``.
 * **Due time.** The prompt job still runs as usual and moves the conversation
-  to "asking"; :func:`handed_off` tells ``Conversations`` not to send the DM
-  again because Zulip delivers it.
+  to "asking"; ``Conversations`` sees the hand-off (``ports.PromptHandOffs``) and does
+  not send the DM again because Zulip delivers it.
 * **Changes.** Every change to the schedule, the participants or someone's
   time off re-plans the standup, which deletes or moves pending jobs. Each tick
   compares the scheduled messages this process handed off with the job rows:
   a message whose job is gone, moved to another time, belongs to a standup that
-  turned the option off, or whose person is away (when the standup honours
-  away) is cancelled (``DELETE /scheduled_messages/{id}``) and the job falls
-  back to a fresh hand-off or a direct send.
+  turned the option off, whose person is away (when the standup honours away)
+  or already answered or skipped that run ahead of the prompt is cancelled
+  (``DELETE /scheduled_messages/{id}``) and the job falls back to a fresh
+  hand-off or a direct send.
 
 Without the option, on older servers, or when a hand-off fails, prompts are
 sent directly as before. Only one process per bot account should run the
@@ -35,18 +36,13 @@ import datetime as dt
 import logging
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
-from sqlalchemy import Engine, and_, select, update
+from typing import Any
 
 from zulip_standup.domain.conversation import Phase
-from zulip_standup.domain.jobs import JobKey, JobKind, JobStatus
+from zulip_standup.domain.jobs import JobStatus
 from zulip_standup.ports import ChatError, ChatRefused
+from zulip_standup.services.conversations import Conversations
 from zulip_standup.services.runtime import Runtime
-from zulip_standup.storage.tables import jobs, people, standups
-
-if TYPE_CHECKING:  # conversations.py calls handed_off(); import it only for types
-    from zulip_standup.services.conversations import Conversations
 
 log = logging.getLogger(__name__)
 
@@ -56,26 +52,12 @@ DEFAULT_LEAD = dt.timedelta(minutes=60)
 # Zulip refuses a delivery time that is not in the future; leave room for the request.
 DEFAULT_MIN_LEAD = dt.timedelta(seconds=30)
 DEFAULT_BATCH = 100
-_FINISHED = (JobStatus.DONE.value, JobStatus.DROPPED.value, JobStatus.FAILED.value)
+_FINISHED = (JobStatus.DONE, JobStatus.DROPPED, JobStatus.FAILED)
 
 
 def supported(feature_level: int) -> bool:
     """True when the server has the scheduled-messages API."""
     return feature_level >= MIN_FEATURE_LEVEL
-
-
-def _scheduled_id_of(engine: Engine, key: str) -> int | None:
-    with engine.connect() as conn:
-        value = conn.execute(
-            select(jobs.c.scheduled_message_id).where(jobs.c.key == key)
-        ).scalar_one_or_none()
-    return None if value is None else int(value)
-
-
-async def handed_off(rt: Runtime, standup_id: int, run_date: dt.date, user_id: int) -> bool:
-    """True when this person's prompt was handed to Zulip: Zulip delivers it, do not send it."""
-    key = str(JobKey(standup_id, JobKind.PROMPT, run_date, user_id))
-    return await rt.db(_scheduled_id_of, rt.standups.engine, key) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,15 +67,6 @@ class HandOffReport:
     handed_off: int = 0
     cancelled: int = 0
     failed: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class _Candidate:
-    job_id: int
-    standup_id: int
-    run_date: dt.date
-    user_id: int
-    due_at: dt.datetime
 
 
 class ScheduledPrompts:
@@ -125,10 +98,6 @@ class ScheduledPrompts:
     def enabled(self) -> bool:
         return supported(self.rt.server.feature_level)
 
-    @property
-    def _engine(self) -> Engine:
-        return self.rt.standups.engine
-
     async def run(self, stop: asyncio.Event, *, poll_seconds: float = 15.0) -> None:
         """Tick until ``stop``; does nothing on servers without scheduled messages."""
         if not self.enabled:
@@ -158,7 +127,7 @@ class ScheduledPrompts:
     # -- start-up -----------------------------------------------------------
     async def _seed(self) -> None:
         """Learn the bot's pending scheduled messages, so a restart can still cancel them."""
-        if not await self.rt.db(self._in_use):
+        if not await self.rt.db(self.rt.handoffs.in_use):
             self._seeded = True
             return
         try:
@@ -171,70 +140,13 @@ class ScheduledPrompts:
                 self.ledger[item.scheduled_message_id] = item.deliver_at
         self._seeded = True
 
-    def _in_use(self) -> bool:
-        with self._engine.connect() as conn:
-            flagged = conn.execute(
-                select(standups.c.id).where(standups.c.use_scheduled_messages.is_(True)).limit(1)
-            ).first()
-            handed = conn.execute(
-                select(jobs.c.id)
-                .where(
-                    jobs.c.scheduled_message_id.is_not(None),
-                    jobs.c.status.in_((JobStatus.PENDING.value, JobStatus.CLAIMED.value)),
-                )
-                .limit(1)
-            ).first()
-        return flagged is not None or handed is not None
-
     # -- keeping Zulip in line with the jobs ---------------------------------
-    def _rows_for(self, ids: list[int]) -> dict[int, Any]:
-        found: dict[int, Any] = {}
-        with self._engine.connect() as conn:
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                rows = conn.execute(
-                    select(
-                        jobs.c.id,
-                        jobs.c.scheduled_message_id,
-                        jobs.c.status,
-                        jobs.c.due_at,
-                        standups.c.use_scheduled_messages,
-                        standups.c.honour_away,
-                        people.c.zulip_away,
-                    )
-                    .select_from(
-                        jobs.join(standups, standups.c.id == jobs.c.standup_id).outerjoin(
-                            people,
-                            and_(
-                                people.c.realm_id == standups.c.realm_id,
-                                people.c.user_id == jobs.c.user_id,
-                            ),
-                        )
-                    )
-                    .where(jobs.c.scheduled_message_id.in_(chunk))
-                ).all()
-                for row in rows:
-                    found[int(row.scheduled_message_id)] = row
-        return found
-
-    def _clear(self, job_id: int, scheduled_id: int) -> None:
-        with self._engine.begin() as conn:
-            conn.execute(
-                update(jobs)
-                .where(
-                    jobs.c.id == job_id,
-                    jobs.c.scheduled_message_id == scheduled_id,
-                    jobs.c.status == JobStatus.PENDING.value,
-                )
-                .values(scheduled_message_id=None)
-            )
-
     async def reconcile(self) -> int:
         """Cancel scheduled prompts whose job is gone, moved, switched off or away."""
         if not self.ledger:
             return 0
         now = self.rt.now().timestamp()
-        rows = await self.rt.db(self._rows_for, sorted(self.ledger))
+        rows = await self.rt.db(self.rt.handoffs.handed_off, sorted(self.ledger))
         cancelled = 0
         for sid, deliver_at in list(self.ledger.items()):
             row = rows.get(sid)
@@ -243,15 +155,17 @@ class ScheduledPrompts:
                 continue
             if deliver_at <= now:
                 # Zulip delivers it now or has done so; nothing left to cancel.
-                if row is None or row.status != JobStatus.PENDING.value:
+                if row is None or row.status is not JobStatus.PENDING:
                     del self.ledger[sid]
                 continue
             if row is not None and (
-                row.status == JobStatus.CLAIMED.value
+                row.status is JobStatus.CLAIMED
                 or (
                     row.use_scheduled_messages
                     and math.ceil(row.due_at.timestamp()) == deliver_at
                     and not (row.honour_away and row.zulip_away)
+                    # Answered or skipped ahead: the pending prompt job will send nothing.
+                    and not (row.status is JobStatus.PENDING and row.prompt_claimed)
                 )
             ):
                 continue
@@ -261,52 +175,24 @@ class ScheduledPrompts:
                 log.warning("scheduled_prompt_cancel_failed", extra={"scheduled_message_id": sid})
                 continue
             if row is not None:
-                await self.rt.db(self._clear, int(row.id), sid)
+                await self.rt.db(self.rt.handoffs.clear, row.job_id, sid)
             del self.ledger[sid]
             cancelled += 1
             log.info("scheduled_prompt_cancelled", extra={"scheduled_message_id": sid})
         return cancelled
 
     # -- handing off --------------------------------------------------------
-    def _candidates(self, now: dt.datetime) -> list[_Candidate]:
-        with self._engine.connect() as conn:
-            rows = conn.execute(
-                select(jobs.c.id, jobs.c.standup_id, jobs.c.run_date, jobs.c.user_id, jobs.c.due_at)
-                .select_from(jobs.join(standups, standups.c.id == jobs.c.standup_id))
-                .where(
-                    jobs.c.status == JobStatus.PENDING.value,
-                    jobs.c.due_at >= now + self.min_lead,
-                    jobs.c.due_at <= now + self.lead,
-                    jobs.c.kind == JobKind.PROMPT.value,
-                    jobs.c.scheduled_message_id.is_(None),
-                    standups.c.use_scheduled_messages.is_(True),
-                )
-                .order_by(jobs.c.due_at, jobs.c.id)
-                .limit(self.batch + len(self._skipped))
-            ).all()
-        return [
-            _Candidate(int(r.id), int(r.standup_id), r.run_date, int(r.user_id), r.due_at)
-            for r in rows
-            if r.id not in self._skipped and r.user_id is not None and r.run_date is not None
-        ][: self.batch]
-
-    def _record(self, job_id: int, scheduled_id: int) -> bool:
-        with self._engine.begin() as conn:
-            changed = conn.execute(
-                update(jobs)
-                .where(
-                    jobs.c.id == job_id,
-                    jobs.c.status == JobStatus.PENDING.value,
-                    jobs.c.scheduled_message_id.is_(None),
-                )
-                .values(scheduled_message_id=scheduled_id)
-            ).rowcount
-        return bool(changed)
-
     async def hand_off(self) -> tuple[int, int]:
         """Schedule the prompts falling due within the lead; returns (handed off, failed)."""
         rt = self.rt
-        candidates = await rt.db(self._candidates, rt.now())
+        found = await rt.db(
+            rt.handoffs.candidates,
+            rt.now(),
+            self.min_lead,
+            self.lead,
+            self.batch + len(self._skipped),
+        )
+        candidates = [job for job in found if job.job_id not in self._skipped][: self.batch]
         handed = failed = 0
         cache: dict[int, Any] = {}
         for job in candidates:
@@ -336,7 +222,7 @@ class ScheduledPrompts:
                 self._skipped.add(job.job_id)
                 failed += 1
                 continue
-            if not await rt.db(self._record, job.job_id, sid):
+            if not await rt.db(rt.handoffs.record, job.job_id, sid):
                 # The job changed while we scheduled: take it back.
                 with contextlib.suppress(ChatError):
                     await rt.chat.cancel_scheduled(sid)

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Insert, RowMapping, delete, func, or_, select, update
+from sqlalchemy import Connection, Engine, Insert, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from zulip_standup.domain.jobs import (
@@ -54,7 +54,8 @@ def _row_values(occurrence: Occurrence, version: int) -> dict[str, Any]:
     }
 
 
-def _due_job(row: RowMapping) -> DueJob:
+def due_job_of(row: Mapping[Any, Any]) -> DueJob:
+    """The job a claimed row hands to the worker (SQL rows and the in-memory twin's)."""
     key = str(row["key"])
     try:
         reminder_index = JobKey.parse(key).reminder_index
@@ -233,7 +234,7 @@ class JobStore:
                 .returning(*jobs.c)
             ).all()
         self._count(recovered + len(claimed))
-        found = [_due_job(row._mapping) for row in claimed]
+        found = [due_job_of(row._mapping) for row in claimed]
         return sorted(found, key=lambda job: (job.due_at, job.id))
 
     @staticmethod

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from zulip_standup.domain.conversation_state import Absence, ConversationState, Phase
+from zulip_standup.domain.conversation_state import ConversationState, Phase
+from zulip_standup.domain.records import (
+    AnswerRecord,
+    ConversationRecord,
+    NewAnswer,
+    RunRecord,
+    absence_in,
+    state_columns,
+)
 from zulip_standup.storage.crypto import AnswerCipher
 from zulip_standup.storage.inbox import mark_done
 from zulip_standup.storage.key_rotation import ROTATE_BATCH, AfterRead, rotate_answers
@@ -22,81 +29,6 @@ from zulip_standup.storage.tables import (
     runs,
     standups,
 )
-
-
-@dataclass(frozen=True)
-class RunRecord:
-    id: int
-    standup_id: int
-    run_date: dt.date
-    topic: str | None
-    digest_message_ids: tuple[int, ...]
-    digest_posted_at: dt.datetime | None
-
-
-@dataclass(frozen=True)
-class ConversationRecord:
-    """The persisted conversation state of one person in one run.
-
-    ``state`` is the machine's phase as stored in the ``state`` column, and
-    ``absence`` the reason kept with an absent one (older rows kept it as
-    ``data["reason"]``).
-    """
-
-    id: int
-    run_id: int
-    user_id: int
-    state: Phase
-    question_index: int
-    data: dict[str, Any]
-    prompted_at: dt.datetime | None
-    prompt_message_id: int | None
-    completed_at: dt.datetime | None
-    late: bool
-    report_message_ids: tuple[int, ...]
-    report_posted_at: dt.datetime | None
-    absence: Absence | None = None
-
-
-def state_columns(state: ConversationState) -> dict[str, Any]:
-    """The columns that hold a conversation's machine state."""
-    return {
-        "state": state.phase.value,
-        "question_index": state.current,
-        "data": state.as_dict(),
-        "late": state.late,
-    }
-
-
-def _absence(state: Phase, data: dict[str, Any]) -> Absence | None:
-    if state is not Phase.ABSENT:
-        return None
-    reason = data.get("absence") or data.get("reason")
-    return Absence(reason) if reason in set(Absence) else Absence.AWAY
-
-
-@dataclass(frozen=True)
-class NewAnswer:
-    """An answer to write (plain text; sealed on the way in)."""
-
-    question_index: int
-    question_text: str
-    text: str
-    source_message_id: int | None
-    edited: bool = False
-
-
-@dataclass(frozen=True)
-class AnswerRecord:
-    run_id: int
-    user_id: int
-    question_index: int
-    question_text: str
-    text: str
-    source_message_id: int | None
-    created_at: dt.datetime
-    edited: bool
-    edited_at: dt.datetime | None
 
 
 def _run(row: Any) -> RunRecord:
@@ -126,7 +58,7 @@ def _conversation(row: Any) -> ConversationRecord:
         late=bool(row.late),
         report_message_ids=tuple(int(i) for i in row.report_message_ids),
         report_posted_at=row.report_posted_at,
-        absence=_absence(state, data),
+        absence=absence_in(state, data),
     )
 
 
@@ -264,6 +196,27 @@ class RunStore:
                     conversations.c.state == Phase.ASKING.value,
                 )
                 .order_by(runs.c.run_date.desc(), conversations.c.id.desc())
+            ).all()
+        return [(_conversation(r), int(r.standup_id), r.run_date) for r in rows]
+
+    def waiting_conversations(
+        self, realm_id: int, user_id: int
+    ) -> list[tuple[ConversationRecord, int, dt.date]]:
+        """The person's conversations whose prompt is due but not asked yet (held while they
+        answered another standup), first held first, with standup id and run date."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(conversations, runs.c.standup_id, runs.c.run_date)
+                .join(runs, runs.c.id == conversations.c.run_id)
+                .join(standups, standups.c.id == runs.c.standup_id)
+                .where(
+                    standups.c.realm_id == realm_id,
+                    conversations.c.user_id == user_id,
+                    conversations.c.state == Phase.PENDING.value,
+                    conversations.c.prompted_at.is_not(None),
+                    conversations.c.prompt_message_id.is_(None),
+                )
+                .order_by(conversations.c.prompted_at, conversations.c.id)
             ).all()
         return [(_conversation(r), int(r.standup_id), r.run_date) for r in rows]
 
@@ -492,3 +445,13 @@ class RunStore:
         return rotate_answers(
             self.engine, self.cipher, batch_size=batch_size, after_read=after_read
         )
+
+
+# The records live in domain/records.py; re-exported for callers that import them from here.
+__all__ = [
+    "AnswerRecord",
+    "ConversationRecord",
+    "NewAnswer",
+    "RunRecord",
+    "RunStore",
+]

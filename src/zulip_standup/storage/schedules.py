@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Engine, RowMapping, and_, or_, select
+from sqlalchemy import Engine, and_, or_, select
 
 from zulip_standup.domain.holidays_calendar import HolidayCalendar, parse_holiday_calendar
 from zulip_standup.domain.jobs import JobKind, JobStatus
@@ -36,7 +36,7 @@ def _weekdays(value: Any) -> frozenset[int]:
     return frozenset(days)
 
 
-def schedule_from_row(row: RowMapping) -> Schedule:
+def schedule_from_row(row: Mapping[Any, Any]) -> Schedule:
     """Build the domain schedule from a ``standups`` row; ValueError when a value is invalid."""
     return Schedule(
         standup_id=int(row["id"]),
@@ -58,7 +58,8 @@ def schedule_from_row(row: RowMapping) -> Schedule:
     )
 
 
-def _region(code: str | None, user_id: int) -> HolidayCalendar | None:
+def holiday_region_of(code: str | None, user_id: int) -> HolidayCalendar | None:
+    """A person's stored holiday region; an invalid one is logged and ignored."""
     try:
         return parse_holiday_calendar(code)
     except ValueError:
@@ -132,7 +133,7 @@ class ScheduleReader:
                 user_id=int(m.user_id),
                 profile_zone=m.profile_timezone,
                 zone_override=m.timezone_override,
-                holiday_region=_region(m.holiday_region, m.user_id),
+                holiday_region=holiday_region_of(m.holiday_region, m.user_id),
                 time_off=_sorted(periods.get(m.user_id, ())),
                 away=bool(m.zulip_away),
             )

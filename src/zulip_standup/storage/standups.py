@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.engine import Connection, RowMapping
 
+from zulip_standup.domain.records import ParticipantRecord, PersonRecord
 from zulip_standup.domain.schedule import DeliveryMode, Frequency
 from zulip_standup.domain.standup import (
     MentionPolicy,
@@ -27,25 +27,6 @@ from zulip_standup.storage.tables import (
     standups,
     time_off,
 )
-
-
-@dataclass(frozen=True)
-class PersonRecord:
-    """What the bot stores about a person (SECURITY.md promise 5: ids, names, zones)."""
-
-    user_id: int
-    display_name: str
-    profile_timezone: str | None
-    timezone_override: str | None
-    holiday_region: str | None
-    zulip_away: bool
-
-
-@dataclass(frozen=True)
-class ParticipantRecord:
-    user_id: int
-    display_name: str
-    active: bool
 
 
 def settings_to_row(settings: StandupSettings) -> dict[str, Any]:
@@ -78,7 +59,7 @@ def settings_to_row(settings: StandupSettings) -> dict[str, Any]:
     }
 
 
-def settings_from_row(row: RowMapping) -> StandupSettings:
+def settings_from_row(row: Mapping[Any, Any]) -> StandupSettings:
     return StandupSettings(
         name=row["name"],
         team_timezone=row["team_timezone"],
@@ -468,3 +449,13 @@ class StandupStore:
                     at=now,
                 )
             )
+
+
+# The records live in domain/records.py; re-exported for callers that import them from here.
+__all__ = [
+    "ParticipantRecord",
+    "PersonRecord",
+    "StandupStore",
+    "settings_from_row",
+    "settings_to_row",
+]

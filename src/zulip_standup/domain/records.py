@@ -1,0 +1,104 @@
+"""The records the use cases and the storage port exchange: runs, conversations, answers,
+people and participants as stored (plain values; every storage adapter returns these)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from zulip_standup.domain.conversation_state import Absence, ConversationState, Phase
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    id: int
+    standup_id: int
+    run_date: dt.date
+    topic: str | None
+    digest_message_ids: tuple[int, ...]
+    digest_posted_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class ConversationRecord:
+    """The persisted conversation state of one person in one run.
+
+    ``state`` is the machine's phase as stored in the ``state`` column, and
+    ``absence`` the reason kept with an absent one (``absence_in``).
+    """
+
+    id: int
+    run_id: int
+    user_id: int
+    state: Phase
+    question_index: int
+    data: dict[str, Any]
+    prompted_at: dt.datetime | None
+    prompt_message_id: int | None
+    completed_at: dt.datetime | None
+    late: bool
+    report_message_ids: tuple[int, ...]
+    report_posted_at: dt.datetime | None
+    absence: Absence | None = None
+
+
+def state_columns(state: ConversationState) -> dict[str, Any]:
+    """The columns that hold a conversation's machine state (every adapter stores these)."""
+    return {
+        "state": state.phase.value,
+        "question_index": state.current,
+        "data": state.as_dict(),
+        "late": state.late,
+    }
+
+
+def absence_in(state: Phase, data: dict[str, Any]) -> Absence | None:
+    """The reason stored with an absent conversation (older rows kept ``data["reason"]``)."""
+    if state is not Phase.ABSENT:
+        return None
+    reason = data.get("absence") or data.get("reason")
+    return Absence(reason) if reason in set(Absence) else Absence.AWAY
+
+
+@dataclass(frozen=True)
+class NewAnswer:
+    """An answer to write (plain text; sealed on the way in)."""
+
+    question_index: int
+    question_text: str
+    text: str
+    source_message_id: int | None
+    edited: bool = False
+
+
+@dataclass(frozen=True)
+class AnswerRecord:
+    run_id: int
+    user_id: int
+    question_index: int
+    question_text: str
+    text: str
+    source_message_id: int | None
+    created_at: dt.datetime
+    edited: bool
+    edited_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """What the bot stores about a person (SECURITY.md promise 5: ids, names, zones)."""
+
+    user_id: int
+    display_name: str
+    profile_timezone: str | None
+    timezone_override: str | None
+    holiday_region: str | None
+    zulip_away: bool
+
+
+@dataclass(frozen=True)
+class ParticipantRecord:
+    user_id: int
+    display_name: str
+    active: bool

@@ -1,0 +1,45 @@
+"""Every interface between the application and the outside world, importable from here
+(``from zulip_standup.ports import X``); defined by concern in the modules of this package:
+``scheduling`` (clock, jobs, planning, hand-offs), ``storage`` (inbox, standups, runs),
+``chat`` and ``metrics``."""
+
+from __future__ import annotations
+
+from zulip_standup.ports.chat import (
+    Chat,
+    ChatError,
+    ChatRefused,
+    ChatUnreachable,
+    ScheduledMessage,
+)
+from zulip_standup.ports.metrics import Count, LabelledCount, Metrics
+from zulip_standup.ports.scheduling import (
+    Clock,
+    JobHandler,
+    JobQueue,
+    PlanSource,
+    PromptHandOffs,
+    ScheduleSource,
+)
+from zulip_standup.ports.storage import Delivery, Inbox, RunRepository, StandupRepository
+
+__all__ = [
+    "Chat",
+    "ChatError",
+    "ChatRefused",
+    "ChatUnreachable",
+    "Clock",
+    "Count",
+    "Delivery",
+    "Inbox",
+    "JobHandler",
+    "JobQueue",
+    "LabelledCount",
+    "Metrics",
+    "PlanSource",
+    "PromptHandOffs",
+    "RunRepository",
+    "ScheduleSource",
+    "ScheduledMessage",
+    "StandupRepository",
+]

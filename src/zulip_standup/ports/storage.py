@@ -1,0 +1,201 @@
+"""Ports of storage the use cases touch: the inbox, standups and people, runs and answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from zulip_standup.domain.conversation_state import ConversationState
+from zulip_standup.domain.records import (
+    AnswerRecord,
+    ConversationRecord,
+    NewAnswer,
+    ParticipantRecord,
+    PersonRecord,
+    RunRecord,
+)
+from zulip_standup.domain.standup import Standup, StandupSettings
+
+# -- the inbox ----------------------------------------------------------------
+# Every received message with its handling state; ``storage/inbox.py``.
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """What the inbox says of a message about to be handled: finished before, and which
+    delivery this is (1 the first time; more after a failure or a crash)."""
+
+    finished: bool
+    attempt: int
+
+
+class Inbox(Protocol):
+    """Received messages and how far their handling got."""
+
+    def receive(self, realm_id: int, message_ids: Sequence[int], now: dt.datetime) -> None: ...
+
+    def begin(self, realm_id: int, message_id: int, now: dt.datetime) -> Delivery: ...
+
+    def done(self, realm_id: int, message_id: int, now: dt.datetime) -> bool: ...
+
+    def failed(
+        self,
+        realm_id: int,
+        message_id: int,
+        now: dt.datetime,
+        *,
+        permanent: bool,
+        incident: str | None = None,
+    ) -> bool: ...
+
+    def is_finished(self, realm_id: int, message_id: int) -> bool: ...
+
+    def low_water(self, realm_id: int) -> int | None: ...
+
+    def lowest_since(self, realm_id: int, since: dt.datetime) -> int | None: ...
+
+    def trim(self, finished_before: dt.datetime) -> int: ...
+
+
+# -- standups, people and answers ---------------------------------------------
+# ``storage/standups.py`` and ``storage/runs.py`` on SQL; ``storage/memory/`` in memory.
+
+
+class StandupRepository(Protocol):
+    """Standups, their participants, the people of a realm, time off and the audit log."""
+
+    def create(
+        self,
+        realm_id: int,
+        stream_id: int,
+        stream_name: str,
+        creator_user_id: int,
+        settings: StandupSettings,
+        now: dt.datetime,
+    ) -> Standup: ...
+
+    def get(self, standup_id: int) -> Standup | None: ...
+
+    def in_channel(self, realm_id: int, stream_id: int) -> list[Standup]: ...
+
+    def of_participant(self, realm_id: int, user_id: int) -> list[Standup]: ...
+
+    def update_settings(
+        self, standup_id: int, settings: StandupSettings, now: dt.datetime, *, replan: bool
+    ) -> Standup: ...
+
+    def delete(self, standup_id: int) -> None: ...
+
+    def participants(
+        self, standup_id: int, *, active_only: bool = True
+    ) -> list[ParticipantRecord]: ...
+
+    def set_participants(
+        self, standup_id: int, members: Iterable[tuple[int, str]], now: dt.datetime
+    ) -> tuple[list[int], list[int]]: ...
+
+    def add_participants(
+        self, standup_id: int, members: Iterable[tuple[int, str]], now: dt.datetime
+    ) -> list[int]: ...
+
+    def remove_participants(self, standup_id: int, user_ids: Iterable[int]) -> list[int]: ...
+
+    def upsert_person(
+        self,
+        realm_id: int,
+        user_id: int,
+        now: dt.datetime,
+        *,
+        display_name: str | None = None,
+        profile_timezone: str | None = None,
+        **changes: Any,
+    ) -> PersonRecord: ...
+
+    def person(self, realm_id: int, user_id: int) -> PersonRecord | None: ...
+
+    def add_time_off(
+        self, realm_id: int, user_id: int, start: dt.date, end: dt.date, now: dt.datetime
+    ) -> None: ...
+
+    def end_time_off(self, realm_id: int, user_id: int, today: dt.date) -> int: ...
+
+    def time_off_of(self, realm_id: int, user_id: int) -> list[tuple[dt.date, dt.date]]: ...
+
+    def audit(
+        self,
+        realm_id: int,
+        standup_id: int | None,
+        actor_user_id: int,
+        action: str,
+        detail: dict[str, Any],
+        now: dt.datetime,
+    ) -> None: ...
+
+
+class RunRepository(Protocol):
+    """Runs, answer conversations and answers, and deleting what the person or retention asks."""
+
+    def run_for(self, standup_id: int, run_date: dt.date, now: dt.datetime) -> RunRecord: ...
+
+    def get_run(self, run_id: int) -> RunRecord | None: ...
+
+    def find_run(self, standup_id: int, run_date: dt.date) -> RunRecord | None: ...
+
+    def runs_between(self, standup_id: int, start: dt.date, end: dt.date) -> list[RunRecord]: ...
+
+    def update_run(self, run_id: int, **values: Any) -> None: ...
+
+    def conversation(self, run_id: int, user_id: int) -> ConversationRecord | None: ...
+
+    def start_conversation(
+        self, run_id: int, user_id: int, now: dt.datetime
+    ) -> tuple[ConversationRecord, bool]: ...
+
+    def save_conversation(self, conversation_id: int, now: dt.datetime, **values: Any) -> None: ...
+
+    def claim_prompt(self, conversation_id: int, now: dt.datetime) -> bool: ...
+
+    def open_conversations(
+        self, realm_id: int, user_id: int
+    ) -> list[tuple[ConversationRecord, int, dt.date]]: ...
+
+    def waiting_conversations(
+        self, realm_id: int, user_id: int
+    ) -> list[tuple[ConversationRecord, int, dt.date]]: ...
+
+    def unfinished_before(
+        self, standup_id: int, user_id: int, before: dt.date
+    ) -> list[ConversationRecord]: ...
+
+    def recently_changed_conversations(
+        self, realm_id: int, since: dt.datetime
+    ) -> list[tuple[ConversationRecord, int, RunRecord]]: ...
+
+    def conversations_of_run(self, run_id: int) -> list[ConversationRecord]: ...
+
+    def commit_step(
+        self,
+        conversation_id: int,
+        now: dt.datetime,
+        state: ConversationState,
+        new_answers: Sequence[NewAnswer],
+        processed: tuple[int, int] | None = None,
+        *,
+        completed_at: dt.datetime | None = None,
+    ) -> bool: ...
+
+    def answers_of(self, run_id: int, user_id: int | None = None) -> list[AnswerRecord]: ...
+
+    def answers_from_message(self, realm_id: int, message_id: int) -> list[AnswerRecord]: ...
+
+    def answers_in_range(
+        self, standup_id: int, start: dt.date, end: dt.date, user_id: int | None = None
+    ) -> list[tuple[dt.date, AnswerRecord]]: ...
+
+    def count_answers(self, realm_id: int, user_id: int) -> int: ...
+
+    def forget_person(self, realm_id: int, user_id: int, now: dt.datetime) -> dict[str, int]: ...
+
+    def purge_answers_before(self, cutoff: dt.datetime) -> int: ...

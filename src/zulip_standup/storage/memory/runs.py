@@ -1,0 +1,417 @@
+"""The in-memory twin of ``storage/runs.py``: runs, conversations and answers (kept as plain
+text: the twin holds nothing at rest) and retention."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from zulip_standup.domain.conversation_state import ConversationState, Phase
+from zulip_standup.domain.records import (
+    AnswerRecord,
+    ConversationRecord,
+    NewAnswer,
+    RunRecord,
+    absence_in,
+    state_columns,
+)
+from zulip_standup.storage.memory.inbox import mark_done
+from zulip_standup.storage.memory.personal_data import forget_person
+from zulip_standup.storage.memory.state import MemoryState, json_copy, set_columns, utc
+
+RUN_COLUMNS = frozenset({"topic", "digest_message_ids", "digest_posted_at"})
+CONVERSATION_COLUMNS = frozenset(
+    {
+        "state",
+        "question_index",
+        "data",
+        "prompted_at",
+        "prompt_message_id",
+        "completed_at",
+        "late",
+        "report_message_ids",
+        "report_posted_at",
+        "updated_at",
+    }
+)
+
+
+def _run(row: dict[str, Any]) -> RunRecord:
+    return RunRecord(
+        id=row["id"],
+        standup_id=row["standup_id"],
+        run_date=row["run_date"],
+        topic=row["topic"],
+        digest_message_ids=tuple(int(i) for i in row["digest_message_ids"]),
+        digest_posted_at=row["digest_posted_at"],
+    )
+
+
+def _conversation(row: dict[str, Any]) -> ConversationRecord:
+    data = dict(json_copy(row["data"]) or {})
+    state = Phase(row["state"])
+    return ConversationRecord(
+        id=row["id"],
+        run_id=row["run_id"],
+        user_id=row["user_id"],
+        state=state,
+        question_index=int(row["question_index"]),
+        data=data,
+        prompted_at=row["prompted_at"],
+        prompt_message_id=row["prompt_message_id"],
+        completed_at=row["completed_at"],
+        late=bool(row["late"]),
+        report_message_ids=tuple(int(i) for i in row["report_message_ids"]),
+        report_posted_at=row["report_posted_at"],
+        absence=absence_in(state, data),
+    )
+
+
+def _answer(row: dict[str, Any]) -> AnswerRecord:
+    return AnswerRecord(
+        run_id=row["run_id"],
+        user_id=row["user_id"],
+        question_index=row["question_index"],
+        question_text=row["question_text"],
+        text=row["text"],
+        source_message_id=row["source_message_id"],
+        created_at=row["created_at"],
+        edited=bool(row["edited"]),
+        edited_at=row["edited_at"],
+    )
+
+
+class MemoryRunStore:
+    """``RunRepository`` in memory."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self.db = state
+
+    # -- runs ---------------------------------------------------------------
+    def _find(self, standup_id: int, run_date: dt.date) -> dict[str, Any] | None:
+        for row in self.db.runs.values():
+            if (row["standup_id"], row["run_date"]) == (standup_id, run_date):
+                return row
+        return None
+
+    def run_for(self, standup_id: int, run_date: dt.date, now: dt.datetime) -> RunRecord:
+        """The run of that standup on that date, created on first use."""
+        with self.db.lock:
+            row = self._find(standup_id, run_date)
+            if row is None:
+                if standup_id not in self.db.standups:
+                    msg = f"no standup {standup_id}"
+                    raise KeyError(msg)
+                run_id = self.db.next_id("runs")
+                row = self.db.runs[run_id] = {
+                    "id": run_id,
+                    "standup_id": standup_id,
+                    "run_date": run_date,
+                    "topic": None,
+                    "digest_message_ids": [],
+                    "digest_posted_at": None,
+                    "created_at": utc(now),
+                }
+            return _run(row)
+
+    def get_run(self, run_id: int) -> RunRecord | None:
+        with self.db.lock:
+            row = self.db.runs.get(run_id)
+            return None if row is None else _run(row)
+
+    def find_run(self, standup_id: int, run_date: dt.date) -> RunRecord | None:
+        with self.db.lock:
+            row = self._find(standup_id, run_date)
+            return None if row is None else _run(row)
+
+    def runs_between(self, standup_id: int, start: dt.date, end: dt.date) -> list[RunRecord]:
+        with self.db.lock:
+            rows = [
+                r
+                for r in self.db.runs.values()
+                if r["standup_id"] == standup_id and start <= r["run_date"] <= end
+            ]
+            return [_run(r) for r in sorted(rows, key=lambda r: r["run_date"])]
+
+    def update_run(self, run_id: int, **values: Any) -> None:
+        with self.db.lock:
+            row = self.db.runs.get(run_id)
+            if row is not None:
+                set_columns(row, RUN_COLUMNS, values)
+
+    # -- conversations ------------------------------------------------------
+    def _conversation_row(self, run_id: int, user_id: int) -> dict[str, Any] | None:
+        for row in self.db.conversations.values():
+            if (row["run_id"], row["user_id"]) == (run_id, user_id):
+                return row
+        return None
+
+    def conversation(self, run_id: int, user_id: int) -> ConversationRecord | None:
+        with self.db.lock:
+            row = self._conversation_row(run_id, user_id)
+            return None if row is None else _conversation(row)
+
+    def start_conversation(
+        self, run_id: int, user_id: int, now: dt.datetime
+    ) -> tuple[ConversationRecord, bool]:
+        """The conversation, created in state ``pending`` if missing; True when created."""
+        with self.db.lock:
+            row = self._conversation_row(run_id, user_id)
+            if row is not None:
+                return _conversation(row), False
+            if run_id not in self.db.runs:
+                msg = f"no run {run_id}"
+                raise KeyError(msg)
+            conversation_id = self.db.next_id("conversations")
+            row = self.db.conversations[conversation_id] = {
+                "id": conversation_id,
+                "run_id": run_id,
+                "user_id": user_id,
+                "state": Phase.PENDING.value,
+                "question_index": 0,
+                "data": {},
+                "prompted_at": None,
+                "prompt_message_id": None,
+                "completed_at": None,
+                "late": False,
+                "report_message_ids": [],
+                "report_posted_at": None,
+                "updated_at": utc(now),
+            }
+            return _conversation(row), True
+
+    def save_conversation(self, conversation_id: int, now: dt.datetime, **values: Any) -> None:
+        with self.db.lock:
+            row = self.db.conversations.get(conversation_id)
+            if row is not None:
+                set_columns(row, CONVERSATION_COLUMNS, {"updated_at": now, **values})
+
+    def claim_prompt(self, conversation_id: int, now: dt.datetime) -> bool:
+        """Mark the prompt as being sent; False if it was already (exactly-once prompting)."""
+        with self.db.lock:
+            row = self.db.conversations.get(conversation_id)
+            if row is None or row["prompted_at"] is not None:
+                return False
+            row["prompted_at"] = row["updated_at"] = utc(now)
+            return True
+
+    def _with_run(self, rows: list[dict[str, Any]]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        return [(row, self.db.runs[row["run_id"]]) for row in rows]
+
+    def open_conversations(
+        self, realm_id: int, user_id: int
+    ) -> list[tuple[ConversationRecord, int, dt.date]]:
+        """The person's conversations still asking questions, newest run first, with standup id."""
+        with self.db.lock:
+            in_realm = self.db.run_ids_of_realm(realm_id)
+            rows = [
+                r
+                for r in self.db.conversations.values()
+                if r["run_id"] in in_realm
+                and r["user_id"] == user_id
+                and r["state"] == Phase.ASKING.value
+            ]
+            found = self._with_run(rows)
+        found.sort(key=lambda pair: (pair[1]["run_date"], pair[0]["id"]), reverse=True)
+        return [(_conversation(c), int(run["standup_id"]), run["run_date"]) for c, run in found]
+
+    def waiting_conversations(
+        self, realm_id: int, user_id: int
+    ) -> list[tuple[ConversationRecord, int, dt.date]]:
+        """The person's conversations whose prompt is due but not asked yet (held while they
+        answered another standup), first held first, with standup id and run date."""
+        with self.db.lock:
+            in_realm = self.db.run_ids_of_realm(realm_id)
+            rows = [
+                r
+                for r in self.db.conversations.values()
+                if r["run_id"] in in_realm
+                and r["user_id"] == user_id
+                and r["state"] == Phase.PENDING.value
+                and r["prompted_at"] is not None
+                and r["prompt_message_id"] is None
+            ]
+            found = self._with_run(rows)
+        found.sort(key=lambda pair: (pair[0]["prompted_at"], pair[0]["id"]))
+        return [(_conversation(c), int(run["standup_id"]), run["run_date"]) for c, run in found]
+
+    def unfinished_before(
+        self, standup_id: int, user_id: int, before: dt.date
+    ) -> list[ConversationRecord]:
+        """The person's conversations of earlier runs still pending or asking."""
+        open_states = (Phase.PENDING.value, Phase.ASKING.value)
+        with self.db.lock:
+            earlier = {
+                r["id"]
+                for r in self.db.runs.values()
+                if r["standup_id"] == standup_id and r["run_date"] < before
+            }
+            rows = [
+                row
+                for row in self.db.conversations.values()
+                if row["user_id"] == user_id
+                and row["run_id"] in earlier
+                and row["state"] in open_states
+            ]
+            rows.sort(key=lambda row: row["id"])
+            return [_conversation(row) for row in rows]
+
+    def recently_changed_conversations(
+        self, realm_id: int, since: dt.datetime
+    ) -> list[tuple[ConversationRecord, int, RunRecord]]:
+        """Asking or finished conversations changed since ``since``, with standup id and run."""
+        since_utc = utc(since)
+        assert since_utc is not None
+        with self.db.lock:
+            in_realm = self.db.run_ids_of_realm(realm_id)
+            rows = sorted(
+                (
+                    r
+                    for r in self.db.conversations.values()
+                    if r["run_id"] in in_realm
+                    and r["updated_at"] >= since_utc
+                    and r["state"] in (Phase.ASKING.value, Phase.DONE.value)
+                ),
+                key=lambda r: r["id"],
+            )
+            return [
+                (_conversation(c), int(run["standup_id"]), _run(run))
+                for c, run in self._with_run(rows)
+            ]
+
+    def conversations_of_run(self, run_id: int) -> list[ConversationRecord]:
+        with self.db.lock:
+            rows = [r for r in self.db.conversations.values() if r["run_id"] == run_id]
+            return [_conversation(r) for r in sorted(rows, key=lambda r: r["id"])]
+
+    # -- answers ------------------------------------------------------------
+    def save_answer(
+        self,
+        run_id: int,
+        user_id: int,
+        question_index: int,
+        question_text: str,
+        text: str,
+        source_message_id: int | None,
+        now: dt.datetime,
+        *,
+        edited: bool = False,
+    ) -> None:
+        """Insert or replace one answer."""
+        with self.db.lock:
+            answer = NewAnswer(question_index, question_text, text, source_message_id, edited)
+            self._upsert_answer(answer, run_id, user_id, now)
+
+    def _upsert_answer(
+        self, answer: NewAnswer, run_id: int, user_id: int, now: dt.datetime
+    ) -> None:
+        key = (run_id, user_id, answer.question_index)
+        for row in self.db.answers.values():
+            if (row["run_id"], row["user_id"], row["question_index"]) == key:
+                row["text"] = answer.text
+                if answer.edited:
+                    row.update(edited=True, edited_at=utc(now))
+                if answer.source_message_id is not None:
+                    row["source_message_id"] = answer.source_message_id
+                return
+        if run_id not in self.db.runs:
+            msg = f"no run {run_id}"
+            raise KeyError(msg)
+        answer_id = self.db.next_id("answers")
+        self.db.answers[answer_id] = {
+            "id": answer_id,
+            "run_id": run_id,
+            "user_id": user_id,
+            "question_index": answer.question_index,
+            "question_text": answer.question_text,
+            "text": answer.text,
+            "source_message_id": answer.source_message_id,
+            "created_at": utc(now),
+            "edited": answer.edited,
+            "edited_at": utc(now) if answer.edited else None,
+        }
+
+    def commit_step(
+        self,
+        conversation_id: int,
+        now: dt.datetime,
+        state: ConversationState,
+        new_answers: Sequence[NewAnswer],
+        processed: tuple[int, int] | None = None,
+        *,
+        completed_at: dt.datetime | None = None,
+    ) -> bool:
+        """Store a conversation step at once: its answers, its state and, for a message,
+        that the message is handled. False (and nothing written) when it was handled before."""
+        with self.db.lock:
+            row = self.db.conversations[conversation_id]
+            values = state_columns(state)
+            if completed_at is not None:
+                values["completed_at"] = utc(completed_at)
+            unknown = set(values) - CONVERSATION_COLUMNS
+            if unknown:
+                msg = f"no such column: {', '.join(sorted(unknown))}"
+                raise KeyError(msg)
+            if processed is not None:
+                realm_id, message_id = processed
+                if not mark_done(self.db, realm_id, message_id, now):
+                    return False
+            for answer in new_answers:
+                self._upsert_answer(answer, row["run_id"], row["user_id"], now)
+            set_columns(row, CONVERSATION_COLUMNS, {"updated_at": now, **values})
+        return True
+
+    def _answers(self, keep: Any) -> list[dict[str, Any]]:
+        return [row for row in self.db.answers.values() if keep(row)]
+
+    def answers_of(self, run_id: int, user_id: int | None = None) -> list[AnswerRecord]:
+        with self.db.lock:
+            rows = self._answers(
+                lambda r: r["run_id"] == run_id and user_id in (None, r["user_id"])
+            )
+            return [
+                _answer(r) for r in sorted(rows, key=lambda r: (r["user_id"], r["question_index"]))
+            ]
+
+    def answers_from_message(self, realm_id: int, message_id: int) -> list[AnswerRecord]:
+        """The answers a Zulip message provided (one, or several when answered all at once)."""
+        with self.db.lock:
+            in_realm = self.db.run_ids_of_realm(realm_id)
+            rows = self._answers(
+                lambda r: r["source_message_id"] == message_id and r["run_id"] in in_realm
+            )
+            return [_answer(r) for r in sorted(rows, key=lambda r: r["question_index"])]
+
+    def answers_in_range(
+        self, standup_id: int, start: dt.date, end: dt.date, user_id: int | None = None
+    ) -> list[tuple[dt.date, AnswerRecord]]:
+        with self.db.lock:
+            dates = {
+                rid: r["run_date"]
+                for rid, r in self.db.runs.items()
+                if r["standup_id"] == standup_id and start <= r["run_date"] <= end
+            }
+            rows = self._answers(lambda r: r["run_id"] in dates and user_id in (None, r["user_id"]))
+            rows.sort(key=lambda r: (dates[r["run_id"]], r["user_id"], r["question_index"]))
+            return [(dates[r["run_id"]], _answer(r)) for r in rows]
+
+    # -- retention, personal data ---------------------------------------------
+    def purge_answers_before(self, cutoff: dt.datetime) -> int:
+        """Delete answers created before ``cutoff`` (retention); return how many."""
+        limit = utc(cutoff)
+        assert limit is not None
+        with self.db.lock:
+            old = [k for k, row in self.db.answers.items() if row["created_at"] < limit]
+            for key in old:
+                del self.db.answers[key]
+        return len(old)
+
+    def count_answers(self, realm_id: int, user_id: int) -> int:
+        with self.db.lock:
+            in_realm = self.db.run_ids_of_realm(realm_id)
+            return len(self._answers(lambda r: r["run_id"] in in_realm and r["user_id"] == user_id))
+
+    def forget_person(self, realm_id: int, user_id: int, now: dt.datetime) -> dict[str, int]:
+        """Delete everything stored about one person in one realm; return counts per kind."""
+        return forget_person(self.db, realm_id, user_id, now)
