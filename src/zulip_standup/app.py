@@ -10,12 +10,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, text
 
+from zulip_standup.charts import MatplotlibCharts
 from zulip_standup.clock import SystemClock
 from zulip_standup.domain.chat import ChatEvent, IncomingMessage
 from zulip_standup.http.metrics import Metrics
 from zulip_standup.http.server import HealthServer, Ping
 from zulip_standup.leasing import LeaseKeeper, LeaseLostError, default_instance_id
-from zulip_standup.llm.openai_compat import AIConfig
+from zulip_standup.llm.openai_compat import AIConfig, AISummariser
 from zulip_standup.ports import Clock
 from zulip_standup.services.bot import StandupBot
 from zulip_standup.services.directory import Directory
@@ -268,6 +269,8 @@ class BotProcess:
             inbox=inbox,
             handoffs=HandOffStore(self.engine),
             is_transient=is_transient_failure,
+            summariser=AISummariser(self._ai_config()),
+            charts=MatplotlibCharts(),
             served_by=(lease.holder, lease.epoch),
             wire_clock=self.real_clock,
             defaults=Defaults(
@@ -287,7 +290,7 @@ class BotProcess:
             if self.options.limiter_burst
             else CommandLimiter(limiter_clock)
         )
-        self.bot = holder["bot"] = StandupBot(runtime, ai=self._ai_config(), limiter=limiter)
+        self.bot = holder["bot"] = StandupBot(runtime, limiter=limiter)
         self.bot.intake.on_retry = self.stream.request_catch_up
         self.worker = Worker(
             self.clock,

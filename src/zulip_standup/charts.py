@@ -77,3 +77,10 @@ def render_participation_chart(rows: Sequence[DayStats], title: str) -> bytes:
         figure.tight_layout()
         figure.savefig(buffer, format="png", metadata={"Software": None})
     return buffer.getvalue()
+
+
+class MatplotlibCharts:
+    """The ``Charts`` port on matplotlib's Agg renderer."""
+
+    def participation(self, rows: Sequence[DayStats], title: str) -> bytes:
+        return render_participation_chart(rows, title)

@@ -7,10 +7,7 @@ advance a :class:`FakeClock` instead of sleeping.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
-
-from zulip_standup.ports import Clock
 
 
 class SystemClock:
@@ -80,14 +77,3 @@ class SteppedClock:
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(min(max(seconds, 0.0), self._poll_s))
-
-
-async def sleep_or_stop(clock: Clock, stop: asyncio.Event, seconds: float) -> None:
-    """Sleep ``seconds`` on ``clock``, or less when ``stop`` is set first; leaves no task."""
-    sleeper = asyncio.ensure_future(clock.sleep(seconds))
-    stopper = asyncio.ensure_future(stop.wait())
-    await asyncio.wait({sleeper, stopper}, return_when=asyncio.FIRST_COMPLETED)
-    for task in (sleeper, stopper):
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task

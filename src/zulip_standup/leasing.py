@@ -14,9 +14,9 @@ import logging
 import os
 import socket
 
-from zulip_standup.clock import sleep_or_stop
 from zulip_standup.http.metrics import Metrics
 from zulip_standup.ports import Clock
+from zulip_standup.services.waiting import sleep_or_stop
 from zulip_standup.storage.errors import is_transient_db_error
 from zulip_standup.storage.leases import Lease, LeaseStore
 

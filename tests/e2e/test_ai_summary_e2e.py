@@ -20,6 +20,7 @@ from integration.fake_openai import FakeOpenAI, Reply
 from localzulip import LocalZulip
 from localzulip.models import Message
 from zulip_standup.app import BotProcess
+from zulip_standup.llm.openai_compat import AISummariser
 
 from .harness import running_bot
 from .report_helpers import (
@@ -59,9 +60,12 @@ def ai_settings(server: FakeOpenAI) -> dict[str, object]:
 def quick_ai(bot: BotProcess) -> None:
     """Shorten the AI client's timeout and backoff (there is no setting for them) for speed."""
     assert bot.bot is not None
-    reports = bot.bot.reports
-    assert reports.ai is not None
-    reports.ai = dataclasses.replace(reports.ai, timeout_seconds=0.5, backoff_seconds=0.01)
+    summariser = bot.bot.runtime.summariser
+    assert isinstance(summariser, AISummariser)
+    assert summariser.config is not None
+    summariser.config = dataclasses.replace(
+        summariser.config, timeout_seconds=0.5, backoff_seconds=0.01
+    )
 
 
 def digests(server: LocalZulip, channel: str, day: dt.date) -> list[Message]:

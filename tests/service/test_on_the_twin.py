@@ -7,9 +7,11 @@ from __future__ import annotations
 import datetime as dt
 
 from service.fake_chat import BOT_ID, FakeChat
+from zulip_standup.charts import MatplotlibCharts
 from zulip_standup.clock import FakeClock
 from zulip_standup.domain.chat import Channel, Person, ServerInfo
 from zulip_standup.http.metrics import Metrics
+from zulip_standup.llm.openai_compat import AISummariser
 from zulip_standup.services.bot import StandupBot
 from zulip_standup.services.directory import Directory
 from zulip_standup.services.runtime import Runtime
@@ -49,6 +51,8 @@ async def test_setup_prompt_answer_and_report_on_the_twin() -> None:
         inbox=storage.inbox,
         handoffs=storage.handoffs,
         is_transient=lambda _exc: False,
+        summariser=AISummariser(None),
+        charts=MatplotlibCharts(),
     )
     bot = StandupBot(runtime)
     worker = Worker(clock, storage.jobs, bot.handle_job, realm_id=realm)

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from zulip_standup.domain import reply_texts as texts
 from zulip_standup.domain.chat import Channel, IncomingMessage, Person
+from zulip_standup.domain.errors import UserFacingError
 from zulip_standup.domain.standup import Standup
 from zulip_standup.domain.values import ChannelRef
-from zulip_standup.errors import UserFacingError
 from zulip_standup.ports import ChatRefused
 from zulip_standup.services.access import (
     can_see_channel,

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from zulip_standup.charts import render_participation_chart
 from zulip_standup.commands.context import CommandContext
 from zulip_standup.commands.standup_cmds import resolve_users, team_today
 from zulip_standup.domain import command_types as ct
 from zulip_standup.domain import history_texts as texts
 from zulip_standup.domain.blockers import Blocker
+from zulip_standup.domain.errors import UserFacingError
 from zulip_standup.domain.export import AnswerRow, to_csv, to_json
 from zulip_standup.domain.standup import Standup
 from zulip_standup.domain.stats import compute_stats, render_stats
 from zulip_standup.domain.values import DateRange
-from zulip_standup.errors import UserFacingError
 from zulip_standup.services.access import can_read, require_reader
 from zulip_standup.services.rollup import participation
 
@@ -99,7 +98,7 @@ async def chart(ctx: CommandContext, cmd: ct.Chart) -> str:
     period = _range(ctx, None, cmd.days or DEFAULT_STATS_DAYS)
     rows = await participation(ctx.rt, standup, period.start, period.end)
     figures = compute_stats(rows, period.start, period.end)
-    png = render_participation_chart(figures.days, texts.chart_title(standup.name, period))
+    png = ctx.rt.charts.participation(figures.days, texts.chart_title(standup.name, period))
     url = await ctx.rt.chat.upload_file(f"{standup.name}-participation.png", png, "image/png")
     return texts.chart_posted(standup.name, period, url)
 

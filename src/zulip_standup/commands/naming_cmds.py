@@ -6,8 +6,8 @@ from zulip_standup.commands.context import CommandContext
 from zulip_standup.commands.standup_cmds import team_today
 from zulip_standup.domain import command_types as ct
 from zulip_standup.domain import standup_texts as texts
+from zulip_standup.domain.errors import UserFacingError
 from zulip_standup.domain.report_topic import run_topic
-from zulip_standup.errors import UserFacingError
 
 
 async def rename(ctx: CommandContext, cmd: ct.Rename) -> str:

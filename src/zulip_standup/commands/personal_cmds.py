@@ -15,9 +15,9 @@ from zulip_standup.domain.conversation import (
     Restart,
     SkipDay,
 )
+from zulip_standup.domain.errors import UserFacingError
 from zulip_standup.domain.schedule import is_run_date
 from zulip_standup.domain.standup import Standup
-from zulip_standup.errors import UserFacingError
 from zulip_standup.services.conversations import Turn
 from zulip_standup.services.people import own_zone, remember, run_today
 

@@ -18,6 +18,7 @@ from zulip_standup.domain.chat import Person
 from zulip_standup.domain.command_registry import COMMAND_BY_WORD, MAX_QUESTIONS, SETTING_BY_WORD
 from zulip_standup.domain.config_apply import apply_setting
 from zulip_standup.domain.config_settings import ChangeManagers, SetScheduledMessages
+from zulip_standup.domain.errors import UserFacingError
 from zulip_standup.domain.jobs import JobKind
 from zulip_standup.domain.planning import upcoming_occurrences
 from zulip_standup.domain.schedule import local_instant
@@ -27,7 +28,6 @@ from zulip_standup.domain.standup import (
 from zulip_standup.domain.status_texts import status_progress
 from zulip_standup.domain.values import UserRef
 from zulip_standup.domain.zones import today_for
-from zulip_standup.errors import UserFacingError
 from zulip_standup.services.attendance import day_of_run
 from zulip_standup.services.people import remember
 from zulip_standup.services.scheduled_prompts import MIN_FEATURE_LEVEL

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from zulip_standup.domain import config_settings as cs
+from zulip_standup.domain.errors import UserFacingError
 from zulip_standup.domain.schedule import DeliveryMode, Frequency, format_weekdays
 from zulip_standup.domain.standup import (
     DEFAULT_QUESTIONS,
@@ -14,7 +15,6 @@ from zulip_standup.domain.standup import (
     ReportStyle,
     StandupSettings,
 )
-from zulip_standup.errors import UserFacingError
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from zulip_standup.domain import report_texts as texts
 from zulip_standup.domain.report import AnswerSet, PersonRef
@@ -143,3 +144,16 @@ def render_plain_summary(summary: PlainSummary) -> str:
 def summarize_plainly(day: SummaryDay, top: int = DEFAULT_THEME_COUNT) -> str:
     """The plain summary text for a day, in one call."""
     return render_plain_summary(plain_summary(day, top))
+
+
+@dataclass(frozen=True)
+class SummaryResult:
+    """The summary to post: sanitised Markdown, where it came from, and why AI was not used."""
+
+    text: str
+    source: Literal["ai", "plain"]
+    error: str | None = None
+
+    @property
+    def is_ai(self) -> bool:
+        return self.source == "ai"

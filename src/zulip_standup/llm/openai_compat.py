@@ -21,7 +21,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import httpx
 from pydantic import SecretStr
@@ -29,7 +29,7 @@ from pydantic import SecretStr
 from zulip_standup.domain import report_texts as texts
 from zulip_standup.domain.report import PersonRef, Sanitizer, mention
 from zulip_standup.domain.standup import MentionPolicy
-from zulip_standup.domain.summary import SummaryDay, summarize_plainly
+from zulip_standup.domain.summary import SummaryDay, SummaryResult, summarize_plainly
 from zulip_standup.llm.pseudonyms import Pseudonyms, assign
 
 logger = logging.getLogger(__name__)
@@ -101,19 +101,6 @@ class AIMalformedResponseError(AISummaryError):
 
 class AIEmptyResponseError(AISummaryError):
     kind = "empty"
-
-
-@dataclass(frozen=True)
-class SummaryResult:
-    """The summary to post: sanitised Markdown, where it came from, and why AI was not used."""
-
-    text: str
-    source: Literal["ai", "plain"]
-    error: str | None = None
-
-    @property
-    def is_ai(self) -> bool:
-        return self.source == "ai"
 
 
 @dataclass(frozen=True)
@@ -306,3 +293,22 @@ async def summarize(
         extra={"error_kind": kind, "status": status, "run_date": day.run_date.isoformat()},
     )
     return SummaryResult(plain, "plain", kind)
+
+
+class AISummariser:
+    """The ``Summariser`` port: ``summarize`` with the operator's AI settings (None: the
+    plain summary only)."""
+
+    def __init__(self, config: AIConfig | None) -> None:
+        self.config = config
+
+    async def summarise(
+        self,
+        day: SummaryDay,
+        *,
+        use_ai: bool,
+        sanitize: Sanitizer,
+        policy: MentionPolicy,
+    ) -> SummaryResult:
+        config = self.config if use_ai else None
+        return await summarize(day, config, sanitize=sanitize, policy=policy)

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from zulip_standup.ports.charts import Charts
 from zulip_standup.ports.chat import (
     Chat,
     ChatError,
@@ -22,8 +23,10 @@ from zulip_standup.ports.scheduling import (
     ScheduleSource,
 )
 from zulip_standup.ports.storage import Delivery, Inbox, RunRepository, StandupRepository
+from zulip_standup.ports.summariser import Summariser
 
 __all__ = [
+    "Charts",
     "Chat",
     "ChatError",
     "ChatRefused",
@@ -42,4 +45,5 @@ __all__ = [
     "ScheduleSource",
     "ScheduledMessage",
     "StandupRepository",
+    "Summariser",
 ]

@@ -56,10 +56,12 @@ async def next_waiting(rt: Runtime, user_id: int, today: dt.date) -> tuple[Stand
 
 
 async def held_notice(rt: Runtime, standup: Standup, run_date: dt.date, user_id: int) -> str | None:
-    """The notice for a prompt that must wait while the person answers another standup, or
-    None when nothing else takes their replies (the prompt goes out now)."""
+    """The notice for a prompt that must wait while the person answers another standup of
+    the same day, or None when nothing else takes their replies (the prompt goes out now).
+    An earlier day's conversation left unfinished never holds a new day's prompt: the new
+    prompt is what the person reads last, so it takes their replies (newest run first)."""
     busy = await answering(rt, user_id, run_date, other_than=standup.id)
-    if busy is None:
+    if busy is None or busy[1] < run_date:
         return None
     other, _ = busy
     return texts.prompt_held_text(

@@ -27,11 +27,10 @@ from zulip_standup.domain.chat import (
     UserChanged,
 )
 from zulip_standup.domain.commands import parse_command, strip_address
+from zulip_standup.domain.errors import UserFacingError
 from zulip_standup.domain.jobs import DueJob, JobKind
 from zulip_standup.domain.records import AnswerRecord, RunRecord
 from zulip_standup.domain.standup import Standup
-from zulip_standup.errors import UserFacingError
-from zulip_standup.llm.openai_compat import AIConfig
 from zulip_standup.ports import ChatError
 from zulip_standup.services.answer_queue import takes_answers
 from zulip_standup.services.conversations import Conversations
@@ -53,11 +52,10 @@ class StandupBot:
         self,
         runtime: Runtime,
         *,
-        ai: AIConfig | None = None,
         limiter: CommandLimiter | None = None,
     ) -> None:
         self.runtime = runtime
-        self.reports = Reporter(runtime, ai)
+        self.reports = Reporter(runtime)
         self.conversations = Conversations(runtime, self._on_report)
         self.conversations.report_missing = self.reports.repost_missing
         self.limiter = limiter or CommandLimiter(runtime.clock)

@@ -33,7 +33,6 @@ from zulip_standup.domain.report_topic import run_topic
 from zulip_standup.domain.schedule import run_dates
 from zulip_standup.domain.standup import ReportStyle, Standup
 from zulip_standup.domain.summary import SummaryDay
-from zulip_standup.llm.openai_compat import AIConfig, summarize
 from zulip_standup.ports import ChatRefused
 from zulip_standup.services.attendance import day_of_run
 from zulip_standup.services.people import own_zone, zones_in
@@ -77,9 +76,8 @@ async def open_blockers(rt: Runtime, standup: Standup, today: dt.date) -> list[B
 class Reporter:
     """Writes a standup's reports into its channel."""
 
-    def __init__(self, runtime: Runtime, ai: AIConfig | None = None) -> None:
+    def __init__(self, runtime: Runtime) -> None:
         self.rt = runtime
-        self.ai = ai
 
     # -- helpers ------------------------------------------------------------
     def topic(self, standup: Standup, run: RunRecord) -> str:
@@ -325,8 +323,9 @@ class Reporter:
             blocker_count=len(blockers),
             known_people=rt.directory.known_people(),
         )
-        config = self.ai if standup.settings.ai_summary else None
-        summary = await summarize(day, config, sanitize=sanitize, policy=policy)
+        summary = await self.rt.summariser.summarise(
+            day, use_ai=standup.settings.ai_summary, sanitize=sanitize, policy=policy
+        )
         digest = DigestInput(
             standup_name=standup.name,
             run_date=run.run_date,

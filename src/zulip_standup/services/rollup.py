@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from zulip_standup.charts import render_participation_chart
 from zulip_standup.domain import history_texts as texts
 from zulip_standup.domain.schedule import next_run_date
 from zulip_standup.domain.standup import Standup
@@ -61,7 +60,7 @@ async def post_weekly_rollup(rt: Runtime, standup: Standup, run_date: dt.date) -
     rows = await participation(rt, standup, period.start, period.end)
     blockers = await open_blockers(rt, standup, run_date)
     figures = compute_stats(rows, period.start, period.end, len(blockers))
-    png = render_participation_chart(figures.days, texts.chart_title(standup.name, period))
+    png = rt.charts.participation(figures.days, texts.chart_title(standup.name, period))
     url = await rt.chat.upload_file(f"{standup.name}-week-{year}-{week:02d}.png", png, "image/png")
     content = texts.rollup_text(standup.name, period, render_stats(figures), url)
     await rt.chat.send_stream(standup.stream_id, topic, content)

@@ -10,6 +10,7 @@ from typing import ParamSpec, TypeVar
 
 from zulip_standup.domain.chat import ServerInfo
 from zulip_standup.ports import (
+    Charts,
     Chat,
     Clock,
     Inbox,
@@ -18,6 +19,7 @@ from zulip_standup.ports import (
     RunRepository,
     ScheduleSource,
     StandupRepository,
+    Summariser,
 )
 from zulip_standup.services.directory import Directory
 from zulip_standup.services.scheduler import Planner
@@ -58,6 +60,10 @@ class Runtime:
     # Whether a failure is worth another try (Zulip 5xx/timeouts, lost database connections,
     # SQLite lock waits); wired by the composition root from the adapters' rules.
     is_transient: Callable[[BaseException], bool]
+    # The digest's summary: AI when the operator configured it, else plain.
+    summariser: Summariser
+    # Charts for `chart` and the weekly roll-up (PNG bytes to upload).
+    charts: Charts
     defaults: Defaults = field(default_factory=Defaults)
     # Which process serves this bot account (its lease holder and epoch), for admins' status.
     served_by: tuple[str, int] = ("", 0)

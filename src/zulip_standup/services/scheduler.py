@@ -25,7 +25,6 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from zulip_standup.clock import sleep_or_stop
 from zulip_standup.domain.jobs import (
     DueJob,
     JobStatus,
@@ -36,6 +35,7 @@ from zulip_standup.domain.jobs import (
 )
 from zulip_standup.domain.planning import PlanInput, plan_occurrences
 from zulip_standup.ports import Clock, JobHandler, JobQueue, PlanSource
+from zulip_standup.services.waiting import sleep_or_stop
 
 log = logging.getLogger(__name__)
 
