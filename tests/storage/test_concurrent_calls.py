@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from storage.store_set import StoreSet
+from zulip_standup.domain.conversation_state import ConversationState, Phase
 from zulip_standup.domain.jobs import JobKind
 from zulip_standup.domain.planning import Occurrence
 from zulip_standup.domain.standup import StandupSettings
@@ -89,9 +90,9 @@ def test_a_message_delivered_twice_at_once_is_handled_once(stores: StoreSet) -> 
     run = runs.run_for(standup.id, DAY, NOW)
     conversation, _ = runs.start_conversation(run.id, 1, NOW)
 
+    asking = ConversationState(3, Phase.ASKING)
+
     def step(_: int) -> bool:
-        return bool(
-            runs.commit_step(conversation.id, NOW, {"state": "asking"}, [], processed=(realm, 77))
-        )
+        return bool(runs.commit_step(conversation.id, NOW, asking, [], processed=(realm, 77)))
 
     assert sorted(at_once(step)) == [False] * (THREADS - 1) + [True]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from storage.store_set import StoreSet
+from zulip_standup.domain.conversation_state import ConversationState, Phase
 from zulip_standup.domain.jobs import JobKey, JobKind, JobStatus
 from zulip_standup.domain.planning import Occurrence
 from zulip_standup.domain.records import NewAnswer
@@ -30,19 +31,20 @@ def test_a_step_stores_answers_state_and_the_message_at_once(stores: StoreSet) -
     runs = stores.runs
     run = runs.run_for(_standup(stores, realm), MON, NOW)
     conversation, _ = runs.start_conversation(run.id, 1, NOW)
-    step = {"state": "asking", "question_index": 1, "data": {"asked": [0]}}
+    step = ConversationState(3, Phase.ASKING, current=1, answered=frozenset({0}))
     answers = [NewAnswer(0, "Done?", "shipped the export", 501)]
     assert runs.commit_step(conversation.id, NOW + MINUTE, step, answers, processed=(realm, 501))
     assert stores.inbox.is_finished(realm, 501)
     again = [NewAnswer(0, "Done?", "a different text", 501)]
-    redo = {"state": "done", "question_index": 3}
+    redo = ConversationState(3, Phase.DONE, current=2, answered=frozenset({0, 1, 2}))
     assert not runs.commit_step(conversation.id, NOW, redo, again, processed=(realm, 501))
     stored = runs.conversation(run.id, 1)
     assert stored is not None
-    assert (stored.state, stored.question_index, stored.data) == ("asking", 1, {"asked": [0]})
+    assert (stored.state, stored.question_index) == (Phase.ASKING, 1)
+    assert ConversationState.from_dict(stored.data) == step
     assert [a.text for a in runs.answers_of(run.id, 1)] == ["shipped the export"]
-    step["data"]["asked"].append(1)  # the caller's dict is not the stored one
-    assert runs.conversation(run.id, 1).data == {"asked": [0]}
+    stored.data["answered"].append(1)  # the caller's dict is not the stored one
+    assert ConversationState.from_dict(runs.conversation(run.id, 1).data) == step
 
 
 def test_an_edit_replaces_the_answer_and_keeps_its_first_time(stores: StoreSet) -> None:
@@ -52,9 +54,9 @@ def test_an_edit_replaces_the_answer_and_keeps_its_first_time(stores: StoreSet) 
     run = runs.run_for(_standup(stores, realm), MON, NOW)
     conversation, _ = runs.start_conversation(run.id, 1, NOW)
     first = [NewAnswer(0, "Done?", "v1", 600), NewAnswer(1, "Next?", "v1 next", 600)]
-    runs.commit_step(conversation.id, NOW, {"state": "asking"}, first)
+    runs.commit_step(conversation.id, NOW, ConversationState(3, Phase.ASKING), first)
     edit = [NewAnswer(0, "Done?", "v2", None, edited=True)]
-    runs.commit_step(conversation.id, NOW + 5 * MINUTE, {"state": "done"}, edit)
+    runs.commit_step(conversation.id, NOW + 5 * MINUTE, ConversationState(3, Phase.DONE), edit)
     one, two = runs.answers_of(run.id)
     assert (one.text, one.edited, one.edited_at, one.created_at) == (
         "v2",
@@ -70,7 +72,7 @@ def test_an_edit_replaces_the_answer_and_keeps_its_first_time(stores: StoreSet) 
 
 def test_open_and_older_conversations(stores: StoreSet) -> None:
     """Open conversations come newest run first across standups of the realm; starting a new
-    day closes the person's unfinished ones of earlier days of that standup as missed."""
+    day finds the person's unfinished ones of earlier days of that standup, to close as missed."""
     realm = stores.realm()
     runs = stores.runs
     daily, retro = _standup(stores, realm), _standup(stores, realm, "retro")
@@ -85,10 +87,13 @@ def test_open_and_older_conversations(stores: StoreSet) -> None:
     found = [(standup, day) for _, standup, day in runs.open_conversations(realm, 1)]
     assert found == [(daily, TUE), (retro, MON), (daily, MON)]
     assert runs.open_conversations(realm, 2) == []
-    assert runs.close_older_conversations(daily, 1, WED, NOW + MINUTE) == 2
-    assert runs.close_older_conversations(daily, 1, WED, NOW + MINUTE) == 0
-    assert runs.conversation(mon.id, 1).state == "missed"
-    assert runs.conversation(mon.id, 2).state == "done"
+    older = runs.unfinished_before(daily, 1, WED)
+    assert [c.run_id for c in older] == [mon.id, tue.id]
+    for record in older:
+        runs.commit_step(record.id, NOW + MINUTE, ConversationState(3, Phase.MISSED), ())
+    assert runs.unfinished_before(daily, 1, WED) == []
+    assert runs.conversation(mon.id, 1).state is Phase.MISSED
+    assert runs.conversation(mon.id, 2).state is Phase.DONE
     assert [day for _, _, day in runs.open_conversations(realm, 1)] == [MON]
 
 

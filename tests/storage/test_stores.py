@@ -12,6 +12,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 
 from storage.store_set import StoreSet
+from zulip_standup.domain.conversation_state import Absence, ConversationState, Phase
 from zulip_standup.domain.jobs import JobKind
 from zulip_standup.domain.planning import Occurrence
 from zulip_standup.domain.standup import Question, StandupSettings
@@ -110,6 +111,30 @@ def test_runs_and_prompt_claim_are_exactly_once(stores: StoreSet) -> None:
     assert runs.start_conversation(run.id, 1, NOW) == (conversation, False)
     assert runs.claim_prompt(conversation.id, NOW)
     assert not runs.claim_prompt(conversation.id, NOW)
+
+
+def test_conversations_store_the_typed_machine_state(stores: StoreSet) -> None:
+    """A conversation's state goes in and comes out as the machine's phase: an absent one
+    keeps its reason, and the unfinished conversations of earlier runs are found to close."""
+    store, runs, realm = _on(stores)
+    standup = store.create(realm, 3, "dev", 10, StandupSettings(), NOW)
+    monday = runs.run_for(standup.id, dt.date(2026, 11, 30), NOW)
+    tuesday = runs.run_for(standup.id, dt.date(2026, 12, 1), NOW)
+    absent, _ = runs.start_conversation(monday.id, 1, NOW)
+    asking, _ = runs.start_conversation(monday.id, 2, NOW)
+    runs.commit_step(
+        absent.id, NOW, ConversationState(3, Phase.ABSENT, absence=Absence.HOLIDAY), ()
+    )
+    runs.commit_step(asking.id, NOW, ConversationState(3, Phase.ASKING, current=1), ())
+    stored = {c.user_id: c for c in runs.conversations_of_run(monday.id)}
+    assert (stored[1].state, stored[1].absence) == (Phase.ABSENT, Absence.HOLIDAY)
+    assert (stored[2].state, stored[2].absence, stored[2].question_index) == (
+        Phase.ASKING,
+        None,
+        1,
+    )
+    assert [c.id for c in runs.unfinished_before(standup.id, 2, tuesday.run_date)] == [asking.id]
+    assert runs.unfinished_before(standup.id, 1, tuesday.run_date) == []
 
 
 def test_answers_verbatim_and_idempotent_processing(stores: StoreSet) -> None:

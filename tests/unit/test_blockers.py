@@ -13,6 +13,7 @@ from zulip_standup.domain.blockers import (
     count_run_days,
     is_none_like,
     needs_callout,
+    open_blockers,
     sorted_for_report,
 )
 
@@ -110,3 +111,21 @@ def test_report_order_puts_long_running_blockers_first() -> None:
         Blocker(4, "Dan", "d", MON, 3),
     ]
     assert [b.owner_id for b in sorted_for_report(blockers, 3)] == [1, 4, 2, 3]
+
+
+def test_an_open_blocker_is_the_latest_real_one_since_the_last_none() -> None:
+    """One rule for "open": a person's latest blocker answer counts when it is real, open since
+    the first real one after their last none-like answer; a none-like answer closes it."""
+    mon, tue, wed = dt.date(2026, 11, 30), dt.date(2026, 12, 1), dt.date(2026, 12, 2)
+    answers = [
+        (mon, 1, "Waiting for staging"),
+        (mon, 2, "Blocked on review"),
+        (mon, 3, "none"),
+        (tue, 1, "Still waiting for staging"),
+        (tue, 2, "No blockers!"),
+        (wed, 3, "The VPN is down"),
+    ]
+    assert open_blockers(answers) == {
+        1: (mon, "Still waiting for staging"),
+        3: (wed, "The VPN is down"),
+    }

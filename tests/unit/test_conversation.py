@@ -8,6 +8,8 @@ import pytest
 
 from zulip_standup.domain import conversation_texts as texts
 from zulip_standup.domain.conversation import (
+    Absence,
+    Absent,
     AnswerEdited,
     AskQuestion,
     Back,
@@ -25,6 +27,7 @@ from zulip_standup.domain.conversation import (
     React,
     ReminderDue,
     Restart,
+    RunClosed,
     SendPrompt,
     SendRecap,
     SendReminder,
@@ -272,3 +275,54 @@ def test_invalid_states_are_refused() -> None:
         ConversationState(2, answered=frozenset({2}))
     with pytest.raises(ValueError, match="outside"):
         ConversationState(2, current=2)
+
+
+def test_absent_is_a_state_of_the_machine() -> None:
+    """A conversation not started becomes absent with its reason and stays so across a
+    reminder and a round trip through storage; one already asking is not made absent."""
+    absent, log = run([Absent(Absence.HOLIDAY), ReminderDue(), CutoffPassed()])
+    assert (absent.phase, absent.absence, log[:2]) == (Phase.ABSENT, Absence.HOLIDAY, [(), ()])
+    assert ConversationState.from_dict(absent.as_dict()) == absent
+    asking, _ = run([Prompted(), Absent(Absence.AWAY)])
+    assert (asking.phase, asking.absence) == (Phase.ASKING, None)
+
+
+def test_an_absent_person_may_still_answer_or_skip() -> None:
+    """Someone absent who asks to answer is asked from the first question; a skip makes
+    the day skipped; neither keeps the absence."""
+    absent, _ = run([Absent(Absence.TIME_OFF)])
+    started, log = run([Prompted()], absent)
+    assert (started.phase, started.absence, log) == (Phase.ASKING, None, [(SendPrompt(),)])
+    skipped, _ = run([SkipDay()], absent)
+    assert (skipped.phase, skipped.absence) == (Phase.SKIPPED, None)
+
+
+def test_run_closed_makes_unfinished_conversations_missed() -> None:
+    """When the next run starts, pending and asking conversations become missed and get no
+    reminder; finished and skipped ones keep their state."""
+    asking, _ = run([Prompted(), MessageReceived("a", 1)])
+    missed, log = run([RunClosed(), ReminderDue()], asking)
+    assert (missed.phase, missed.answered, log[:2]) == (Phase.MISSED, {0}, [(), ()])
+    assert run([RunClosed()])[0].phase is Phase.MISSED
+    done, _ = run([Prompted(), MessageReceived("1. a\n2. b\n3. c", 1)])
+    assert run([RunClosed()], done)[0] == done
+    skipped, _ = run([SkipDay()])
+    assert run([RunClosed()], skipped)[0] == skipped
+
+
+def test_absence_goes_with_the_absent_phase_only() -> None:
+    """A reason without the absent phase, or the absent phase without a reason, is refused."""
+    with pytest.raises(ValueError, match="absence reason"):
+        ConversationState(2, phase=Phase.ABSENT)
+    with pytest.raises(ValueError, match="absence reason"):
+        ConversationState(2, absence=Absence.AWAY)
+
+
+def test_an_edit_of_a_missed_conversations_answer_still_updates_it() -> None:
+    """Editing an answer given before the run was closed as missed stores the edit and
+    acknowledges it; nothing the person sent is dropped."""
+    asking, _ = run([Prompted(), MessageReceived("a", 1)])
+    missed, _ = run([RunClosed()], asking)
+    state, log = run([AnswerEdited(1, "a2")], missed)
+    assert state.phase is Phase.MISSED
+    assert log == [(StoreAnswer(0, "a2", 1, edited=True), React(1, "pencil"))]

@@ -25,8 +25,10 @@ from zulip_standup.domain.schedule import local_instant
 from zulip_standup.domain.standup import (
     Standup,
 )
+from zulip_standup.domain.status_texts import status_progress
 from zulip_standup.domain.values import UserRef
 from zulip_standup.domain.zones import today_for
+from zulip_standup.services.attendance import day_of_run
 from zulip_standup.services.people import remember
 from zulip_standup.services.scheduled_prompts import MIN_FEATURE_LEVEL
 
@@ -59,20 +61,10 @@ async def status(ctx: CommandContext, cmd: ct.Status) -> str:
     schedule = standup.settings.to_schedule(standup.id)
     today = team_today(standup, rt.now())
     run = await rt.db(rt.runs.find_run, standup.id, today)
-    progress: dict[str, list[str]] = {
-        "answered": [],
-        "answering": [],
-        "skipped": [],
-        "away": [],
-        "waiting": [],
-    }
+    progress: dict[str, list[str]] = {}
     if run is not None:
-        by_user = {c.user_id: c for c in await rt.db(rt.runs.conversations_of_run, run.id)}
-        labels = {"done": "answered", "asking": "answering", "skipped": "skipped", "away": "away"}
-        for member in members:
-            conversation = by_user.get(member.user_id)
-            label = labels.get(conversation.state, "waiting") if conversation else "waiting"
-            progress[label].append(member.display_name)
+        day = await day_of_run(rt, standup, run)
+        progress = status_progress([(p.name, p.standing) for p in day if p.member])
     plan = await rt.db(rt.schedules.load, standup.id, today)
     events: list[tuple[str, dt.datetime]] = []
     if plan is not None:

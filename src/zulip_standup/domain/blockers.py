@@ -110,6 +110,23 @@ def blocker_from_answer(
     return Blocker(owner_id, owner_name, text.strip(), run_date, 1)
 
 
+def open_blockers(
+    answers: Iterable[tuple[dt.date, int, str]],
+) -> dict[int, tuple[dt.date, str]]:
+    """The one rule for "open blocker": each person's latest blocker answer, when it names a
+    real blocker, with the run day it has been open since (the first of the real blocker
+    answers since their last none-like one). ``answers`` are (run date, owner, text) of the
+    blocker question, oldest first."""
+    latest: dict[int, tuple[dt.date, str]] = {}
+    for run_date, owner_id, text in answers:
+        if is_none_like(text):
+            latest.pop(owner_id, None)
+        else:
+            since = latest[owner_id][0] if owner_id in latest else run_date
+            latest[owner_id] = (since, text)
+    return latest
+
+
 def count_run_days(since: dt.date, today: dt.date, run_dates: Iterable[dt.date]) -> int:
     """How many run days a blocker raised on ``since`` has been open by ``today``, inclusive.
 

@@ -11,6 +11,11 @@ app performs, in order. The state is small and JSON-able (``as_dict`` /
   all questions at once (see ``answer_parsing``). When every question is
   answered the flow is ``done``: recap, then the report is posted (or updated
   when it was posted before).
+* ``Absent(reason)`` turns a conversation not started yet into ``absent``
+  (time off, public holiday, Zulip away: not asked that day); ``RunClosed``
+  turns a pending or asking one into ``missed`` when the person's next run
+  starts. Both stop taking answers until the person starts over (``answer``,
+  ``restart``, or a message sent on purpose), which asks from the first question.
 * The words ``skip``, ``back``, ``restart`` and ``change <n> <text>`` control
   the flow, unless the message starts with the answer mark ``>`` (then it is
   an answer, stored without the mark); the app may also send the events directly.
@@ -24,13 +29,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
-from enum import StrEnum
-from typing import Any
 
 from zulip_standup.domain import conversation_texts as texts
 from zulip_standup.domain.answer_parsing import is_marked, split_answers, unmarked
 from zulip_standup.domain.command_registry import MAX_ANSWER_CHARS
 from zulip_standup.domain.conversation_events import (
+    Absent,
     AnswerEdited,
     AskQuestion,
     Back,
@@ -45,6 +49,7 @@ from zulip_standup.domain.conversation_events import (
     React,
     ReminderDue,
     Restart,
+    RunClosed,
     SendPrompt,
     SendRecap,
     SendReminder,
@@ -53,12 +58,15 @@ from zulip_standup.domain.conversation_events import (
     StoreAnswer,
     UpdateReport,
 )
+from zulip_standup.domain.conversation_state import Absence, ConversationState, Phase
 from zulip_standup.domain.emoji import CHANGED, EDITED, PROBLEM
 
 __all__ = [
     "CHANGE_EMOJI",
     "EDIT_EMOJI",
     "PROBLEM_EMOJI",
+    "Absence",
+    "Absent",
     "AnswerEdited",
     "AskQuestion",
     "Back",
@@ -76,6 +84,7 @@ __all__ = [
     "React",
     "ReminderDue",
     "Restart",
+    "RunClosed",
     "SendPrompt",
     "SendRecap",
     "SendReminder",
@@ -94,80 +103,6 @@ _CHANGE_RE = re.compile(r"\s*change\s+[#q]?(\d{1,2})[.:)]?\s+(\S.*)", re.IGNOREC
 _SKIP_WORDS = frozenset({"skip", "skip today", "/skip"})
 _BACK_WORDS = frozenset({"back", "previous", "prev", "go back", "/back"})
 _RESTART_WORDS = frozenset({"restart", "start over", "/restart"})
-
-
-class Phase(StrEnum):
-    """Where a participant is in one run."""
-
-    PENDING = "pending"
-    ASKING = "asking"
-    DONE = "done"
-    SKIPPED = "skipped"
-
-
-@dataclass(frozen=True, slots=True)
-class ConversationState:
-    """Persisted per (run, participant); question indexes are 0-based.
-
-    ``sources`` maps a Zulip message id to the question indexes it answered,
-    so an edit of that message can update them; ``at_once`` holds the ids of
-    messages that answered every question at once. ``reported`` says the
-    person's answers were posted once, so finishing again updates instead.
-    """
-
-    question_count: int
-    phase: Phase = Phase.PENDING
-    current: int = 0
-    answered: frozenset[int] = frozenset()
-    late: bool = False
-    cutoff_passed: bool = False
-    reported: bool = False
-    sources: tuple[tuple[int, tuple[int, ...]], ...] = ()
-    at_once: frozenset[int] = frozenset()
-
-    def __post_init__(self) -> None:
-        if self.question_count < 1:
-            msg = f"a run needs at least one question, got {self.question_count}"
-            raise ValueError(msg)
-        if not 0 <= self.current < self.question_count:
-            msg = f"current question {self.current} is outside 0..{self.question_count - 1}"
-            raise ValueError(msg)
-        if any(not 0 <= index < self.question_count for index in self.answered):
-            msg = f"answered {sorted(self.answered)} outside 0..{self.question_count - 1}"
-            raise ValueError(msg)
-
-    def as_dict(self) -> dict[str, Any]:
-        """A JSON-able form for storage."""
-        return {
-            "question_count": self.question_count,
-            "phase": self.phase.value,
-            "current": self.current,
-            "answered": sorted(self.answered),
-            "late": self.late,
-            "cutoff_passed": self.cutoff_passed,
-            "reported": self.reported,
-            "sources": [[message_id, list(indexes)] for message_id, indexes in self.sources],
-            "at_once": sorted(self.at_once),
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ConversationState:
-        """Read back what ``as_dict`` wrote."""
-        return cls(
-            question_count=int(data["question_count"]),
-            phase=Phase(data["phase"]),
-            current=int(data["current"]),
-            answered=frozenset(int(i) for i in data["answered"]),
-            late=bool(data["late"]),
-            cutoff_passed=bool(data["cutoff_passed"]),
-            reported=bool(data["reported"]),
-            sources=tuple((int(m), tuple(int(i) for i in ix)) for m, ix in data["sources"]),
-            at_once=frozenset(int(m) for m in data.get("at_once", ())),
-        )
-
-    def indexes_of(self, message_id: int) -> tuple[int, ...]:
-        """The questions a message answered (empty when it answered none)."""
-        return next((indexes for mid, indexes in self.sources if mid == message_id), ())
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,19 +167,50 @@ def step(
             result = _restart(state)
         case CutoffPassed():
             result = _Result(replace(state, cutoff_passed=True))
+        case Absent(reason=reason):
+            result = _absent(state, reason)
+        case RunClosed():
+            result = _run_closed(state)
     return result.state, result.effects
 
 
+_NOT_STARTED = frozenset({Phase.PENDING, Phase.ABSENT, Phase.MISSED})
+
+
 def _start(state: ConversationState) -> _Result:
-    fresh = replace(
-        state, phase=Phase.ASKING, current=0, answered=frozenset(), sources=(), at_once=frozenset()
+    return _Result(_fresh(state), (SendPrompt(),))
+
+
+def _fresh(state: ConversationState) -> ConversationState:
+    """Asking from the first question, with nothing answered (also after absent or missed)."""
+    return replace(
+        state,
+        phase=Phase.ASKING,
+        current=0,
+        answered=frozenset(),
+        sources=(),
+        at_once=frozenset(),
+        absence=None,
     )
-    return _Result(fresh, (SendPrompt(),))
+
+
+def _absent(state: ConversationState, reason: Absence) -> _Result:
+    """Not asked that day: only a conversation not yet started becomes absent."""
+    if state.phase is Phase.PENDING:
+        return _Result(replace(state, phase=Phase.ABSENT, absence=reason))
+    return _Result(state)
+
+
+def _run_closed(state: ConversationState) -> _Result:
+    """A newer run started: an unfinished conversation stops taking answers."""
+    if state.phase in {Phase.PENDING, Phase.ASKING}:
+        return _Result(replace(state, phase=Phase.MISSED, current=0))
+    return _Result(state)
 
 
 def _prompted(state: ConversationState) -> _Result:
-    if state.phase is Phase.PENDING:
-        return _start(state)
+    if state.phase in _NOT_STARTED:
+        return _start(state)  # absent or missed: only when the person asks to answer
     if state.phase is Phase.ASKING:
         return _Result(state, (AskQuestion(state.current),))
     return _Result(state)
@@ -315,14 +281,16 @@ def _message(state: ConversationState, event: MessageReceived, ctx: Conversation
         return _Result(
             state, (SendText(texts.answer_too_long_text(len(text), ctx.max_answer_chars)),)
         )
-    nothing_yet = state.phase is Phase.PENDING or (not state.answered and state.current == 0)
+    not_started = state.phase in _NOT_STARTED
+    nothing_yet = not_started or (not state.answered and state.current == 0)
     at_once = split_answers(text, state.question_count) if nothing_yet else None
     if at_once is not None:
-        asking = replace(state, phase=Phase.ASKING, at_once=state.at_once | {event.message_id})
+        base = _fresh(state) if not_started else state
+        asking = replace(base, at_once=base.at_once | {event.message_id})
         return _finish(
             _store(asking, dict(enumerate(at_once)), event.message_id, edited=False, ctx=ctx)
         )
-    if state.phase is Phase.PENDING:
+    if not_started:
         return _start(state)
     stored = _store(state, {state.current: text.strip()}, event.message_id, edited=False, ctx=ctx)
     return _advance(stored)
@@ -330,7 +298,8 @@ def _message(state: ConversationState, event: MessageReceived, ctx: Conversation
 
 def _edited(state: ConversationState, event: AnswerEdited, ctx: ConversationContext) -> _Result:
     indexes = state.indexes_of(event.message_id)
-    if not indexes or state.phase in {Phase.PENDING, Phase.SKIPPED}:
+    # A missed conversation keeps its partial answers, and an edit of one still updates it.
+    if not indexes or state.phase in {Phase.PENDING, Phase.ABSENT, Phase.SKIPPED}:
         return _Result(state)
     text = unmarked(event.text)
     if len(text) > ctx.max_answer_chars:
@@ -350,7 +319,7 @@ def _edited(state: ConversationState, event: AnswerEdited, ctx: ConversationCont
 
 
 def _change(state: ConversationState, event: ChangeRequested, ctx: ConversationContext) -> _Result:
-    if state.phase is Phase.PENDING:
+    if state.phase in _NOT_STARTED:
         return _Result(state, (SendText(texts.not_started_text(ctx.standup)),))
     if state.phase is Phase.SKIPPED:
         return _Result(state, (SendText(texts.already_skipped_text(ctx.standup)),))
@@ -377,7 +346,7 @@ def _skip(state: ConversationState, ctx: ConversationContext) -> _Result:
         return _Result(state, (SendText(texts.cannot_skip_done_text(ctx.standup)),))
     if state.phase is Phase.SKIPPED:
         return _Result(state, (SendText(texts.already_skipped_text(ctx.standup)),))
-    skipped = replace(state, phase=Phase.SKIPPED, current=0)
+    skipped = replace(state, phase=Phase.SKIPPED, current=0, absence=None)
     effects: list[Effect] = [
         MarkSkipped(),
         SendText(texts.skip_confirmation_text(ctx.standup, ctx.day)),
@@ -388,7 +357,7 @@ def _skip(state: ConversationState, ctx: ConversationContext) -> _Result:
 
 
 def _back(state: ConversationState, ctx: ConversationContext) -> _Result:
-    if state.phase is Phase.PENDING:
+    if state.phase in _NOT_STARTED:
         return _Result(state, (SendText(texts.not_started_text(ctx.standup)),))
     if state.phase is Phase.SKIPPED:
         return _Result(state, (SendText(texts.already_skipped_text(ctx.standup)),))
@@ -402,9 +371,6 @@ def _back(state: ConversationState, ctx: ConversationContext) -> _Result:
 
 
 def _restart(state: ConversationState) -> _Result:
-    if state.phase is Phase.PENDING:
+    if state.phase in _NOT_STARTED:
         return _start(state)
-    fresh = replace(
-        state, phase=Phase.ASKING, current=0, answered=frozenset(), sources=(), at_once=frozenset()
-    )
-    return _Result(fresh, (SendText(texts.restart_text()), AskQuestion(0)))
+    return _Result(_fresh(state), (SendText(texts.restart_text()), AskQuestion(0)))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from zulip_standup.domain.planning import Absence
+
 # --- events --------------------------------------------------------------------------
 
 
@@ -53,6 +55,18 @@ class Back:
 
 
 @dataclass(frozen=True, slots=True)
+class Absent:
+    """The prompt is due but the person is absent that day (time off, holiday, Zulip away)."""
+
+    reason: Absence
+
+
+@dataclass(frozen=True, slots=True)
+class RunClosed:
+    """The person's next run started: an unfinished conversation of this one is missed."""
+
+
+@dataclass(frozen=True, slots=True)
 class Restart:
     """Start over from the first question."""
 
@@ -72,6 +86,8 @@ Event = (
     | Back
     | Restart
     | CutoffPassed
+    | Absent
+    | RunClosed
 )
 
 # --- effects -------------------------------------------------------------------------

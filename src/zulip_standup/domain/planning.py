@@ -136,13 +136,23 @@ def prompt_zone(schedule: Schedule, participant: Participant) -> ZoneInfo:
     return schedule_zone(schedule.delivery_mode, schedule.zone, own)
 
 
+def run_absence(
+    schedule: Schedule, participant: Participant, day: dt.date, *, include_away: bool = True
+) -> Absence | None:
+    """Why ``participant`` is not asked for team run date ``day``, or None: their absence
+    on their own local date of that run's prompt (the one rule the planner, the prompt,
+    the digest, ``status`` and ``stats`` share)."""
+    prompt_at = local_instant(day, schedule.prompt_time, prompt_zone(schedule, participant))
+    own_day = today_for(effective_zone(participant, schedule.zone), prompt_at)
+    return participant_absence(schedule, participant, own_day, include_away=include_away)
+
+
 def _participant_occurrences(
     schedule: Schedule, participant: Participant, day: dt.date, team_cutoff: dt.datetime
 ) -> Iterable[Occurrence]:
     zone = prompt_zone(schedule, participant)
     prompt_at = local_instant(day, schedule.prompt_time, zone)
-    own_day = today_for(effective_zone(participant, schedule.zone), prompt_at)
-    if participant_absence(schedule, participant, own_day, include_away=False) is not None:
+    if run_absence(schedule, participant, day, include_away=False) is not None:
         return
     deadline = max(team_cutoff, local_instant(day, schedule.cutoff_time, zone))
     sid, user = schedule.standup_id, participant.user_id

@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from zulip_standup.domain.conversation_state import Absence, ConversationState, Phase
+
 
 @dataclass(frozen=True)
 class RunRecord:
@@ -20,12 +22,16 @@ class RunRecord:
 
 @dataclass(frozen=True)
 class ConversationRecord:
-    """The persisted conversation state of one person in one run."""
+    """The persisted conversation state of one person in one run.
+
+    ``state`` is the machine's phase as stored in the ``state`` column, and
+    ``absence`` the reason kept with an absent one (``absence_in``).
+    """
 
     id: int
     run_id: int
     user_id: int
-    state: str
+    state: Phase
     question_index: int
     data: dict[str, Any]
     prompted_at: dt.datetime | None
@@ -34,6 +40,25 @@ class ConversationRecord:
     late: bool
     report_message_ids: tuple[int, ...]
     report_posted_at: dt.datetime | None
+    absence: Absence | None = None
+
+
+def state_columns(state: ConversationState) -> dict[str, Any]:
+    """The columns that hold a conversation's machine state (every adapter stores these)."""
+    return {
+        "state": state.phase.value,
+        "question_index": state.current,
+        "data": state.as_dict(),
+        "late": state.late,
+    }
+
+
+def absence_in(state: Phase, data: dict[str, Any]) -> Absence | None:
+    """The reason stored with an absent conversation (older rows kept ``data["reason"]``)."""
+    if state is not Phase.ABSENT:
+        return None
+    reason = data.get("absence") or data.get("reason")
+    return Absence(reason) if reason in set(Absence) else Absence.AWAY
 
 
 @dataclass(frozen=True)

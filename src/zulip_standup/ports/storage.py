@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from zulip_standup.domain.conversation_state import ConversationState
 from zulip_standup.domain.records import (
     AnswerRecord,
     ConversationRecord,
@@ -164,9 +165,9 @@ class RunRepository(Protocol):
         self, realm_id: int, user_id: int
     ) -> list[tuple[ConversationRecord, int, dt.date]]: ...
 
-    def close_older_conversations(
-        self, standup_id: int, user_id: int, before: dt.date, now: dt.datetime
-    ) -> int: ...
+    def unfinished_before(
+        self, standup_id: int, user_id: int, before: dt.date
+    ) -> list[ConversationRecord]: ...
 
     def recently_changed_conversations(
         self, realm_id: int, since: dt.datetime
@@ -178,9 +179,11 @@ class RunRepository(Protocol):
         self,
         conversation_id: int,
         now: dt.datetime,
-        state: dict[str, Any],
+        state: ConversationState,
         new_answers: Sequence[NewAnswer],
         processed: tuple[int, int] | None = None,
+        *,
+        completed_at: dt.datetime | None = None,
     ) -> bool: ...
 
     def answers_of(self, run_id: int, user_id: int | None = None) -> list[AnswerRecord]: ...

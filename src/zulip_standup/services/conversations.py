@@ -13,10 +13,11 @@ import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from zulip_standup.domain import conversation_texts as texts
 from zulip_standup.domain.conversation import (
+    Absence,
+    Absent,
     AnswerEdited,
     AskQuestion,
     ConversationContext,
@@ -31,6 +32,7 @@ from zulip_standup.domain.conversation import (
     Prompted,
     React,
     ReminderDue,
+    RunClosed,
     SendPrompt,
     SendRecap,
     SendReminder,
@@ -55,8 +57,6 @@ from zulip_standup.services.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
-# States outside the machine's phases, for people not asked on a day.
-AWAY = "away"
 RESUME_WINDOW = dt.timedelta(minutes=30)
 
 # (standup, run, user id, is an update, indexes of the answers changed in this step)
@@ -108,31 +108,36 @@ class Conversations:
     @staticmethod
     def _state_of(standup: Standup, record: ConversationRecord) -> ConversationState:
         count = len(standup.settings.questions)
+        if record.state is Phase.ABSENT and "question_count" not in record.data:
+            # Stored before the machine had the absent phase: only the reason was kept.
+            return ConversationState(count, phase=Phase.ABSENT, absence=record.absence)
         if record.data.get("question_count") == count:
-            return ConversationState.from_dict(record.data)
-        if record.data:
+            found = ConversationState.from_dict(record.data)
+            if record.state is Phase.MISSED and found.phase is not Phase.MISSED:
+                # Closed as missed by an older release, which changed the column only.
+                return step(found, RunClosed(), ConversationContext(standup.name, dt.date.min))[0]
+            return found
+        if record.data and "question_count" in record.data:
             # The questions changed since this run started: keep the phase, start the
             # question bookkeeping afresh (the stored answers stay).
             old = ConversationState.from_dict(record.data)
             phase = old.phase if old.phase is not Phase.ASKING else Phase.PENDING
-            return ConversationState(count, phase=phase, late=old.late, reported=old.reported)
+            return ConversationState(
+                count, phase=phase, late=old.late, reported=old.reported, absence=old.absence
+            )
         return ConversationState(count)
 
-    def _state_values(self, turn: Turn, state: ConversationState) -> dict[str, Any]:
-        values: dict[str, Any] = {
-            "state": state.phase.value,
-            "question_index": state.current,
-            "data": state.as_dict(),
-            "late": state.late,
-        }
+    def _completed_at(self, turn: Turn, state: ConversationState) -> dt.datetime | None:
+        """Now, when this state finishes the answers for the first time."""
         if state.phase is Phase.DONE and turn.record.completed_at is None:
-            values["completed_at"] = self.rt.now()
-        return values
+            return self.rt.now()
+        return None
 
     async def _save(self, turn: Turn, state: ConversationState) -> None:
         rt = self.rt
+        completed_at = self._completed_at(turn, state)
         await rt.db(
-            rt.runs.commit_step, turn.record.id, rt.now(), self._state_values(turn, state), ()
+            rt.runs.commit_step, turn.record.id, rt.now(), state, (), completed_at=completed_at
         )
 
     async def _past_deadline(self, turn: Turn, user_id: int) -> bool:
@@ -176,9 +181,10 @@ class Conversations:
             rt.runs.commit_step,
             turn.record.id,
             rt.now(),
-            self._state_values(turn, new_state),
+            new_state,
             new_answers,
             (rt.realm_id, message_id) if message_id is not None else None,
+            completed_at=self._completed_at(turn, new_state),
         )
         if not committed:
             if message_id is not None:
@@ -295,12 +301,12 @@ class Conversations:
     ) -> str:
         rt = self.rt
         turn = await self.load(standup, run_date, user_id)
-        if turn.record.state == AWAY:
+        if turn.state.phase is Phase.ABSENT:
             return "already started"
         if turn.state.phase is not Phase.PENDING:
             # A crash between storing the step and sending the prompt leaves a person asked
             # who never saw the question: the job's next attempt sends it.
-            if turn.record.state == Phase.ASKING.value and await self._prompt_lost(turn):
+            if turn.record.state is Phase.ASKING and await self._prompt_lost(turn):
                 if late:
                     await rt.chat.send_dm([user_id], texts.late_prompt_text(standup.name))
                 await self._send_prompt(turn, user_id)
@@ -308,14 +314,11 @@ class Conversations:
             return "already started"
         absence = await self._absence(standup, run_date, user_id)
         if absence is not None:
-            await rt.db(
-                rt.runs.save_conversation,
-                turn.record.id,
-                rt.now(),
-                state=AWAY,
-                data={"reason": absence},
+            state, _ = step(
+                turn.state, Absent(absence), ConversationContext(standup.name, run_date)
             )
-            return f"away ({absence})"
+            await self._save(turn, state)
+            return f"away ({absence.value})"
         if turn.record.prompted_at is not None and turn.record.prompt_message_id is None:
             # A previous attempt claimed the prompt and may have sent it before dying.
             content = await self.prompt_text(turn, user_id)
@@ -330,7 +333,7 @@ class Conversations:
         elif not await rt.db(rt.runs.claim_prompt, turn.record.id, rt.now()):
             return "already prompted"
         # A new run starts: an older one the person never finished stops taking answers.
-        await rt.db(rt.runs.close_older_conversations, standup.id, user_id, run_date, rt.now())
+        await self._close_older(standup, user_id, run_date)
         if await self.hold_if_busy(standup, run_date, user_id):
             return "held: answering another standup"
         if late:
@@ -350,7 +353,7 @@ class Conversations:
         rt = self.rt
         run = await rt.db(rt.runs.find_run, standup.id, run_date)
         record = None if run is None else await rt.db(rt.runs.conversation, run.id, user_id)
-        if run is None or record is None or record.state == Phase.PENDING.value:
+        if run is None or record is None or record.state is Phase.PENDING:
             if record is not None and record.prompted_at is not None:
                 # Claimed just now by its own job, or held behind another standup.
                 if await self._ask_next(run_date, user_id, only=standup.id):
@@ -358,7 +361,7 @@ class Conversations:
                 return "prompt in progress"
             outcome = await self._prompt(standup, run_date, user_id, late=True)
             return f"prompt instead of a reminder: {outcome}"
-        if record.state != Phase.ASKING.value:
+        if record.state is not Phase.ASKING:
             return "nothing to remind"
         participant = await participant_of(rt, user_id)
         due = last_reminder_instant(standup, participant, run_date, rt.now())
@@ -422,8 +425,16 @@ class Conversations:
             await self.apply(turn, Prompted(), user_id, direct_prompt=True)
         return True
 
-    async def _absence(self, standup: Standup, run_date: dt.date, user_id: int) -> str | None:
+    async def _absence(self, standup: Standup, run_date: dt.date, user_id: int) -> Absence | None:
         return absence_on(standup, await participant_of(self.rt, user_id), run_date)
+
+    async def _close_older(self, standup: Standup, user_id: int, run_date: dt.date) -> None:
+        """A new run starts: the person's unfinished older conversations become missed."""
+        rt = self.rt
+        for record in await rt.db(rt.runs.unfinished_before, standup.id, user_id, run_date):
+            state = self._state_of(standup, record)
+            closed, _ = step(state, RunClosed(), ConversationContext(standup.name, run_date))
+            await rt.db(rt.runs.commit_step, record.id, rt.now(), closed, ())
 
     # -- after a restart --------------------------------------------------------
     async def resume(self, report_missing: MissingReportHook) -> int:
@@ -459,7 +470,7 @@ class Conversations:
         if state.phase is Phase.DONE and turn.record.report_posted_at is None:
             await report_missing(turn.standup, turn.run, user_id)
             return 1
-        if state.phase is not Phase.ASKING or turn.record.state != Phase.ASKING.value:
+        if state.phase is not Phase.ASKING or turn.record.state is not Phase.ASKING:
             return 0  # not asking, or closed as missed when a newer run started
         questions = turn.standup.settings.questions
         if not state.answered and state.current == 0:

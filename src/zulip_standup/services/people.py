@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 from zulip_standup.domain.chat import Person
 from zulip_standup.domain.holidays_calendar import parse_holiday_calendar
 from zulip_standup.domain.planning import (
+    Absence,
     Participant,
     TimeOff,
-    participant_absence,
     prompt_zone,
+    run_absence,
 )
 from zulip_standup.domain.schedule import local_instant
 from zulip_standup.domain.standup import Standup
@@ -93,11 +94,9 @@ async def participant_of(rt: Runtime, user_id: int) -> Participant:
     )
 
 
-def absence_on(standup: Standup, participant: Participant, run_date: dt.date) -> str | None:
+def absence_on(standup: Standup, participant: Participant, run_date: dt.date) -> Absence | None:
     """Why the person is not asked on that run date (time off, holiday, away), or None."""
-    schedule = standup.settings.to_schedule(standup.id)
-    absence = participant_absence(schedule, participant, run_date, include_away=True)
-    return None if absence is None else absence.value
+    return run_absence(standup.settings.to_schedule(standup.id), participant, run_date)
 
 
 def prompt_instant(standup: Standup, participant: Participant, run_date: dt.date) -> dt.datetime:

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from zulip_standup.domain.attendance import RunFacts, Standing, standing
-from zulip_standup.domain.blockers import Blocker, aged, blocker_from_answer
-from zulip_standup.domain.conversation import Phase
-from zulip_standup.domain.jobs import JobStatus
+from zulip_standup.domain.attendance import Standing
+from zulip_standup.domain.blockers import Blocker, aged
+from zulip_standup.domain.blockers import open_blockers as find_open_blockers
 from zulip_standup.domain.records import AnswerRecord, ConversationRecord, RunRecord
 from zulip_standup.domain.report import (
     AnswerSet,
@@ -35,13 +34,8 @@ from zulip_standup.domain.schedule import run_dates
 from zulip_standup.domain.standup import ReportStyle, Standup
 from zulip_standup.domain.summary import SummaryDay
 from zulip_standup.ports import ChatRefused
-from zulip_standup.services.people import (
-    absence_on,
-    own_zone,
-    participant_of,
-    prompt_instant,
-    zones_in,
-)
+from zulip_standup.services.attendance import day_of_run
+from zulip_standup.services.people import own_zone, zones_in
 from zulip_standup.services.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -57,6 +51,26 @@ class RunPicture:
     answered: tuple[AnswerSet, ...]
     excused: tuple[Excused, ...]
     missing: tuple[PersonRef, ...]
+
+
+async def open_blockers(rt: Runtime, standup: Standup, today: dt.date) -> list[Blocker]:
+    """The standup's open blockers on ``today`` (the rule is ``domain.blockers.open_blockers``),
+    as the digest, ``blockers``, ``stats`` and the weekly roll-up show them."""
+    index = standup.settings.blocker_index
+    if index is None:
+        return []
+    start = today - dt.timedelta(days=BLOCKER_LOOKBACK_DAYS)
+    rows = await rt.db(rt.runs.answers_in_range, standup.id, start, today)
+    latest = find_open_blockers(
+        (run_date, answer.user_id, answer.text)
+        for run_date, answer in rows
+        if answer.question_index == index
+    )
+    dates = run_dates(standup.settings.to_schedule(standup.id), start, today + dt.timedelta(days=1))
+    return [
+        aged(Blocker(user_id, rt.directory.name_of(user_id), text, since), today, dates)
+        for user_id, (since, text) in sorted(latest.items())
+    ]
 
 
 class Reporter:
@@ -104,60 +118,27 @@ class Reporter:
     async def picture(self, standup: Standup, run: RunRecord) -> RunPicture:
         """Who answered, who is excused (and why), who was never asked, who is missing."""
         rt = self.rt
-        members = await rt.db(rt.standups.participants, standup.id)
-        conversations = {c.user_id: c for c in await rt.db(rt.runs.conversations_of_run, run.id)}
         all_answers = await rt.db(rt.runs.answers_of, run.id)
-        prompt_jobs = await rt.db(rt.schedules.prompt_statuses, standup.id, run.run_date)
+        records = {c.user_id: c for c in await rt.db(rt.runs.conversations_of_run, run.id)}
         zones = await zones_in(rt, standup, run.run_date)
         answered: list[AnswerSet] = []
         excused: list[Excused] = []
         missing: list[PersonRef] = []
-        for member in members:
-            person = PersonRef(member.user_id, member.display_name)
-            conversation = conversations.get(member.user_id)
-            mine = [a for a in all_answers if a.user_id == member.user_id]
-            facts = await self._facts(standup, run, conversation, member.user_id, prompt_jobs)
-            place = standing(replace(facts, answered_any=bool(mine)))
-            if place is Standing.ANSWERED and conversation is not None:
-                zone = zones.get(member.user_id)
+        for day in await day_of_run(rt, standup, run):
+            place, conversation = day.standing, records.get(day.user_id)
+            if place.answered and conversation is not None:
+                # People who answered and then left the standup still count for the day.
+                mine = [a for a in all_answers if a.user_id == day.user_id]
+                zone = zones.get(day.user_id)
                 answered.append(await self._answer_set(standup, run, conversation, mine, zone))
-            elif place is Standing.MISSING:
-                missing.append(person)
+            elif not day.member:
+                continue
+            elif place in {Standing.WAITING, Standing.MISSED}:
+                missing.append(PersonRef(day.user_id, day.name))
             else:
-                excused.append(Excused(person, ExcuseKind(place.value)))
-        member_ids = {m.user_id for m in members}
-        for user_id, conversation in conversations.items():
-            if user_id not in member_ids and conversation.state == Phase.DONE.value:
-                # Answered, then left the standup: the answers still count for the day.
-                mine = [a for a in all_answers if a.user_id == user_id]
-                answered.append(await self._answer_set(standup, run, conversation, mine))
+                excused.append(Excused(PersonRef(day.user_id, day.name), ExcuseKind(place.value)))
         answered.sort(key=lambda a: a.answered_at)
         return RunPicture(tuple(answered), tuple(excused), tuple(missing))
-
-    async def _facts(
-        self,
-        standup: Standup,
-        run: RunRecord,
-        conversation: ConversationRecord | None,
-        user_id: int,
-        prompt_jobs: Mapping[int, JobStatus],
-    ) -> RunFacts:
-        job = prompt_jobs.get(user_id)
-        if conversation is not None and conversation.state != Phase.PENDING.value:
-            return RunFacts(
-                state=conversation.state,
-                prompt_message_id=conversation.prompt_message_id,
-                away_reason=str(conversation.data.get("reason", "away")),
-                prompt_job=job,
-            )
-        participant = await participant_of(self.rt, user_id)
-        return RunFacts(
-            state=None if conversation is None else conversation.state,
-            prompt_message_id=None if conversation is None else conversation.prompt_message_id,
-            absence=absence_on(standup, participant, run.run_date),
-            prompt_due=prompt_instant(standup, participant, run.run_date) <= self.rt.now(),
-            prompt_job=job,
-        )
 
     # -- a person's report ----------------------------------------------------
     async def person_finished(
@@ -296,31 +277,7 @@ class Reporter:
     # -- the digest -------------------------------------------------------------
     async def open_blockers(self, standup: Standup, today: dt.date) -> list[Blocker]:
         """Each person's latest real blocker, if they have not answered "none" since."""
-        rt = self.rt
-        index = standup.settings.blocker_index
-        if index is None:
-            return []
-        start = today - dt.timedelta(days=BLOCKER_LOOKBACK_DAYS)
-        rows = await rt.db(rt.runs.answers_in_range, standup.id, start, today)
-        latest: dict[int, tuple[dt.date, str]] = {}
-        since: dict[int, dt.date] = {}
-        for run_date, answer in rows:
-            if answer.question_index != index:
-                continue
-            blocker = blocker_from_answer(answer.user_id, "", answer.text, run_date)
-            if blocker is None:
-                latest.pop(answer.user_id, None)
-                since.pop(answer.user_id, None)
-                continue
-            latest[answer.user_id] = (run_date, answer.text)
-            since.setdefault(answer.user_id, run_date)
-        schedule = standup.settings.to_schedule(standup.id)
-        dates = run_dates(schedule, start, today + dt.timedelta(days=1))
-        found = []
-        for user_id, (_, text) in sorted(latest.items()):
-            blocker = Blocker(user_id, rt.directory.name_of(user_id), text, since[user_id])
-            found.append(aged(blocker, today, dates))
-        return found
+        return await open_blockers(self.rt, standup, today)
 
     async def digest(self, standup: Standup, run_date: dt.date, *, attempt: int = 1) -> None:
         """Post the cutoff digest once (styles living and digest); later calls do nothing."""

@@ -10,6 +10,8 @@ from zulip_standup.domain.schedule import next_run_date
 from zulip_standup.domain.standup import Standup
 from zulip_standup.domain.stats import ParticipationRow, compute_stats, render_stats
 from zulip_standup.domain.values import DateRange
+from zulip_standup.services.attendance import day_of_run
+from zulip_standup.services.reporting import open_blockers
 from zulip_standup.services.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -18,20 +20,22 @@ log = logging.getLogger(__name__)
 async def participation(
     rt: Runtime, standup: Standup, start: dt.date, end: dt.date
 ) -> list[ParticipationRow]:
-    """One row per person asked per run in the period (away and skipped people excluded)."""
+    """One row per person expected per run in the period: asked that day, by the same rule
+    as the digest (skipped, absent and not-asked people are not expected)."""
     rows: list[ParticipationRow] = []
     for run in await rt.db(rt.runs.runs_between, standup.id, start, end):
-        for conversation in await rt.db(rt.runs.conversations_of_run, run.id):
-            if conversation.state in {"away", "skipped"}:
+        for day in await day_of_run(rt, standup, run):
+            if not day.on_run or not day.standing.expected:
                 continue
+            conversation = day.conversation
             rows.append(
                 ParticipationRow(
                     run_date=run.run_date,
-                    user_id=conversation.user_id,
-                    name=rt.directory.name_of(conversation.user_id),
-                    answered=conversation.state == "done",
-                    prompted_at=conversation.prompted_at,
-                    answered_at=conversation.completed_at,
+                    user_id=day.user_id,
+                    name=day.name,
+                    answered=day.standing.answered,
+                    prompted_at=None if conversation is None else conversation.prompted_at,
+                    answered_at=None if conversation is None else conversation.completed_at,
                 )
             )
     return rows
@@ -54,7 +58,8 @@ async def post_weekly_rollup(rt: Runtime, standup: Standup, run_date: dt.date) -
     monday = run_date - dt.timedelta(days=run_date.weekday())
     period = DateRange(monday, monday + dt.timedelta(days=6))
     rows = await participation(rt, standup, period.start, period.end)
-    figures = compute_stats(rows, period.start, period.end)
+    blockers = await open_blockers(rt, standup, run_date)
+    figures = compute_stats(rows, period.start, period.end, len(blockers))
     png = rt.charts.participation(figures.days, texts.chart_title(standup.name, period))
     url = await rt.chat.upload_file(f"{standup.name}-week-{year}-{week:02d}.png", png, "image/png")
     content = texts.rollup_text(standup.name, period, render_stats(figures), url)

@@ -52,7 +52,6 @@ DEFAULT_LEAD = dt.timedelta(minutes=60)
 # Zulip refuses a delivery time that is not in the future; leave room for the request.
 DEFAULT_MIN_LEAD = dt.timedelta(seconds=30)
 DEFAULT_BATCH = 100
-_AWAY = "away"  # conversations.AWAY: not asked that day
 _FINISHED = (JobStatus.DONE, JobStatus.DROPPED, JobStatus.FAILED)
 
 
@@ -208,11 +207,7 @@ class ScheduledPrompts:
                     self._skipped.add(job.job_id)
                     continue
             turn = await self.conversations.load(standup, job.run_date, job.user_id)
-            if (
-                turn.record.state == _AWAY
-                or turn.record.prompted_at is not None
-                or turn.state.phase is not Phase.PENDING
-            ):
+            if turn.record.prompted_at is not None or turn.state.phase is not Phase.PENDING:
                 self._skipped.add(job.job_id)
                 continue
             content = await self.conversations.prompt_text(turn, job.user_id)

@@ -9,7 +9,15 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from zulip_standup.domain.records import AnswerRecord, ConversationRecord, NewAnswer, RunRecord
+from zulip_standup.domain.conversation_state import ConversationState, Phase
+from zulip_standup.domain.records import (
+    AnswerRecord,
+    ConversationRecord,
+    NewAnswer,
+    RunRecord,
+    absence_in,
+    state_columns,
+)
 from zulip_standup.storage.crypto import AnswerCipher
 from zulip_standup.storage.inbox import mark_done
 from zulip_standup.storage.key_rotation import ROTATE_BATCH, AfterRead, rotate_answers
@@ -35,19 +43,22 @@ def _run(row: Any) -> RunRecord:
 
 
 def _conversation(row: Any) -> ConversationRecord:
+    data = dict(row.data or {})
+    state = Phase(row.state)
     return ConversationRecord(
         id=int(row.id),
         run_id=int(row.run_id),
         user_id=int(row.user_id),
-        state=row.state,
+        state=state,
         question_index=int(row.question_index),
-        data=dict(row.data or {}),
+        data=data,
         prompted_at=row.prompted_at,
         prompt_message_id=row.prompt_message_id,
         completed_at=row.completed_at,
         late=bool(row.late),
         report_message_ids=tuple(int(i) for i in row.report_message_ids),
         report_posted_at=row.report_posted_at,
+        absence=absence_in(state, data),
     )
 
 
@@ -137,7 +148,7 @@ class RunStore:
                     insert(conversations).values(
                         run_id=run_id,
                         user_id=user_id,
-                        state="pending",
+                        state=Phase.PENDING.value,
                         question_index=0,
                         data={},
                         late=False,
@@ -182,7 +193,7 @@ class RunStore:
                 .where(
                     standups.c.realm_id == realm_id,
                     conversations.c.user_id == user_id,
-                    conversations.c.state == "asking",
+                    conversations.c.state == Phase.ASKING.value,
                 )
                 .order_by(runs.c.run_date.desc(), conversations.c.id.desc())
             ).all()
@@ -201,7 +212,7 @@ class RunStore:
                 .where(
                     standups.c.realm_id == realm_id,
                     conversations.c.user_id == user_id,
-                    conversations.c.state == "pending",
+                    conversations.c.state == Phase.PENDING.value,
                     conversations.c.prompted_at.is_not(None),
                     conversations.c.prompt_message_id.is_(None),
                 )
@@ -209,22 +220,22 @@ class RunStore:
             ).all()
         return [(_conversation(r), int(r.standup_id), r.run_date) for r in rows]
 
-    def close_older_conversations(
-        self, standup_id: int, user_id: int, before: dt.date, now: dt.datetime
-    ) -> int:
-        """Mark the person's unfinished conversations of earlier runs as ``missed``."""
+    def unfinished_before(
+        self, standup_id: int, user_id: int, before: dt.date
+    ) -> list[ConversationRecord]:
+        """The person's conversations of earlier runs still pending or asking."""
         earlier = select(runs.c.id).where(runs.c.standup_id == standup_id, runs.c.run_date < before)
-        with self.engine.begin() as conn:
-            result = conn.execute(
-                update(conversations)
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(conversations)
                 .where(
                     conversations.c.user_id == user_id,
                     conversations.c.run_id.in_(earlier),
-                    conversations.c.state.in_(("pending", "asking")),
+                    conversations.c.state.in_((Phase.PENDING.value, Phase.ASKING.value)),
                 )
-                .values(state="missed", updated_at=now)
-            )
-        return int(result.rowcount or 0)
+                .order_by(conversations.c.id)
+            ).all()
+        return [_conversation(r) for r in rows]
 
     def recently_changed_conversations(
         self, realm_id: int, since: dt.datetime
@@ -238,7 +249,7 @@ class RunStore:
                 .where(
                     standups.c.realm_id == realm_id,
                     conversations.c.updated_at >= since,
-                    conversations.c.state.in_(("asking", "done")),
+                    conversations.c.state.in_((Phase.ASKING.value, Phase.DONE.value)),
                 )
                 .order_by(conversations.c.id)
             ).all()
@@ -320,13 +331,19 @@ class RunStore:
         self,
         conversation_id: int,
         now: dt.datetime,
-        state: dict[str, Any],
+        state: ConversationState,
         new_answers: Sequence[NewAnswer],
         processed: tuple[int, int] | None = None,
+        *,
+        completed_at: dt.datetime | None = None,
     ) -> bool:
         """Store a conversation step at once: its answers, its state and, for a message,
         that the message is handled. False (and nothing written) when the message was
-        handled before; a crash leaves either all of it or none."""
+        handled before; a crash leaves either all of it or none. ``completed_at`` is
+        stored when given (the step finished the answers)."""
+        values = state_columns(state)
+        if completed_at is not None:
+            values["completed_at"] = completed_at
         with self.engine.begin() as conn:
             row = conn.execute(
                 select(conversations.c.run_id, conversations.c.user_id).where(
@@ -342,7 +359,7 @@ class RunStore:
             conn.execute(
                 update(conversations)
                 .where(conversations.c.id == conversation_id)
-                .values(updated_at=now, **state)
+                .values(updated_at=now, **values)
             )
         return True
 

@@ -7,7 +7,15 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from zulip_standup.domain.records import AnswerRecord, ConversationRecord, NewAnswer, RunRecord
+from zulip_standup.domain.conversation_state import ConversationState, Phase
+from zulip_standup.domain.records import (
+    AnswerRecord,
+    ConversationRecord,
+    NewAnswer,
+    RunRecord,
+    absence_in,
+    state_columns,
+)
 from zulip_standup.storage.memory.inbox import mark_done
 from zulip_standup.storage.memory.personal_data import forget_person
 from zulip_standup.storage.memory.state import MemoryState, json_copy, set_columns, utc
@@ -41,19 +49,22 @@ def _run(row: dict[str, Any]) -> RunRecord:
 
 
 def _conversation(row: dict[str, Any]) -> ConversationRecord:
+    data = dict(json_copy(row["data"]) or {})
+    state = Phase(row["state"])
     return ConversationRecord(
         id=row["id"],
         run_id=row["run_id"],
         user_id=row["user_id"],
-        state=row["state"],
+        state=state,
         question_index=int(row["question_index"]),
-        data=dict(json_copy(row["data"]) or {}),
+        data=data,
         prompted_at=row["prompted_at"],
         prompt_message_id=row["prompt_message_id"],
         completed_at=row["completed_at"],
         late=bool(row["late"]),
         report_message_ids=tuple(int(i) for i in row["report_message_ids"]),
         report_posted_at=row["report_posted_at"],
+        absence=absence_in(state, data),
     )
 
 
@@ -157,7 +168,7 @@ class MemoryRunStore:
                 "id": conversation_id,
                 "run_id": run_id,
                 "user_id": user_id,
-                "state": "pending",
+                "state": Phase.PENDING.value,
                 "question_index": 0,
                 "data": {},
                 "prompted_at": None,
@@ -197,7 +208,9 @@ class MemoryRunStore:
             rows = [
                 r
                 for r in self.db.conversations.values()
-                if r["run_id"] in in_realm and r["user_id"] == user_id and r["state"] == "asking"
+                if r["run_id"] in in_realm
+                and r["user_id"] == user_id
+                and r["state"] == Phase.ASKING.value
             ]
             found = self._with_run(rows)
         found.sort(key=lambda pair: (pair[1]["run_date"], pair[0]["id"]), reverse=True)
@@ -215,7 +228,7 @@ class MemoryRunStore:
                 for r in self.db.conversations.values()
                 if r["run_id"] in in_realm
                 and r["user_id"] == user_id
-                and r["state"] == "pending"
+                and r["state"] == Phase.PENDING.value
                 and r["prompted_at"] is not None
                 and r["prompt_message_id"] is None
             ]
@@ -223,26 +236,26 @@ class MemoryRunStore:
         found.sort(key=lambda pair: (pair[0]["prompted_at"], pair[0]["id"]))
         return [(_conversation(c), int(run["standup_id"]), run["run_date"]) for c, run in found]
 
-    def close_older_conversations(
-        self, standup_id: int, user_id: int, before: dt.date, now: dt.datetime
-    ) -> int:
-        """Mark the person's unfinished conversations of earlier runs as ``missed``."""
+    def unfinished_before(
+        self, standup_id: int, user_id: int, before: dt.date
+    ) -> list[ConversationRecord]:
+        """The person's conversations of earlier runs still pending or asking."""
+        open_states = (Phase.PENDING.value, Phase.ASKING.value)
         with self.db.lock:
             earlier = {
                 r["id"]
                 for r in self.db.runs.values()
                 if r["standup_id"] == standup_id and r["run_date"] < before
             }
-            closed = 0
-            for row in self.db.conversations.values():
-                if (
-                    row["user_id"] == user_id
-                    and row["run_id"] in earlier
-                    and row["state"] in ("pending", "asking")
-                ):
-                    row.update(state="missed", updated_at=utc(now))
-                    closed += 1
-        return closed
+            rows = [
+                row
+                for row in self.db.conversations.values()
+                if row["user_id"] == user_id
+                and row["run_id"] in earlier
+                and row["state"] in open_states
+            ]
+            rows.sort(key=lambda row: row["id"])
+            return [_conversation(row) for row in rows]
 
     def recently_changed_conversations(
         self, realm_id: int, since: dt.datetime
@@ -258,7 +271,7 @@ class MemoryRunStore:
                     for r in self.db.conversations.values()
                     if r["run_id"] in in_realm
                     and r["updated_at"] >= since_utc
-                    and r["state"] in ("asking", "done")
+                    and r["state"] in (Phase.ASKING.value, Phase.DONE.value)
                 ),
                 key=lambda r: r["id"],
             )
@@ -323,15 +336,20 @@ class MemoryRunStore:
         self,
         conversation_id: int,
         now: dt.datetime,
-        state: dict[str, Any],
+        state: ConversationState,
         new_answers: Sequence[NewAnswer],
         processed: tuple[int, int] | None = None,
+        *,
+        completed_at: dt.datetime | None = None,
     ) -> bool:
         """Store a conversation step at once: its answers, its state and, for a message,
         that the message is handled. False (and nothing written) when it was handled before."""
         with self.db.lock:
             row = self.db.conversations[conversation_id]
-            unknown = set(state) - CONVERSATION_COLUMNS
+            values = state_columns(state)
+            if completed_at is not None:
+                values["completed_at"] = utc(completed_at)
+            unknown = set(values) - CONVERSATION_COLUMNS
             if unknown:
                 msg = f"no such column: {', '.join(sorted(unknown))}"
                 raise KeyError(msg)
@@ -341,7 +359,7 @@ class MemoryRunStore:
                     return False
             for answer in new_answers:
                 self._upsert_answer(answer, row["run_id"], row["user_id"], now)
-            set_columns(row, CONVERSATION_COLUMNS, {"updated_at": now, **state})
+            set_columns(row, CONVERSATION_COLUMNS, {"updated_at": now, **values})
         return True
 
     def _answers(self, keep: Any) -> list[dict[str, Any]]:
