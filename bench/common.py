@@ -37,7 +37,7 @@ from localzulip.realm import Realm, RealmSettings
 from zulip_standup.app import BotProcess, RunOptions
 from zulip_standup.clock import SystemClock
 from zulip_standup.demo import local_bot_settings
-from zulip_standup.domain.schedule import DeliveryMode
+from zulip_standup.domain.scheduling.schedule import DeliveryMode
 from zulip_standup.domain.standup import StandupSettings
 from zulip_standup.storage import migrate
 from zulip_standup.storage.engine import make_engine

@@ -38,7 +38,7 @@ from localzulip import LocalZulip
 from localzulip.realm import Realm
 from localzulip.sample import sample_realm
 from zulip_standup.clock import SystemClock
-from zulip_standup.domain.jobs import JobKind
+from zulip_standup.domain.scheduling.jobs import JobKind
 from zulip_standup.storage.tables import jobs
 
 IDLE_S = 5.0

@@ -31,7 +31,7 @@ from bench.common import (
     postgres_available,
 )
 from zulip_standup.clock import FakeClock
-from zulip_standup.domain.jobs import DueJob, JobKey, JobKind, JobStatus
+from zulip_standup.domain.scheduling.jobs import DueJob, JobKey, JobKind, JobStatus
 from zulip_standup.services.scheduler import Planner, Worker
 from zulip_standup.storage.jobs import JobStore
 from zulip_standup.storage.schedules import ScheduleReader

@@ -17,8 +17,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from zulip_standup.domain import report_texts as texts
-from zulip_standup.domain.stats import DayStats
+from zulip_standup.domain.reports import texts
+from zulip_standup.domain.reports.stats import DayStats
 
 WIDTH_INCHES = 8.0
 HEIGHT_INCHES = 3.6

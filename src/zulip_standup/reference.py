@@ -6,8 +6,8 @@ when the file and the registry disagree.
 
 from __future__ import annotations
 
-from zulip_standup.domain.command_registry import COMMANDS, GROUPS
-from zulip_standup.domain.command_texts import CONVERSATION_HELP, command_help_text
+from zulip_standup.domain.commands.help_texts import CONVERSATION_HELP, command_help_text
+from zulip_standup.domain.commands.registry import COMMANDS, GROUPS
 
 HEADER = (
     "# Commands\n\n"

@@ -1,7 +1,7 @@
 """The bot's front door: every chat event and due job comes in here; messages are routed.
 
 A received message goes through the inbox (``services.intake``) to ``_message``,
-which decides, by the one rule in ``domain.message_routing``, whether it answers
+which decides, by the one rule in ``domain.commands.message_routing``, whether it answers
 an open question or is a command, and dispatches commands to ``commands``. The
 same route serves messages live and those caught up after a restart. Other
 events and the due jobs are the services' (``services.bot``).
@@ -17,13 +17,14 @@ import logging
 
 from zulip_standup.commands.context import CommandContext
 from zulip_standup.commands.router import command_name, dispatch
-from zulip_standup.domain import command_types as ct
-from zulip_standup.domain import conversation_texts, reply_texts
 from zulip_standup.domain.chat import ChatEvent, IncomingMessage, Person
-from zulip_standup.domain.commands import parse_command, strip_address
+from zulip_standup.domain.commands import reply_texts
+from zulip_standup.domain.commands import types as ct
+from zulip_standup.domain.commands.grammar import parse_command, strip_address
+from zulip_standup.domain.commands.message_routing import answers_open_question, is_truncated
+from zulip_standup.domain.conversation import texts as conversation_texts
 from zulip_standup.domain.errors import UserFacingError
-from zulip_standup.domain.jobs import DueJob
-from zulip_standup.domain.message_routing import answers_open_question, is_truncated
+from zulip_standup.domain.scheduling.jobs import DueJob
 from zulip_standup.services.bot import BotServices, OpenQuestion
 from zulip_standup.services.conversations import Conversations
 from zulip_standup.services.intake import MessageIntake

@@ -25,7 +25,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from zulip_standup.domain import values
-from zulip_standup.domain.standup import MAX_QUESTIONS
+from zulip_standup.domain.limits import MAX_QUESTIONS
 from zulip_standup.storage.engine import (
     DatabaseConfigError,
     redacted_url,

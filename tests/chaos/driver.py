@@ -23,7 +23,7 @@ from sqlalchemy.exc import DBAPIError
 
 from localzulip import LocalZulip
 from localzulip.models import Message
-from zulip_standup.domain.conversation_texts import day_label
+from zulip_standup.domain.conversation.texts import day_label
 from zulip_standup.storage.crypto import AnswerCipher
 from zulip_standup.storage.engine import make_engine
 from zulip_standup.storage.runs import RunStore

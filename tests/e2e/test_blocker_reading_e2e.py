@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 
 from localzulip import LocalZulip
-from zulip_standup.domain import report_texts as texts
-from zulip_standup.domain.report import PersonRef, mention
+from zulip_standup.domain.reports import texts
+from zulip_standup.domain.reports.report import PersonRef, mention
 
 from .harness import running_bot
 from .people import dm

@@ -11,7 +11,9 @@ import pytest
 
 from localzulip import LocalZulip
 from zulip_standup.app import BotProcess
-from zulip_standup.domain import command_texts, conversation_texts, reply_texts
+from zulip_standup.domain.commands import help_texts as command_texts
+from zulip_standup.domain.commands import reply_texts
+from zulip_standup.domain.conversation import texts as conversation_texts
 from zulip_standup.domain.standup import DEFAULT_QUESTIONS
 
 from .harness import SteppedClock, running_bot, wait_for

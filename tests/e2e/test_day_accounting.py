@@ -14,7 +14,7 @@ import datetime as dt
 import re
 
 from localzulip import LocalZulip
-from zulip_standup.domain import conversation_texts as ctexts
+from zulip_standup.domain.conversation import texts as ctexts
 
 from .harness import SteppedClock, running_bot, settle, wait_for
 from .people import bot_replies_after, dm, eventually, in_channel

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from localzulip import LocalZulip
-from zulip_standup.domain import conversation_texts as texts
-from zulip_standup.domain.conversation import EDIT_EMOJI
+from zulip_standup.domain.conversation import texts
+from zulip_standup.domain.conversation.machine import EDIT_EMOJI
 from zulip_standup.domain.standup import DEFAULT_QUESTIONS
 
 from .harness import SteppedClock, running_bot, settle

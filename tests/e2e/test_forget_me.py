@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from localzulip import LocalZulip
-from zulip_standup.domain import reply_texts as texts
+from zulip_standup.domain.commands import reply_texts as texts
 from zulip_standup.domain.forgetting import FORGOTTEN_USER_ID
 
 from .harness import SteppedClock, running_bot, wait_for

@@ -15,7 +15,7 @@ import httpx
 from localzulip import LocalZulip
 from zulip_standup.app import BotProcess
 from zulip_standup.clock import SteppedClock
-from zulip_standup.domain.reply_texts import channel_not_found
+from zulip_standup.domain.commands.reply_texts import channel_not_found
 
 from .harness import running_bot, wait_for
 from .people import dm

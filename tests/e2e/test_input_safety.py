@@ -16,7 +16,7 @@ from sqlalchemy import text
 from localzulip import LocalZulip
 from localzulip.models import Message
 from zulip_standup.app import BotProcess
-from zulip_standup.domain.command_registry import COMMAND_BY_WORD
+from zulip_standup.domain.commands.registry import COMMAND_BY_WORD
 from zulip_standup.services.rate_limit import DEFAULT_BURST, DEFAULT_REFILL_S
 
 from .harness import COMPLETION_BOUND_S, SteppedClock, running_bot, settle

@@ -12,7 +12,7 @@ from pydantic import SecretStr
 from sqlalchemy import select
 
 from localzulip import LocalZulip
-from zulip_standup.domain.conversation import EDIT_EMOJI
+from zulip_standup.domain.conversation.machine import EDIT_EMOJI
 from zulip_standup.storage.crypto import AnswerCipher
 from zulip_standup.storage.runs import RunStore
 from zulip_standup.storage.tables import answers

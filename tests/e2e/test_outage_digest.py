@@ -11,7 +11,7 @@ import datetime as dt
 from localzulip import LocalZulip
 from localzulip.models import Message
 from zulip_standup.app import BotProcess
-from zulip_standup.domain import conversation_texts
+from zulip_standup.domain.conversation import texts as conversation_texts
 
 from .harness import running_bot
 from .people import rows

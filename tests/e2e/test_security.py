@@ -15,7 +15,7 @@ from pydantic import SecretStr
 from sqlalchemy import MetaData, String, Text, select
 
 from localzulip import LocalZulip
-from zulip_standup.domain.conversation import EDIT_EMOJI
+from zulip_standup.domain.conversation.machine import EDIT_EMOJI
 from zulip_standup.logs import configure_logging
 from zulip_standup.storage.engine import make_engine
 from zulip_standup.zulip.wire import EVENT_TYPES

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from localzulip import LocalZulip
-from zulip_standup.domain import reply_texts
+from zulip_standup.domain.commands import reply_texts
 
 from .harness import SteppedClock, running_bot
 from .people import in_channel

@@ -11,7 +11,7 @@ import datetime as dt
 
 from localzulip import LocalZulip
 from zulip_standup.app import BotProcess
-from zulip_standup.domain import conversation_texts as texts
+from zulip_standup.domain.conversation import texts
 from zulip_standup.domain.standup import DEFAULT_QUESTIONS
 
 from .harness import SteppedClock, running_bot, settle

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from integration.fake_openai import FakeOpenAI, Reply
-from zulip_standup.domain.report import AnswerSet, PersonRef, sanitizer_for
+from zulip_standup.domain.reports.report import AnswerSet, PersonRef, sanitizer_for
+from zulip_standup.domain.reports.summary import SummaryDay
 from zulip_standup.domain.standup import DEFAULT_QUESTIONS, MentionPolicy
-from zulip_standup.domain.summary import SummaryDay
 from zulip_standup.llm.openai_compat import AIConfig, summarize
 from zulip_standup.llm.pseudonyms import assign
 

@@ -11,9 +11,9 @@ import pytest
 from pydantic import SecretStr
 
 from integration.fake_openai import FakeOpenAI, Reply
-from zulip_standup.domain.report import AnswerSet, PersonRef, sanitizer_for
+from zulip_standup.domain.reports.report import AnswerSet, PersonRef, sanitizer_for
+from zulip_standup.domain.reports.summary import SummaryDay, summarize_plainly
 from zulip_standup.domain.standup import DEFAULT_QUESTIONS, MentionPolicy
-from zulip_standup.domain.summary import SummaryDay, summarize_plainly
 from zulip_standup.llm.openai_compat import AIConfig, SummaryResult, build_prompt, summarize
 from zulip_standup.llm.pseudonyms import assign
 

@@ -12,8 +12,8 @@ from sqlalchemy import Engine
 
 from storage.scheduling_rows import add_realm, add_standup
 from zulip_standup.clock import FakeClock
-from zulip_standup.domain.jobs import DueJob, JobKind
-from zulip_standup.domain.planning import Occurrence
+from zulip_standup.domain.scheduling.jobs import DueJob, JobKind
+from zulip_standup.domain.scheduling.planning import Occurrence
 from zulip_standup.services.scheduler import Worker
 from zulip_standup.storage import migrate
 from zulip_standup.storage.engine import make_engine

@@ -14,8 +14,8 @@ from sqlalchemy.engine import make_url
 from storage.scheduling_rows import CREATED, add_realm, add_standup, update_standup
 from zulip_standup.app import is_transient_failure
 from zulip_standup.clock import FakeClock
-from zulip_standup.domain.jobs import DueJob, JobKind, RetryPolicy
-from zulip_standup.domain.planning import Occurrence
+from zulip_standup.domain.scheduling.jobs import DueJob, JobKind, RetryPolicy
+from zulip_standup.domain.scheduling.planning import Occurrence
 from zulip_standup.services.scheduler import Planner, TransientJobError, Worker
 from zulip_standup.storage.jobs import JobStore
 from zulip_standup.storage.schedules import ScheduleReader

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 
 from service.harness import MONDAY, Team, utc
-from zulip_standup.domain import conversation_texts as texts
-from zulip_standup.domain import report_texts
+from zulip_standup.domain.conversation import texts
+from zulip_standup.domain.reports import texts as report_texts
 from zulip_standup.domain.standup import DEFAULT_QUESTIONS
 
 Q = [q.text for q in DEFAULT_QUESTIONS]

@@ -7,7 +7,9 @@ from __future__ import annotations
 import pytest
 
 from service.harness import MONDAY, Team, utc
-from zulip_standup.domain import command_texts, conversation_texts, reply_texts
+from zulip_standup.domain.commands import help_texts as command_texts
+from zulip_standup.domain.commands import reply_texts
+from zulip_standup.domain.conversation import texts as conversation_texts
 from zulip_standup.domain.standup import DEFAULT_QUESTIONS
 
 Q = [q.text for q in DEFAULT_QUESTIONS]

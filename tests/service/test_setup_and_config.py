@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from service.harness import MONDAY, Team, utc
-from zulip_standup.domain import reply_texts
+from zulip_standup.domain.commands import reply_texts
 
 
 async def test_setup_lists_the_schedule_and_everyone_in_the_channel(team: Team) -> None:

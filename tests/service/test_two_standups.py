@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from service.harness import MONDAY, Team, utc
-from zulip_standup.domain import conversation_texts as texts
+from zulip_standup.domain.conversation import texts
 from zulip_standup.domain.standup import DEFAULT_QUESTIONS
 
 TUESDAY = dt.date(2026, 12, 1)

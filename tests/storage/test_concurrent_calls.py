@@ -10,9 +10,9 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from storage.store_set import StoreSet
-from zulip_standup.domain.conversation_state import ConversationState, Phase
-from zulip_standup.domain.jobs import JobKind
-from zulip_standup.domain.planning import Occurrence
+from zulip_standup.domain.conversation.state import ConversationState, Phase
+from zulip_standup.domain.scheduling.jobs import JobKind
+from zulip_standup.domain.scheduling.planning import Occurrence
 from zulip_standup.domain.standup import StandupSettings
 
 NOW = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)

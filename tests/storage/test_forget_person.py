@@ -6,8 +6,8 @@ import datetime as dt
 
 from sqlalchemy import Engine, select
 
-from zulip_standup.domain.jobs import JobKind
-from zulip_standup.domain.planning import Occurrence
+from zulip_standup.domain.scheduling.jobs import JobKind
+from zulip_standup.domain.scheduling.planning import Occurrence
 from zulip_standup.domain.standup import StandupSettings
 from zulip_standup.storage.crypto import AnswerCipher
 from zulip_standup.storage.jobs import JobStore

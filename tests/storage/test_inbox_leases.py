@@ -9,8 +9,8 @@ from sqlalchemy import Engine, select
 
 from storage.scheduling_rows import add_realm, add_standup
 from storage.store_set import StoreSet
-from zulip_standup.domain.jobs import JobKind, JobStatus
-from zulip_standup.domain.planning import Occurrence
+from zulip_standup.domain.scheduling.jobs import JobKind, JobStatus
+from zulip_standup.domain.scheduling.planning import Occurrence
 from zulip_standup.storage.inbox import InboxState
 from zulip_standup.storage.jobs import JobStore
 from zulip_standup.storage.leases import LeaseStore

@@ -10,10 +10,10 @@ from sqlalchemy import Engine
 
 from storage.scheduling_rows import add_person, add_realm, add_standup, add_time_off
 from storage.store_set import StoreSet
-from zulip_standup.domain.holidays_calendar import HolidayCalendar
-from zulip_standup.domain.jobs import JobKind, JobStatus
-from zulip_standup.domain.planning import Occurrence, Participant, TimeOff
-from zulip_standup.domain.schedule import DeliveryMode
+from zulip_standup.domain.scheduling.holidays_calendar import HolidayCalendar
+from zulip_standup.domain.scheduling.jobs import JobKind, JobStatus
+from zulip_standup.domain.scheduling.planning import Occurrence, Participant, TimeOff
+from zulip_standup.domain.scheduling.schedule import DeliveryMode
 from zulip_standup.domain.standup import StandupSettings
 from zulip_standup.storage.schedules import ScheduleReader
 

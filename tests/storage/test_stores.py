@@ -12,9 +12,9 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 
 from storage.store_set import StoreSet
-from zulip_standup.domain.conversation_state import Absence, ConversationState, Phase
-from zulip_standup.domain.jobs import JobKind
-from zulip_standup.domain.planning import Occurrence
+from zulip_standup.domain.conversation.state import Absence, ConversationState, Phase
+from zulip_standup.domain.scheduling.jobs import JobKind
+from zulip_standup.domain.scheduling.planning import Occurrence
 from zulip_standup.domain.standup import Question, StandupSettings
 from zulip_standup.storage.crypto import AnswerCipher, UnreadableAnswerError
 from zulip_standup.storage.memory import DuplicateKeyError

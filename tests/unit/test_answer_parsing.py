@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zulip_standup.domain.answer_parsing import answers_in, split_answers
-from zulip_standup.domain.blockers import is_none_like
+from zulip_standup.domain.conversation.answers import answers_in, split_answers
+from zulip_standup.domain.reports.blockers import is_none_like
 
 
 @pytest.mark.parametrize("marker", [".", ")", ":"])

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from zulip_standup.domain.attendance import RunFacts, Standing, standing
-from zulip_standup.domain.conversation_state import Absence, Phase
-from zulip_standup.domain.jobs import JobStatus
+from zulip_standup.domain.conversation.state import Absence, Phase
+from zulip_standup.domain.reports.attendance import RunFacts, Standing, standing
+from zulip_standup.domain.scheduling.jobs import JobStatus
 
 DONE, ASKING, PENDING = Phase.DONE, Phase.ASKING, Phase.PENDING
 

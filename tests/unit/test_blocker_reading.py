@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zulip_standup.domain.blockers import is_none_like, is_real_blocker
+from zulip_standup.domain.reports.blockers import is_none_like, is_real_blocker
 
 PAIRS = [
     ("No blockers, waiting on nothing", "No blockers, waiting on Dave for review"),
@@ -101,7 +101,7 @@ CONCRETE = [
 @functools.cache
 def vocabulary() -> frozenset[str]:
     """Every word the rule knows (imported here so the file also runs on older sources)."""
-    from zulip_standup.domain import blocker_words as words
+    from zulip_standup.domain.reports import blocker_words as words
 
     return words.NEGATIONS | words.BLOCKERISH | words.WELL | words.FILLER | words.CONJUNCTIONS
 

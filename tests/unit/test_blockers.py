@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from zulip_standup.domain.blockers import (
+from zulip_standup.domain.reports.blockers import (
     Blocker,
     aged,
     blocker_from_answer,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from localzulip.emoji import CODEPOINT_TO_NAME, NAME_TO_CODEPOINT, check_emoji_request
-from zulip_standup.domain.conversation import CHANGE_EMOJI, EDIT_EMOJI, PROBLEM_EMOJI
+from zulip_standup.domain.conversation.machine import CHANGE_EMOJI, EDIT_EMOJI, PROBLEM_EMOJI
 from zulip_standup.domain.emoji import BOT_EMOJI, CHANGED, Emoji
 
 

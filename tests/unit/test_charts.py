@@ -6,7 +6,7 @@ import datetime as dt
 import struct
 
 from zulip_standup.charts import render_participation_chart
-from zulip_standup.domain.stats import DayStats
+from zulip_standup.domain.reports.stats import DayStats
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

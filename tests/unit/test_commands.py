@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from zulip_standup.domain import command_types as ct
-from zulip_standup.domain.commands import parse_command, strip_address
+from zulip_standup.domain.commands import types as ct
+from zulip_standup.domain.commands.grammar import parse_command, strip_address
 from zulip_standup.domain.values import ChannelRef, DateRange, HolidayRegion, UserRef
 
 TODAY = dt.date(2026, 4, 15)  # a Wednesday
@@ -114,7 +114,7 @@ def test_every_command_parses(text: str, expected: ct.Command) -> None:
 
 def test_table_covers_every_registered_command() -> None:
     """The parse table above exercises every command in the registry."""
-    from zulip_standup.domain.command_registry import COMMANDS
+    from zulip_standup.domain.commands.registry import COMMANDS
 
     kinds = {type(expected).__name__ for _, expected in COMMAND_TABLE}
     assert len(kinds) == len(COMMANDS)
@@ -287,7 +287,7 @@ def test_every_config_setting_parses(text: str, expected: ct.ConfigSetting) -> N
 
 def test_config_table_covers_every_setting() -> None:
     """The config table exercises every setting in the registry."""
-    from zulip_standup.domain.command_registry import SETTING_BY_WORD, SETTINGS
+    from zulip_standup.domain.commands.registry import SETTING_BY_WORD, SETTINGS
 
     used = {SETTING_BY_WORD[text.split()[0]].name for text, _ in CONFIG_TABLE}
     assert used == {spec.name for spec in SETTINGS}

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from zulip_standup.domain import command_types as ct
-from zulip_standup.domain.command_registry import MAX_COMMAND_CHARS, MAX_QUESTION_CHARS
-from zulip_standup.domain.commands import parse_command
+from zulip_standup.domain.commands import types as ct
+from zulip_standup.domain.commands.grammar import parse_command
+from zulip_standup.domain.limits import MAX_COMMAND_CHARS, MAX_QUESTION_CHARS
 
 TODAY = dt.date(2026, 4, 15)
 

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from zulip_standup.domain.command_registry import (
-    COMMAND_BY_WORD,
-    COMMANDS,
-    SETTINGS,
-    CommandSpec,
-    SettingSpec,
-)
-from zulip_standup.domain.command_texts import (
+from zulip_standup.domain.commands.help_texts import (
     command_help_text,
     help_text,
     help_topic_text,
     question_number_text,
     too_many_questions_text,
+)
+from zulip_standup.domain.commands.registry import (
+    COMMAND_BY_WORD,
+    COMMANDS,
+    SETTINGS,
+    CommandSpec,
+    SettingSpec,
 )
 
 

@@ -7,9 +7,9 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zulip_standup.domain import command_types as ct
-from zulip_standup.domain.command_registry import COMMAND_BY_WORD, SETTING_BY_WORD
-from zulip_standup.domain.commands import parse_command
+from zulip_standup.domain.commands import types as ct
+from zulip_standup.domain.commands.grammar import parse_command
+from zulip_standup.domain.commands.registry import COMMAND_BY_WORD, SETTING_BY_WORD
 
 WORDS = sorted({*COMMAND_BY_WORD, *SETTING_BY_WORD, "confirm", "until", "add", "remove", "|"})
 PIECES = st.one_of(

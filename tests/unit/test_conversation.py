@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from zulip_standup.domain import conversation_texts as texts
-from zulip_standup.domain.conversation import (
+from zulip_standup.domain.conversation import texts
+from zulip_standup.domain.conversation.machine import (
     Absence,
     Absent,
     AnswerEdited,

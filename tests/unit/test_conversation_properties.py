@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zulip_standup.domain.conversation import (
+from zulip_standup.domain.conversation.machine import (
     AnswerEdited,
     AskQuestion,
     Back,

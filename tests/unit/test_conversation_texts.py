@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from zulip_standup.domain import conversation_texts as texts
+from zulip_standup.domain.conversation import texts
 
 DAY = dt.date(2026, 4, 14)
 

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from zulip_standup.domain.export import (
+from zulip_standup.domain.reports.export import (
     CSV_HEADER,
     AnswerRow,
     from_csv,

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from zulip_standup.domain.jobs import JobKind, LatenessPolicy, RetryPolicy, Verdict
+from zulip_standup.domain.scheduling.jobs import JobKind, LatenessPolicy, RetryPolicy, Verdict
 
 DUE = dt.datetime(2026, 3, 24, 8, 30, tzinfo=dt.UTC)
 DEADLINE = dt.datetime(2026, 3, 24, 11, 45, tzinfo=dt.UTC)

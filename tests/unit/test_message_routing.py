@@ -6,9 +6,10 @@ import datetime as dt
 
 import pytest
 
-from zulip_standup.domain.answer_parsing import unmarked
-from zulip_standup.domain.commands import parse_command, strip_address
-from zulip_standup.domain.conversation import (
+from zulip_standup.domain.commands.grammar import parse_command, strip_address
+from zulip_standup.domain.commands.message_routing import answers_open_question
+from zulip_standup.domain.conversation.answers import unmarked
+from zulip_standup.domain.conversation.machine import (
     Back,
     ChangeRequested,
     MessageReceived,
@@ -16,7 +17,6 @@ from zulip_standup.domain.conversation import (
     SkipDay,
     classify_message,
 )
-from zulip_standup.domain.message_routing import answers_open_question
 
 TODAY = dt.date(2026, 11, 30)
 

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from zulip_standup.domain.holidays_calendar import HolidayCalendar
-from zulip_standup.domain.jobs import JobKey, JobKind
-from zulip_standup.domain.planning import (
+from zulip_standup.domain.scheduling.holidays_calendar import HolidayCalendar
+from zulip_standup.domain.scheduling.jobs import JobKey, JobKind
+from zulip_standup.domain.scheduling.planning import (
     Absence,
     Occurrence,
     Participant,
@@ -19,7 +19,7 @@ from zulip_standup.domain.planning import (
     participant_absence,
     plan_occurrences,
 )
-from zulip_standup.domain.schedule import DeliveryMode, Schedule
+from zulip_standup.domain.scheduling.schedule import DeliveryMode, Schedule
 
 BERLIN = ZoneInfo("Europe/Berlin")
 D = dt.date

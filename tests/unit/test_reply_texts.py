@@ -9,10 +9,10 @@ from collections.abc import Callable
 
 import pytest
 
-from zulip_standup.domain import conversation_texts as ct
-from zulip_standup.domain import personal_texts as pt
-from zulip_standup.domain import reply_texts as rt
-from zulip_standup.domain import standup_texts as st
+from zulip_standup.domain.commands import personal_texts as pt
+from zulip_standup.domain.commands import reply_texts as rt
+from zulip_standup.domain.commands import standup_texts as st
+from zulip_standup.domain.conversation import texts as ct
 from zulip_standup.domain.standup import Standup, StandupSettings
 
 STANDUP = Standup(1, 1, 10, "team", 5, StandupSettings(name="daily", team_timezone="Europe/Berlin"))

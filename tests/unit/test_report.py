@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from zulip_standup.domain.blockers import Blocker
-from zulip_standup.domain.report import (
+from zulip_standup.domain.reports.blockers import Blocker
+from zulip_standup.domain.reports.report import (
     AnswerSet,
     DigestInput,
     Excused,

@@ -12,7 +12,7 @@ import datetime as dt
 
 import pytest
 
-from zulip_standup.domain.report import (
+from zulip_standup.domain.reports.report import (
     AnswerSet,
     DigestInput,
     PersonRef,
@@ -21,7 +21,7 @@ from zulip_standup.domain.report import (
     render_person_report,
     sanitizer_for,
 )
-from zulip_standup.domain.sanitize import sanitize
+from zulip_standup.domain.reports.sanitize import sanitize
 from zulip_standup.domain.standup import DEFAULT_QUESTIONS, MentionPolicy
 
 SILENT = sanitizer_for(MentionPolicy.SILENT)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zulip_standup.domain.report import (
+from zulip_standup.domain.reports.report import (
     AnswerSet,
     DigestInput,
     PersonRef,
@@ -16,7 +16,7 @@ from zulip_standup.domain.report import (
     render_person_report,
     sanitizer_for,
 )
-from zulip_standup.domain.report_split import (
+from zulip_standup.domain.reports.split import (
     Block,
     Group,
     pack,

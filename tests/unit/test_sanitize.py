@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zulip_standup.domain.sanitize import contain, mention, plain_name, sanitize, silent_mention
+from zulip_standup.domain.reports.sanitize import (
+    contain,
+    mention,
+    plain_name,
+    sanitize,
+    silent_mention,
+)
 
 # Written from Zulip's syntax (zulip-api-notes §8: `@` + optional `_` + `**name**` / `*group*`;
 # zerver/lib/mention.py wildcards), independently of the implementation, and broader than

@@ -7,8 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from zulip_standup.domain.holidays_calendar import HolidayCalendar, parse_holiday_calendar
-from zulip_standup.domain.schedule import (
+from zulip_standup.domain.scheduling.holidays_calendar import (
+    HolidayCalendar,
+    parse_holiday_calendar,
+)
+from zulip_standup.domain.scheduling.schedule import (
     ALL_DAYS,
     WEEKDAYS,
     Frequency,

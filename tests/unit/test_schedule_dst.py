@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zulip_standup.domain.jobs import JobKind
-from zulip_standup.domain.planning import Participant, plan_occurrences
-from zulip_standup.domain.schedule import ALL_DAYS, DeliveryMode, Schedule, local_instant
+from zulip_standup.domain.scheduling.jobs import JobKind
+from zulip_standup.domain.scheduling.planning import Participant, plan_occurrences
+from zulip_standup.domain.scheduling.schedule import ALL_DAYS, DeliveryMode, Schedule, local_instant
 
 ZONES = sorted(available_timezones())
 FIRST_DAY, LAST_DAY = dt.date(2026, 1, 1), dt.date(2030, 12, 31)

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from zulip_standup.domain import command_types as ct
-from zulip_standup.domain.command_registry import COMMAND_BY_WORD
-from zulip_standup.domain.commands import parse_command
+from zulip_standup.domain.commands import types as ct
+from zulip_standup.domain.commands.grammar import parse_command
+from zulip_standup.domain.commands.registry import COMMAND_BY_WORD
 from zulip_standup.domain.standup import DEFAULT_NAME
 
 TODAY = dt.date(2026, 12, 2)  # a Wednesday

@@ -8,13 +8,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from zulip_standup.domain import command_types as ct
-from zulip_standup.domain.command_registry import command_spec
-from zulip_standup.domain.commands import parse_command
-from zulip_standup.domain.jobs import JobKind
-from zulip_standup.domain.planning import Participant, upcoming_occurrences
-from zulip_standup.domain.report_topic import run_topic
-from zulip_standup.domain.schedule import Frequency, Schedule
+from zulip_standup.domain.commands import types as ct
+from zulip_standup.domain.commands.grammar import parse_command
+from zulip_standup.domain.commands.registry import command_spec
+from zulip_standup.domain.reports.topic import run_topic
+from zulip_standup.domain.scheduling.jobs import JobKind
+from zulip_standup.domain.scheduling.planning import Participant, upcoming_occurrences
+from zulip_standup.domain.scheduling.schedule import Frequency, Schedule
 from zulip_standup.domain.standup import StandupSettings
 
 TODAY = dt.date(2026, 12, 2)  # a Wednesday

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from zulip_standup.domain.stats import (
+from zulip_standup.domain.reports.stats import (
     DayStats,
     ParticipationRow,
     PersonStats,

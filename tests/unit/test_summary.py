@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from zulip_standup.domain.report import AnswerSet, PersonRef
-from zulip_standup.domain.standup import DEFAULT_QUESTIONS
-from zulip_standup.domain.summary import (
+from zulip_standup.domain.reports.report import AnswerSet, PersonRef
+from zulip_standup.domain.reports.summary import (
     PlainSummary,
     SummaryDay,
     keywords,
@@ -16,6 +15,7 @@ from zulip_standup.domain.summary import (
     summarize_plainly,
     themes,
 )
+from zulip_standup.domain.standup import DEFAULT_QUESTIONS
 
 DAY = dt.date(2026, 11, 30)
 AT = dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC)

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from zulip_standup.domain.planning import Participant, effective_zone, prompt_zone
-from zulip_standup.domain.schedule import DeliveryMode, Schedule
-from zulip_standup.domain.zones import schedule_zone, today_for, zone_of
+from zulip_standup.domain.scheduling.planning import Participant, effective_zone, prompt_zone
+from zulip_standup.domain.scheduling.schedule import DeliveryMode, Schedule
+from zulip_standup.domain.scheduling.zones import schedule_zone, today_for, zone_of
 
 KOLKATA, LA, BERLIN, TOKYO = "Asia/Kolkata", "America/Los_Angeles", "Europe/Berlin", "Asia/Tokyo"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from zulip_standup.domain import reply_texts as texts
 from zulip_standup.domain.chat import Channel, IncomingMessage, Person
+from zulip_standup.domain.commands import reply_texts as texts
 from zulip_standup.domain.errors import UserFacingError
 from zulip_standup.domain.standup import Standup
 from zulip_standup.domain.values import ChannelRef

@@ -6,13 +6,13 @@ import datetime as dt
 
 from zulip_standup.commands.context import CommandContext
 from zulip_standup.commands.standup_cmds import resolve_users, team_today
-from zulip_standup.domain import command_types as ct
-from zulip_standup.domain import history_texts as texts
-from zulip_standup.domain.blockers import Blocker
+from zulip_standup.domain.commands import types as ct
 from zulip_standup.domain.errors import UserFacingError
-from zulip_standup.domain.export import AnswerRow, to_csv, to_json
+from zulip_standup.domain.reports import history_texts as texts
+from zulip_standup.domain.reports.blockers import Blocker
+from zulip_standup.domain.reports.export import AnswerRow, to_csv, to_json
+from zulip_standup.domain.reports.stats import compute_stats, render_stats
 from zulip_standup.domain.standup import Standup
-from zulip_standup.domain.stats import compute_stats, render_stats
 from zulip_standup.domain.values import DateRange
 from zulip_standup.services.access import can_read, require_reader
 from zulip_standup.services.rollup import participation

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from zulip_standup.commands.context import CommandContext
 from zulip_standup.commands.standup_cmds import team_today
-from zulip_standup.domain import command_types as ct
-from zulip_standup.domain import standup_texts as texts
+from zulip_standup.domain.commands import standup_texts as texts
+from zulip_standup.domain.commands import types as ct
 from zulip_standup.domain.errors import UserFacingError
-from zulip_standup.domain.report_topic import run_topic
+from zulip_standup.domain.reports.topic import run_topic
 
 
 async def rename(ctx: CommandContext, cmd: ct.Rename) -> str:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from zulip_standup.commands.context import CommandContext
-from zulip_standup.domain import command_types as ct
-from zulip_standup.domain import conversation_texts, personal_texts
-from zulip_standup.domain import reply_texts as texts
-from zulip_standup.domain.conversation import (
+from zulip_standup.domain.commands import personal_texts
+from zulip_standup.domain.commands import reply_texts as texts
+from zulip_standup.domain.commands import types as ct
+from zulip_standup.domain.conversation import texts as conversation_texts
+from zulip_standup.domain.conversation.machine import (
     ChangeRequested,
     Phase,
     Prompted,
@@ -16,7 +17,7 @@ from zulip_standup.domain.conversation import (
     SkipDay,
 )
 from zulip_standup.domain.errors import UserFacingError
-from zulip_standup.domain.schedule import is_run_date
+from zulip_standup.domain.scheduling.schedule import is_run_date
 from zulip_standup.domain.standup import Standup
 from zulip_standup.services.conversations import Turn
 from zulip_standup.services.people import own_zone, remember, run_today

@@ -13,8 +13,8 @@ from zulip_standup.commands import (
     standup_cmds,
 )
 from zulip_standup.commands.context import CommandContext
-from zulip_standup.domain import command_texts
-from zulip_standup.domain import command_types as ct
+from zulip_standup.domain.commands import help_texts as command_texts
+from zulip_standup.domain.commands import types as ct
 
 Handler = Callable[[CommandContext, Any], Awaitable[str]]
 

@@ -10,14 +10,14 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from zulip_standup.commands.context import CommandContext
-from zulip_standup.domain import command_types as ct
-from zulip_standup.domain import reply_texts as texts
 from zulip_standup.domain.chat import Role
+from zulip_standup.domain.commands import reply_texts as texts
+from zulip_standup.domain.commands import types as ct
+from zulip_standup.domain.commands.standup_texts import ZoneSource
 from zulip_standup.domain.errors import UserFacingError
-from zulip_standup.domain.jobs import JobKind
-from zulip_standup.domain.planning import effective_zone, upcoming_occurrences
+from zulip_standup.domain.scheduling.jobs import JobKind
+from zulip_standup.domain.scheduling.planning import effective_zone, upcoming_occurrences
 from zulip_standup.domain.standup import DEFAULT_NAME, Question, Standup, StandupSettings
-from zulip_standup.domain.standup_texts import ZoneSource
 from zulip_standup.services.access import can_see_channel, require_manager
 from zulip_standup.services.people import remember
 

@@ -9,25 +9,26 @@ import datetime as dt
 
 from zulip_standup.commands.context import CommandContext
 from zulip_standup.commands.setup_cmds import validated
-from zulip_standup.domain import command_texts
-from zulip_standup.domain import command_types as ct
-from zulip_standup.domain import config_apply as cs_apply
-from zulip_standup.domain import config_settings as cs
-from zulip_standup.domain import reply_texts as texts
 from zulip_standup.domain.chat import Person
-from zulip_standup.domain.command_registry import COMMAND_BY_WORD, MAX_QUESTIONS, SETTING_BY_WORD
-from zulip_standup.domain.config_apply import apply_setting
-from zulip_standup.domain.config_settings import ChangeManagers, SetScheduledMessages
+from zulip_standup.domain.commands import config_apply as cs_apply
+from zulip_standup.domain.commands import config_settings as cs
+from zulip_standup.domain.commands import help_texts as command_texts
+from zulip_standup.domain.commands import reply_texts as texts
+from zulip_standup.domain.commands import types as ct
+from zulip_standup.domain.commands.config_apply import apply_setting
+from zulip_standup.domain.commands.config_settings import ChangeManagers, SetScheduledMessages
+from zulip_standup.domain.commands.registry import COMMAND_BY_WORD, SETTING_BY_WORD
+from zulip_standup.domain.commands.status_texts import status_progress
 from zulip_standup.domain.errors import UserFacingError
-from zulip_standup.domain.jobs import JobKind
-from zulip_standup.domain.planning import upcoming_occurrences
-from zulip_standup.domain.schedule import local_instant
+from zulip_standup.domain.limits import MAX_QUESTIONS
+from zulip_standup.domain.scheduling.jobs import JobKind
+from zulip_standup.domain.scheduling.planning import upcoming_occurrences
+from zulip_standup.domain.scheduling.schedule import local_instant
+from zulip_standup.domain.scheduling.zones import today_for
 from zulip_standup.domain.standup import (
     Standup,
 )
-from zulip_standup.domain.status_texts import status_progress
 from zulip_standup.domain.values import UserRef
-from zulip_standup.domain.zones import today_for
 from zulip_standup.services.attendance import day_of_run
 from zulip_standup.services.people import remember
 from zulip_standup.services.scheduled_prompts import MIN_FEATURE_LEVEL

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from zulip_standup.domain.conversation_state import Absence, ConversationState, Phase
+from zulip_standup.domain.conversation.state import Absence, ConversationState, Phase
 
 
 @dataclass(frozen=True)

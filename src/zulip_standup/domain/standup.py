@@ -7,8 +7,9 @@ import itertools
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from zulip_standup.domain.holidays_calendar import parse_holiday_calendar
-from zulip_standup.domain.schedule import (
+from zulip_standup.domain.limits import MAX_QUESTIONS
+from zulip_standup.domain.scheduling.holidays_calendar import parse_holiday_calendar
+from zulip_standup.domain.scheduling.schedule import (
     WEEKDAYS,
     DeliveryMode,
     Frequency,
@@ -17,7 +18,6 @@ from zulip_standup.domain.schedule import (
     parse_zone,
 )
 
-MAX_QUESTIONS = 10
 _DAY_MINUTES = 24 * 60
 DEFAULT_TOPIC_TEMPLATE = "{name} {date}"  # the default standup's name is "standup"
 DEFAULT_NAME = "standup"

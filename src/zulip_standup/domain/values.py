@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import holidays
 
-from zulip_standup.domain.schedule import (
+from zulip_standup.domain.limits import MAX_RANGE_DAYS, MAX_TOPIC_CHARS
+from zulip_standup.domain.scheduling.schedule import (
     DAY_WORDS,
     format_weekdays,
     parse_weekdays,
@@ -29,7 +30,6 @@ ZONE_FORM = "use an IANA zone name like Europe/Berlin, America/New_York or UTC"
 REGION_FORM = "use a country code like US, DE or NG, a subdivision like DE-BY or GB-SCT, or none"
 USER_FORM = "mention a person like @**Full Name** (type @ and pick the name) or give their email"
 CHANNEL_FORM = "name a channel like #**standup** (type # and pick the channel)"
-MAX_RANGE_DAYS = 3660
 
 MONTH_ABBREVIATIONS = (
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
@@ -332,7 +332,6 @@ def parse_channel_ref(text: str) -> ChannelRef:
 
 
 TOPIC_PLACEHOLDERS = ("date", "weekday", "name")
-TOPIC_LIMIT = 60  # Zulip's topic length
 _TOPIC_WORST_CASE = {"date": "2026-12-31", "weekday": "Wednesday", "name": "x" * 32}
 _PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
 
@@ -359,9 +358,9 @@ def parse_topic_template(text: str) -> str:
         msg = "unbalanced { or } in the topic; write placeholders like {date}"
         raise ValueError(msg)
     longest = expand_topic_template(template, **_TOPIC_WORST_CASE, limit=None)
-    if len(longest) > TOPIC_LIMIT:
+    if len(longest) > MAX_TOPIC_CHARS:
         msg = (
-            f"the topic can reach {len(longest)} characters; Zulip allows {TOPIC_LIMIT}, "
+            f"the topic can reach {len(longest)} characters; Zulip allows {MAX_TOPIC_CHARS}, "
             "so shorten the template"
         )
         raise ValueError(msg)
@@ -369,7 +368,7 @@ def parse_topic_template(text: str) -> str:
 
 
 def expand_topic_template(
-    template: str, *, date: str, weekday: str, name: str, limit: int | None = TOPIC_LIMIT
+    template: str, *, date: str, weekday: str, name: str, limit: int | None = MAX_TOPIC_CHARS
 ) -> str:
     """Fill in a validated template; cut to ``limit`` characters as a last resort."""
     filled = {"date": date, "weekday": weekday, "name": name}

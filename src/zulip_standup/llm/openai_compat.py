@@ -26,10 +26,10 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 
-from zulip_standup.domain import report_texts as texts
-from zulip_standup.domain.report import PersonRef, Sanitizer, mention
+from zulip_standup.domain.reports import texts
+from zulip_standup.domain.reports.report import PersonRef, Sanitizer, mention
+from zulip_standup.domain.reports.summary import SummaryDay, SummaryResult, summarize_plainly
 from zulip_standup.domain.standup import MentionPolicy
-from zulip_standup.domain.summary import SummaryDay, SummaryResult, summarize_plainly
 from zulip_standup.llm.pseudonyms import Pseudonyms, assign
 
 logger = logging.getLogger(__name__)

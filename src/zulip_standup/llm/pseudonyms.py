@@ -37,7 +37,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from zulip_standup.domain.report import PersonRef
+from zulip_standup.domain.reports.report import PersonRef
 
 PLACEHOLDER = "Person {number}"
 UNKNOWN_PERSON = "someone"

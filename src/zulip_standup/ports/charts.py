@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from zulip_standup.domain.stats import DayStats
+from zulip_standup.domain.reports.stats import DayStats
 
 
 class Charts(Protocol):

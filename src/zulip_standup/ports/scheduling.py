@@ -7,9 +7,9 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Protocol
 
-from zulip_standup.domain.handoffs import HandedOff, HandOffCandidate
-from zulip_standup.domain.jobs import DueJob, JobStatus, ReplanResult, StoreStats
-from zulip_standup.domain.planning import Occurrence, PlanInput
+from zulip_standup.domain.scheduling.handoffs import HandedOff, HandOffCandidate
+from zulip_standup.domain.scheduling.jobs import DueJob, JobStatus, ReplanResult, StoreStats
+from zulip_standup.domain.scheduling.planning import Occurrence, PlanInput
 
 
 class Clock(Protocol):

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from zulip_standup.domain.conversation_state import ConversationState
+from zulip_standup.domain.conversation.state import ConversationState
 from zulip_standup.domain.records import (
     AnswerRecord,
     ConversationRecord,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from zulip_standup.domain.report import Sanitizer
+from zulip_standup.domain.reports.report import Sanitizer
+from zulip_standup.domain.reports.summary import SummaryDay, SummaryResult
 from zulip_standup.domain.standup import MentionPolicy
-from zulip_standup.domain.summary import SummaryDay, SummaryResult
 
 
 class Summariser(Protocol):

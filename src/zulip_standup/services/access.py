@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from zulip_standup.domain import reply_texts as texts
 from zulip_standup.domain.chat import Channel, Person, Role
+from zulip_standup.domain.commands import reply_texts as texts
 from zulip_standup.domain.errors import UserFacingError
 from zulip_standup.domain.standup import Standup
 from zulip_standup.domain.values import ChannelRef

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from zulip_standup.domain import conversation_texts as texts
+from zulip_standup.domain.conversation import texts
 from zulip_standup.domain.standup import Standup
 from zulip_standup.services.runtime import Runtime
 

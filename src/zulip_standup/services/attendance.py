@@ -1,5 +1,5 @@
 """Where everybody stands on one run day, read from storage and judged by the one rule in
-``domain.attendance``: the digest, ``status``, ``stats`` and the weekly roll-up all ask here."""
+``domain.reports.attendance``: the digest, ``status``, ``stats`` and the weekly roll-up ask here."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Protocol
 
-from zulip_standup.domain.attendance import RunFacts, Standing, standing
-from zulip_standup.domain.conversation_state import Absence, Phase
-from zulip_standup.domain.jobs import JobStatus
+from zulip_standup.domain.conversation.state import Absence, Phase
+from zulip_standup.domain.reports.attendance import RunFacts, Standing, standing
+from zulip_standup.domain.scheduling.jobs import JobStatus
 from zulip_standup.domain.standup import Standup
 from zulip_standup.services.people import (
     absence_on,

@@ -12,7 +12,6 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from zulip_standup.domain.answer_parsing import split_answers, unmarked
 from zulip_standup.domain.chat import (
     ChatEvent,
     IncomingMessage,
@@ -22,8 +21,9 @@ from zulip_standup.domain.chat import (
     SubscriptionChanged,
     UserChanged,
 )
-from zulip_standup.domain.jobs import DueJob, JobKind
+from zulip_standup.domain.conversation.answers import split_answers, unmarked
 from zulip_standup.domain.records import AnswerRecord, RunRecord
+from zulip_standup.domain.scheduling.jobs import DueJob, JobKind
 from zulip_standup.domain.standup import Standup
 from zulip_standup.ports import ChatError
 from zulip_standup.services.answer_queue import takes_answers

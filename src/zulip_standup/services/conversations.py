@@ -1,6 +1,6 @@
 """The answer conversation in motion: prompts, reminders, replies, edits; effects carried out.
 
-The state machine in ``domain.conversation`` decides; this module loads and
+The state machine in ``domain.conversation.machine`` decides; this module loads and
 stores its state, performs the effects it returns (DMs, answers, reactions,
 reports) and keeps prompting exactly-once across restarts.
 """
@@ -14,8 +14,8 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
-from zulip_standup.domain import conversation_texts as texts
-from zulip_standup.domain.conversation import (
+from zulip_standup.domain.conversation import texts
+from zulip_standup.domain.conversation.machine import (
     Absence,
     Absent,
     AnswerEdited,
@@ -41,8 +41,8 @@ from zulip_standup.domain.conversation import (
     UpdateReport,
     step,
 )
-from zulip_standup.domain.jobs import JobKey, JobKind
 from zulip_standup.domain.records import ConversationRecord, NewAnswer, RunRecord
+from zulip_standup.domain.scheduling.jobs import JobKey, JobKind
 from zulip_standup.domain.standup import ReportStyle, Standup
 from zulip_standup.ports import ChatRefused
 from zulip_standup.services.answer_queue import held_notice, next_after

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterable
 
 from zulip_standup.domain.chat import Person, UserChanged
-from zulip_standup.domain.report import PersonRef
+from zulip_standup.domain.reports.report import PersonRef
 
 log = logging.getLogger(__name__)
 

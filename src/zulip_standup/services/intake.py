@@ -16,8 +16,8 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 
-from zulip_standup.domain import reply_texts
 from zulip_standup.domain.chat import IncomingMessage
+from zulip_standup.domain.commands import reply_texts
 from zulip_standup.services.runtime import Runtime
 
 log = logging.getLogger(__name__)

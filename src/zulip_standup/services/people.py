@@ -7,17 +7,17 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from zulip_standup.domain.chat import Person
-from zulip_standup.domain.holidays_calendar import parse_holiday_calendar
-from zulip_standup.domain.planning import (
+from zulip_standup.domain.scheduling.holidays_calendar import parse_holiday_calendar
+from zulip_standup.domain.scheduling.planning import (
     Absence,
     Participant,
     TimeOff,
     prompt_zone,
     run_absence,
 )
-from zulip_standup.domain.schedule import local_instant
+from zulip_standup.domain.scheduling.schedule import local_instant
+from zulip_standup.domain.scheduling.zones import schedule_zone, today_for, zone_of
 from zulip_standup.domain.standup import Standup
-from zulip_standup.domain.zones import schedule_zone, today_for, zone_of
 from zulip_standup.services.runtime import Runtime
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from zulip_standup.domain import conversation_texts as texts
-from zulip_standup.domain.blockers import is_real_blocker
-from zulip_standup.domain.schedule import previous_run_date, since_phrase
+from zulip_standup.domain.conversation import texts
+from zulip_standup.domain.reports.blockers import is_real_blocker
+from zulip_standup.domain.scheduling.schedule import previous_run_date, since_phrase
 from zulip_standup.domain.standup import Standup
 from zulip_standup.services.runtime import Runtime
 

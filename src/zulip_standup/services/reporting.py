@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from zulip_standup.domain.attendance import Standing
-from zulip_standup.domain.blockers import Blocker, aged
-from zulip_standup.domain.blockers import open_blockers as find_open_blockers
 from zulip_standup.domain.records import AnswerRecord, ConversationRecord, RunRecord
-from zulip_standup.domain.report import (
+from zulip_standup.domain.reports.attendance import Standing
+from zulip_standup.domain.reports.blockers import Blocker, aged
+from zulip_standup.domain.reports.blockers import open_blockers as find_open_blockers
+from zulip_standup.domain.reports.report import (
     AnswerSet,
     DigestInput,
     Excused,
@@ -29,10 +29,10 @@ from zulip_standup.domain.report import (
     render_person_report,
     sanitizer_for,
 )
-from zulip_standup.domain.report_topic import run_topic
-from zulip_standup.domain.schedule import run_dates
+from zulip_standup.domain.reports.summary import SummaryDay
+from zulip_standup.domain.reports.topic import run_topic
+from zulip_standup.domain.scheduling.schedule import run_dates
 from zulip_standup.domain.standup import ReportStyle, Standup
-from zulip_standup.domain.summary import SummaryDay
 from zulip_standup.ports import ChatRefused
 from zulip_standup.services.attendance import day_of_run
 from zulip_standup.services.people import own_zone, zones_in

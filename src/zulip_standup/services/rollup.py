@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from zulip_standup.domain import history_texts as texts
-from zulip_standup.domain.schedule import next_run_date
+from zulip_standup.domain.reports import history_texts as texts
+from zulip_standup.domain.reports.stats import ParticipationRow, compute_stats, render_stats
+from zulip_standup.domain.scheduling.schedule import next_run_date
 from zulip_standup.domain.standup import Standup
-from zulip_standup.domain.stats import ParticipationRow, compute_stats, render_stats
 from zulip_standup.domain.values import DateRange
 from zulip_standup.services.attendance import day_of_run
 from zulip_standup.services.reporting import open_blockers

@@ -38,8 +38,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from zulip_standup.domain.conversation import Phase
-from zulip_standup.domain.jobs import JobStatus
+from zulip_standup.domain.conversation.machine import Phase
+from zulip_standup.domain.scheduling.jobs import JobStatus
 from zulip_standup.ports import ChatError, ChatRefused
 from zulip_standup.services.conversations import Conversations
 from zulip_standup.services.runtime import Runtime

@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from zulip_standup.domain.jobs import (
+from zulip_standup.domain.scheduling.jobs import (
     DueJob,
     JobStatus,
     LatenessPolicy,
@@ -33,7 +33,7 @@ from zulip_standup.domain.jobs import (
     RetryPolicy,
     Verdict,
 )
-from zulip_standup.domain.planning import PlanInput, plan_occurrences
+from zulip_standup.domain.scheduling.planning import PlanInput, plan_occurrences
 from zulip_standup.ports import Clock, JobHandler, JobQueue, PlanSource
 from zulip_standup.services.waiting import sleep_or_stop
 

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Insert, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from zulip_standup.domain.jobs import (
+from zulip_standup.domain.scheduling.jobs import (
     DueJob,
     JobKey,
     JobKind,
@@ -25,7 +25,7 @@ from zulip_standup.domain.jobs import (
     ReplanResult,
     StoreStats,
 )
-from zulip_standup.domain.planning import Occurrence
+from zulip_standup.domain.scheduling.planning import Occurrence
 from zulip_standup.storage.tables import jobs, standups
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, insert, or_, select, update
 
-from zulip_standup.domain.jobs import JobStatus
+from zulip_standup.domain.scheduling.jobs import JobStatus
 from zulip_standup.storage.tables import jobs, realms, standups
 
 

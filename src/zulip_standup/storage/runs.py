@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from zulip_standup.domain.conversation_state import ConversationState, Phase
+from zulip_standup.domain.conversation.state import ConversationState, Phase
 from zulip_standup.domain.records import (
     AnswerRecord,
     ConversationRecord,

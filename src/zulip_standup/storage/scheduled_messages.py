@@ -10,8 +10,8 @@ from collections.abc import Sequence
 
 from sqlalchemy import Engine, and_, select, update
 
-from zulip_standup.domain.handoffs import HandedOff, HandOffCandidate
-from zulip_standup.domain.jobs import JobKind, JobStatus
+from zulip_standup.domain.scheduling.handoffs import HandedOff, HandOffCandidate
+from zulip_standup.domain.scheduling.jobs import JobKind, JobStatus
 from zulip_standup.storage.tables import conversations, jobs, people, runs, standups
 
 _CHUNK = 500

@@ -10,10 +10,13 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, or_, select
 
-from zulip_standup.domain.holidays_calendar import HolidayCalendar, parse_holiday_calendar
-from zulip_standup.domain.jobs import JobKind, JobStatus
-from zulip_standup.domain.planning import Participant, PlanInput, TimeOff
-from zulip_standup.domain.schedule import (
+from zulip_standup.domain.scheduling.holidays_calendar import (
+    HolidayCalendar,
+    parse_holiday_calendar,
+)
+from zulip_standup.domain.scheduling.jobs import JobKind, JobStatus
+from zulip_standup.domain.scheduling.planning import Participant, PlanInput, TimeOff
+from zulip_standup.domain.scheduling.schedule import (
     DeliveryMode,
     Frequency,
     Schedule,

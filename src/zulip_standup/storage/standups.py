@@ -10,7 +10,7 @@ from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.engine import Connection, RowMapping
 
 from zulip_standup.domain.records import ParticipantRecord, PersonRecord
-from zulip_standup.domain.schedule import DeliveryMode, Frequency
+from zulip_standup.domain.scheduling.schedule import DeliveryMode, Frequency
 from zulip_standup.domain.standup import (
     MentionPolicy,
     Question,

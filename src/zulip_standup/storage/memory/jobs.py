@@ -10,8 +10,8 @@ import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from zulip_standup.domain.jobs import DueJob, JobStatus, ReplanResult, StoreStats
-from zulip_standup.domain.planning import Occurrence
+from zulip_standup.domain.scheduling.jobs import DueJob, JobStatus, ReplanResult, StoreStats
+from zulip_standup.domain.scheduling.planning import Occurrence
 from zulip_standup.storage.jobs import due_job_of
 from zulip_standup.storage.memory.state import MemoryState, utc
 

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from zulip_standup.domain.conversation_state import ConversationState, Phase
+from zulip_standup.domain.conversation.state import ConversationState, Phase
 from zulip_standup.domain.records import (
     AnswerRecord,
     ConversationRecord,

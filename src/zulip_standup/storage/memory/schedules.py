@@ -7,9 +7,9 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from zulip_standup.domain.handoffs import HandedOff, HandOffCandidate
-from zulip_standup.domain.jobs import JobKind, JobStatus
-from zulip_standup.domain.planning import Participant, PlanInput, TimeOff
+from zulip_standup.domain.scheduling.handoffs import HandedOff, HandOffCandidate
+from zulip_standup.domain.scheduling.jobs import JobKind, JobStatus
+from zulip_standup.domain.scheduling.planning import Participant, PlanInput, TimeOff
 from zulip_standup.storage.memory.state import MemoryState, json_copy
 from zulip_standup.storage.schedules import holiday_region_of, schedule_from_row
 

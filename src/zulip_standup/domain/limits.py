@@ -1,0 +1,12 @@
+"""Every limit of the product, once: Zulip's own and the ones we choose, with why."""
+
+from __future__ import annotations
+
+MAX_MESSAGE_CHARS = 10_000  # Zulip's message length limit: an answer, a report part
+MAX_TOPIC_CHARS = 60  # Zulip's topic length limit
+MAX_COMMAND_CHARS = 2_000  # a command longer than this is not a command someone typed
+MAX_QUESTIONS = 10  # questions of one standup
+MAX_QUESTION_CHARS = 300  # one question's text
+MAX_REMINDERS = 4  # reminders a day
+MAX_AWAY_DAYS = 366  # one time-off period
+MAX_RANGE_DAYS = 3_660  # a history, stats or export range (about ten years)

@@ -1,0 +1,1 @@
+"""What the channel and the history commands show: reports, digests, stats, exports."""

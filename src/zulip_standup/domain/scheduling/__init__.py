@@ -1,0 +1,1 @@
+"""When a standup runs and for whom: schedules, zones, planning, durable jobs."""
