@@ -22,7 +22,7 @@ from zulip_standup.domain.chat import (
     UserChanged,
 )
 from zulip_standup.domain.conversation.answers import split_answers, unmarked
-from zulip_standup.domain.records import AnswerRecord, RunRecord
+from zulip_standup.domain.records import AnswerRecord
 from zulip_standup.domain.scheduling.jobs import DueJob, JobKind
 from zulip_standup.domain.standup import Standup
 from zulip_standup.ports import ChatError
@@ -53,17 +53,13 @@ class BotServices:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.reports = Reporter(runtime)
-        self.conversations = Conversations(runtime, self._on_report)
+        # A finished answer goes straight from the conversation to the channel report.
+        self.conversations = Conversations(runtime, self.reports.person_finished)
         self.conversations.report_missing = self.reports.repost_missing
 
     async def resume(self) -> int:
         """After a start: send what a crash before the last stop may have swallowed."""
         return await self.conversations.resume(self.reports.repost_missing)
-
-    async def _on_report(
-        self, standup: Standup, run: RunRecord, user_id: int, update: bool, changed: Sequence[int]
-    ) -> None:
-        await self.reports.person_finished(standup, run, user_id, update, changed)
 
     # -- events other than messages -------------------------------------------
     async def handle_event(self, event: ChatEvent) -> None:
