@@ -93,7 +93,7 @@ class Conversations:
             if not lock.locked() and self._job_locks.get(user_id) is lock:
                 del self._job_locks[user_id]
 
-    # -- loading -------------------------------------------------
+    # -- loading (services/turns.py) ---------------------------------------
     async def load(self, standup: Standup, run_date: dt.date, user_id: int) -> Turn:
         """The person's conversation in that run, created (pending) if new."""
         return await load_turn(self.rt, standup, run_date, user_id)
