@@ -18,6 +18,7 @@ from zulip_standup.http.server import HealthServer, Ping
 from zulip_standup.leasing import LeaseKeeper, LeaseLostError, default_instance_id
 from zulip_standup.llm.openai_compat import AIConfig, AISummariser
 from zulip_standup.ports import Clock
+from zulip_standup.readiness import account_pings
 from zulip_standup.routing import StandupBot
 from zulip_standup.services.bot import BotServices
 from zulip_standup.services.directory import Directory
@@ -45,8 +46,6 @@ from zulip_standup.zulip.rest import ZulipRest, is_transient
 log = logging.getLogger(__name__)
 
 SHUTDOWN_GRACE_S = 10.0
-# Readiness: due jobs waiting longer than this mean the account is not being served.
-OVERDUE_AFTER = dt.timedelta(seconds=60)
 # Catch-up looks again at messages received this recently (at most) for edits made while
 # the bot was down; Zulip's edit window (600 s by default) bounds what can have changed.
 EDIT_LOOKBACK_MAX_S = 86_400
@@ -351,32 +350,13 @@ class BotProcess:
         )
 
     def pings(self) -> dict[str, Ping]:
-        """Readiness checks: the database answers; Zulip's event queue is polled without an
-        outage; no due job of the account waits more than a minute. A standby (another
-        process holds the lease) is ready: it can take over at any moment; a process that
-        is still starting to serve the account is not."""
+        """Readiness checks of this account (see ``readiness.account_pings``)."""
+        return account_pings(self, self._database_answers)
 
-        async def database() -> bool:
-            def probe() -> bool:
-                with self.engine.connect() as conn:
-                    conn.execute(text("SELECT 1"))
-                return True
-
-            return await asyncio.to_thread(probe)
-
-        async def zulip() -> bool:
-            if not self.ready.is_set():
-                return self.keeper.standby  # not ready while starting to serve
-            stream = self.stream
-            return stream is not None and stream.connected.is_set() and stream.outage_since is None
-
-        async def scheduler() -> bool:
-            if not self.ready.is_set() or self.realm_id is None:
-                return True
-            due = await asyncio.to_thread(self.job_store.next_due_at, self.realm_id)
-            return due is None or self.clock.now() - due <= OVERDUE_AFTER
-
-        return {"database": database, "zulip": zulip, "scheduler": scheduler}
+    def _database_answers(self) -> bool:
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return True
 
     async def _shutdown(self, tasks: list[asyncio.Task[None]]) -> None:
         if self.bot is not None:

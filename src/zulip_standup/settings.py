@@ -1,12 +1,12 @@
-"""The one frozen settings object, from the environment and a zuliprc file, validated at start."""
+"""The one frozen settings object, from the environment and a zuliprc file, validated at start.
+
+Reading the zuliprc file and checking the site URL are in ``zuliprc``.
+"""
 
 from __future__ import annotations
 
-import configparser
-import ipaddress
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -32,6 +32,7 @@ from zulip_standup.storage.engine import (
     url_password,
     validate_database_url,
 )
+from zulip_standup.zuliprc import is_loopback_host, read_zuliprc, validate_site
 
 DEFAULT_QUESTIONS = (
     "What did you do since the last standup?",
@@ -39,7 +40,6 @@ DEFAULT_QUESTIONS = (
     "Is anything blocking you?",
 )
 _API_KEY_RE = re.compile(r"^[A-Za-z0-9]{16,64}$")
-_LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
 
 # Per setting: the environment variable that sets it and an example of a good value.
 EXAMPLES: dict[str, tuple[str, str]] = {
@@ -80,36 +80,6 @@ class SettingsError(Exception):
         self.problems = problems
 
 
-def is_loopback_host(host: str) -> bool:
-    """True for localhost, 127.0.0.0/8 and ::1: the only hosts allowed over plain HTTP."""
-    if host.lower() in _LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def validate_site(value: str) -> str:
-    """A Zulip site URL: HTTPS, or plain HTTP only to a loopback test server."""
-    site = value.strip().rstrip("/")
-    if site.startswith("localhost"):
-        site = "http://" + site
-    elif "://" not in site:
-        site = "https://" + site
-    parts = urlsplit(site)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        msg = f"{value!r} is not an http(s) URL of a Zulip server"
-        raise ValueError(msg)
-    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
-        msg = (
-            f"{value!r} uses plain HTTP to a non-loopback host; "
-            "only HTTPS is allowed except for a local test server on 127.0.0.1, ::1 or localhost"
-        )
-        raise ValueError(msg)
-    return site
-
-
 def _split_list(value: Any) -> Any:
     if isinstance(value, str):
         return [item.strip() for item in value.split(",") if item.strip()]
@@ -120,50 +90,6 @@ def _split_questions(value: Any) -> Any:
     if isinstance(value, str):
         return [item.strip() for item in value.split("|") if item.strip()]
     return value
-
-
-@dataclass(frozen=True)
-class ZuliprcValues:
-    """What a zuliprc file's ``[api]`` section says."""
-
-    email: str | None
-    key: str | None
-    site: str | None
-    insecure: bool | None
-
-
-def read_zuliprc(path: Path) -> ZuliprcValues:
-    """Read a zuliprc file; raise ValueError naming what is wrong with it."""
-    if not path.exists():
-        msg = f"zuliprc file {path} does not exist"
-        raise ValueError(msg)
-    if not path.is_file():
-        msg = f"zuliprc path {path} is not a file"
-        raise ValueError(msg)
-    parser = configparser.ConfigParser()
-    try:
-        with path.open(encoding="utf-8") as handle:
-            parser.read_file(handle)
-    except (configparser.Error, UnicodeDecodeError, OSError) as exc:
-        msg = f"zuliprc file {path} cannot be read as an INI file with an [api] section"
-        raise ValueError(msg) from exc
-    if not parser.has_section("api"):
-        msg = f"zuliprc file {path} has no [api] section"
-        raise ValueError(msg)
-    section = parser["api"]
-    insecure_text = section.get("insecure")
-    insecure = None
-    if insecure_text is not None:
-        if insecure_text.strip().lower() not in {"true", "false"}:
-            msg = f"zuliprc file {path}: insecure must be true or false, not {insecure_text!r}"
-            raise ValueError(msg)
-        insecure = insecure_text.strip().lower() == "true"
-    return ZuliprcValues(
-        email=section.get("email"),
-        key=section.get("key"),
-        site=section.get("site"),
-        insecure=insecure,
-    )
 
 
 def default_database_url() -> str:

@@ -8,23 +8,20 @@ import datetime as dt
 import logging
 import sqlite3
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import httpx
-import psycopg
 import pytest
-from psycopg import sql
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import make_url
 
 from localzulip import LocalZulip
 from zulip_standup.app import BotProcess, RunOptions
 from zulip_standup.storage.engine import make_engine
-from zulip_standup.storage.tables import answers, jobs
+from zulip_standup.storage.tables import answers
 
+from .durability_helpers import BEFORE, PROMPTED, prompt_job, prompted, set_up, until
 from .harness import (
-    COMPLETION_BOUND_S,
     POLL_S,
     SteppedClock,
     bot_settings,
@@ -33,20 +30,6 @@ from .harness import (
     wait_for,
 )
 from .report_helpers import Member, team_realm
-
-# Monday 30 Nov 2026, 03:00 UTC = 08:30 in Kolkata (Carol's 09:30 prompt is at 04:00 UTC).
-BEFORE = dt.datetime(2026, 11, 30, 3, 0, tzinfo=dt.UTC)
-PROMPTED = dt.datetime(2026, 11, 30, 4, 1, tzinfo=dt.UTC)
-
-
-async def until(condition: Callable[[], bool], within: float, what: str) -> None:
-    """Wait for a condition the bot's work makes true (bounded, so a bug fails, not hangs)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while not condition():
-        if loop.time() > deadline:
-            pytest.fail(f"not within {within} s: {what}")
-        await asyncio.sleep(0.02)
 
 
 def stored(engine: Engine, user_id: int) -> dict[int, str]:
@@ -61,28 +44,6 @@ def stored(engine: Engine, user_id: int) -> dict[int, str]:
 def bot_dms(zulip: LocalZulip, who: str, after_id: int = 0) -> list[str]:
     bot_id = zulip.bot.user_id
     return [m.content for m in zulip.dms(who, "bot") if m.sender_id == bot_id and m.id > after_id]
-
-
-async def prompted(zulip: LocalZulip, who: str) -> None:
-    user_id = zulip.user(who).user_id
-    await wait_for(
-        zulip,
-        lambda m: (
-            m.sender_id == zulip.bot.user_id
-            and user_id in m.dm_user_ids
-            and "Time for" in m.content
-        ),
-        15,
-    )
-
-
-async def set_up(zulip: LocalZulip) -> None:
-    """Alice works on Kolkata time like Carol, then sets the standup up in #standup."""
-    alice = zulip.human("alice")
-    sent = alice.dm_bot("timezone Asia/Kolkata")
-    await wait_for(zulip, lambda m: m.sender_id == zulip.bot.user_id and m.id > sent.id)
-    alice.send_stream("standup", "general", "@**Standup** setup")
-    await wait_for(zulip, lambda m: m.sender_id == zulip.bot.user_id and "is set up" in m.content)
 
 
 class Restartable:
@@ -193,103 +154,6 @@ async def test_a_burst_of_commands_never_costs_an_answer(
         assert sum("faster than I can take them" in t for t in texts) == 1
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-async def _readyz(port: int) -> tuple[int, dict[str, str]]:
-    async with httpx.AsyncClient(timeout=5.0) as client:
-        response = await client.get(f"http://127.0.0.1:{port}/readyz")
-    return response.status_code, dict(response.json().get("checks", {}))
-
-
-async def _until_ready_is(port: int, status: int, within: float) -> dict[str, str]:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while True:
-        code, checks = await _readyz(port)
-        if code == status:
-            return checks
-        if loop.time() > deadline:
-            pytest.fail(f"/readyz did not turn {status} within {within} s: {code} {checks}")
-        await asyncio.sleep(0.1)
-
-
-@asynccontextmanager
-async def bot_with_health(
-    zulip: LocalZulip,
-    url: str,
-    clock: SteppedClock | None = None,
-    concurrency: int = 8,
-) -> AsyncIterator[tuple[BotProcess, int]]:
-    port = _free_port()
-    process = BotProcess(
-        bot_settings(zulip, url, http_bind=f"127.0.0.1:{port}"),
-        clock=clock or SteppedClock(PROMPTED),
-        options=RunOptions(worker_poll_seconds=POLL_S, worker_concurrency=concurrency),
-    )
-    task = asyncio.create_task(process.run())
-    await asyncio.wait_for(process.ready.wait(), 30)
-    try:
-        yield process, port
-    finally:
-        process.stop()
-        await asyncio.wait_for(task, 30)
-
-
-async def test_readiness_names_zulip_during_an_events_outage_and_recovers(
-    zulip: LocalZulip, database_url: str, caplog: pytest.LogCaptureFixture
-) -> None:
-    """Finding 5 / promise 23. /events answers 503: within 10 s /readyz is 503 naming
-    `zulip`, one log line says the outage started; when /events works again /readyz is 200
-    and one line says it ended (before: /readyz stayed 200 throughout)."""
-    caplog.set_level(logging.INFO, logger="zulip_standup")
-    async with bot_with_health(zulip, database_url) as (_bot, port):
-        assert (await _readyz(port))[0] == 200
-        zulip.faults.fail_fraction(1.0, 503, path_contains="/events")
-        checks = await _until_ready_is(port, 503, COMPLETION_BOUND_S)
-        assert checks["zulip"] == "failing"
-        assert checks["database"] == "ok"
-        zulip.faults.clear()
-        await _until_ready_is(port, 200, 20)
-    started = [r for r in caplog.records if r.getMessage() == "zulip_outage_started"]
-    ended = [r for r in caplog.records if r.getMessage() == "zulip_outage_ended"]
-    assert (len(started), len(ended)) == (1, 1)
-
-
-@pytest.mark.postgres
-async def test_readiness_names_the_database_while_postgresql_refuses_connections(
-    zulip: LocalZulip, pg_database_url: str
-) -> None:
-    """Promise 23. PostgreSQL stops taking connections to the bot's database and drops the
-    ones it has: /readyz is 503 naming `database`; it is 200 again once connections work."""
-    name = make_url(pg_database_url).database
-    admin = pg_database_url.rsplit("/", 1)[0] + "/postgres"
-    async with bot_with_health(zulip, pg_database_url) as (_bot, port):
-        assert (await _readyz(port))[0] == 200
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(
-                sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS false").format(sql.Identifier(name))
-            )
-            conn.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
-                (name,),
-            )
-        try:
-            checks = await _until_ready_is(port, 503, COMPLETION_BOUND_S)
-            assert checks["database"] == "failing"
-        finally:
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(
-                    sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS true").format(sql.Identifier(name))
-                )
-        await _until_ready_is(port, 200, 20)
-
-
 async def test_a_locked_database_delays_a_message_and_loses_nothing(
     zulip: LocalZulip, sqlite_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -331,18 +195,6 @@ async def test_a_locked_database_delays_a_message_and_loses_nothing(
         assert not any("went wrong" in t or "not** recorded" in t for t in texts), texts
 
 
-def prompt_job(engine: Engine, user_id: int) -> tuple[str, int, str | None] | None:
-    with engine.connect() as conn:
-        row = conn.execute(
-            select(jobs.c.status, jobs.c.attempts, jobs.c.last_error).where(
-                jobs.c.kind == "prompt",
-                jobs.c.user_id == user_id,
-                jobs.c.run_date == PROMPTED.date(),
-            )
-        ).first()
-    return None if row is None else (str(row.status), int(row.attempts), row.last_error)
-
-
 async def test_a_prompt_refused_by_zulip_is_sent_when_its_job_is_retried(
     zulip: LocalZulip, database_url: str
 ) -> None:
@@ -374,36 +226,6 @@ async def test_a_prompt_refused_by_zulip_is_sent_when_its_job_is_retried(
         await prompted(zulip, "carol")
         prompts = [t for t in bot_dms(zulip, "carol") if "Time for" in t]
         assert len(prompts) == 1
-
-
-async def test_readiness_names_the_scheduler_while_due_jobs_wait_over_a_minute(
-    zulip: LocalZulip, database_url: str
-) -> None:
-    """Promise 23. Carol's and Alice's prompts fall due together while every send takes 10 s
-    and the worker runs one job at a time: once Alice's has waited over a minute /readyz is
-    503 naming `scheduler`; when the sends are quick again and the work is done, 200."""
-    clock = SteppedClock(BEFORE)
-    async with bot_with_health(zulip, database_url, clock, concurrency=1) as (bot, port):
-        await set_up(zulip)
-        carol, alice = zulip.user("carol").user_id, zulip.user("alice").user_id
-
-        def states() -> set[str]:
-            return {(prompt_job(bot.engine, u) or ("",))[0] for u in (carol, alice)}
-
-        zulip.faults.add_latency(10.0, path_contains="/messages")
-        try:
-            clock.set(PROMPTED)
-            await until(
-                lambda: states() == {"claimed", "pending"}, 30, "one prompt sent, one waiting"
-            )
-            clock.set(PROMPTED + dt.timedelta(minutes=3))
-            checks = await _until_ready_is(port, 503, COMPLETION_BOUND_S)
-            assert checks["scheduler"] == "failing"
-        finally:
-            zulip.faults.clear()
-        await prompted(zulip, "carol")
-        await prompted(zulip, "alice")
-        await _until_ready_is(port, 200, 20)
 
 
 async def test_a_crash_mid_fan_out_leaves_nobody_waiting_for_a_stale_claim(

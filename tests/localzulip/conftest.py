@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from lz_openapi import Validator, spec_file
 
 from localzulip import LocalZulip, ServerConfig, VirtualClock
 
@@ -24,3 +25,22 @@ def virtual_server() -> Iterator[LocalZulip]:
         clock=clock, config=ServerConfig(heartbeat_on_wall_clock=True, heartbeat_seconds=1.0)
     ) as srv:
         yield srv
+
+
+# The conformance suites (test_lz_conformance*.py): one server and validator per module;
+# ``v`` fails a test whose calls broke the spec.
+@pytest.fixture(scope="module")
+def env() -> Iterator[tuple[LocalZulip, Validator]]:
+    path = spec_file()
+    assert path is not None
+    with LocalZulip(config=ServerConfig(heartbeat_seconds=0.5)) as server:
+        validator = Validator(path, base_url=server.url)
+        yield server, validator
+
+
+@pytest.fixture
+def v(env: tuple[LocalZulip, Validator]) -> Iterator[Validator]:
+    _, validator = env
+    start = len(validator.failures)
+    yield validator
+    assert validator.failures[start:] == []

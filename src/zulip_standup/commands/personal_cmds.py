@@ -19,8 +19,8 @@ from zulip_standup.domain.conversation.machine import (
 from zulip_standup.domain.errors import UserFacingError
 from zulip_standup.domain.scheduling.schedule import is_run_date
 from zulip_standup.domain.standup import Standup
-from zulip_standup.services.conversations import Turn
 from zulip_standup.services.people import own_zone, remember, run_today
+from zulip_standup.services.turns import Turn
 
 _RESTARTABLE = frozenset({Phase.ASKING, Phase.DONE, Phase.SKIPPED})
 

@@ -1,8 +1,10 @@
 """The answer conversation in motion: prompts, reminders, replies, edits; effects carried out.
 
-The state machine in ``domain.conversation.machine`` decides; this module loads and
-stores its state, performs the effects it returns (DMs, answers, reactions,
-reports) and keeps prompting exactly-once across restarts.
+The state machine in ``domain.conversation.machine`` decides; this module steps it,
+performs the effects it returns (DMs, answers, reactions, reports) and runs the prompt
+and reminder jobs. Reading a stored conversation is ``services.turns``; getting a prompt
+through once is ``services.prompt_delivery``; re-sending after a restart is
+``services.resumption``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ import contextlib
 import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from dataclasses import dataclass
 
 from zulip_standup.domain.conversation import texts
 from zulip_standup.domain.conversation.machine import (
@@ -41,9 +42,8 @@ from zulip_standup.domain.conversation.machine import (
     UpdateReport,
     step,
 )
-from zulip_standup.domain.records import ConversationRecord, NewAnswer, RunRecord
-from zulip_standup.domain.scheduling.jobs import JobKey, JobKind
-from zulip_standup.domain.standup import ReportStyle, Standup
+from zulip_standup.domain.records import NewAnswer, RunRecord
+from zulip_standup.domain.standup import Standup
 from zulip_standup.ports import ChatRefused
 from zulip_standup.services.answer_queue import held_notice, next_after
 from zulip_standup.services.people import (
@@ -52,26 +52,22 @@ from zulip_standup.services.people import (
     participant_of,
     personal_deadline,
 )
-from zulip_standup.services.prompt_content import prompt_content
+from zulip_standup.services.prompt_delivery import prompt_lost, prompt_text, send_prompt
+from zulip_standup.services.resumption import MissingReportHook, resume, resume_one
 from zulip_standup.services.runtime import Runtime
+from zulip_standup.services.turns import (
+    Turn,
+    completed_at,
+    load_turn,
+    report_out,
+    save_state,
+    state_of,
+)
 
 log = logging.getLogger(__name__)
 
-RESUME_WINDOW = dt.timedelta(minutes=30)
-
 # (standup, run, user id, is an update, indexes of the answers changed in this step)
 ReportHook = Callable[[Standup, RunRecord, int, bool, Sequence[int]], Awaitable[None]]
-MissingReportHook = Callable[[Standup, RunRecord, int], Awaitable[None]]
-
-
-@dataclass(frozen=True)
-class Turn:
-    """One conversation loaded for a step: where it lives and its current state."""
-
-    standup: Standup
-    run: RunRecord
-    record: ConversationRecord
-    state: ConversationState
 
 
 class Conversations:
@@ -97,48 +93,10 @@ class Conversations:
             if not lock.locked() and self._job_locks.get(user_id) is lock:
                 del self._job_locks[user_id]
 
-    # -- loading and saving -------------------------------------------------
+    # -- loading (services/turns.py) ---------------------------------------
     async def load(self, standup: Standup, run_date: dt.date, user_id: int) -> Turn:
         """The person's conversation in that run, created (pending) if new."""
-        rt = self.rt
-        run = await rt.db(rt.runs.run_for, standup.id, run_date, rt.now())
-        record, _ = await rt.db(rt.runs.start_conversation, run.id, user_id, rt.now())
-        return Turn(standup, run, record, self._state_of(standup, record))
-
-    @staticmethod
-    def _state_of(standup: Standup, record: ConversationRecord) -> ConversationState:
-        count = len(standup.settings.questions)
-        if record.state is Phase.ABSENT and "question_count" not in record.data:
-            # Stored before the machine had the absent phase: only the reason was kept.
-            return ConversationState(count, phase=Phase.ABSENT, absence=record.absence)
-        if record.data.get("question_count") == count:
-            found = ConversationState.from_dict(record.data)
-            if record.state is Phase.MISSED and found.phase is not Phase.MISSED:
-                # Closed as missed by an older release, which changed the column only.
-                return step(found, RunClosed(), ConversationContext(standup.name, dt.date.min))[0]
-            return found
-        if record.data and "question_count" in record.data:
-            # The questions changed since this run started: keep the phase, start the
-            # question bookkeeping afresh (the stored answers stay).
-            old = ConversationState.from_dict(record.data)
-            phase = old.phase if old.phase is not Phase.ASKING else Phase.PENDING
-            return ConversationState(
-                count, phase=phase, late=old.late, reported=old.reported, absence=old.absence
-            )
-        return ConversationState(count)
-
-    def _completed_at(self, turn: Turn, state: ConversationState) -> dt.datetime | None:
-        """Now, when this state finishes the answers for the first time."""
-        if state.phase is Phase.DONE and turn.record.completed_at is None:
-            return self.rt.now()
-        return None
-
-    async def _save(self, turn: Turn, state: ConversationState) -> None:
-        rt = self.rt
-        completed_at = self._completed_at(turn, state)
-        await rt.db(
-            rt.runs.commit_step, turn.record.id, rt.now(), state, (), completed_at=completed_at
-        )
+        return await load_turn(self.rt, standup, run_date, user_id)
 
     async def _past_deadline(self, turn: Turn, user_id: int) -> bool:
         """Answers are late only after the person's own deadline: the later of the team's
@@ -165,7 +123,7 @@ class Conversations:
         """
         rt = self.rt
         context = ConversationContext(
-            standup=turn.standup.name, day=turn.run.run_date, report_out=_report_out(turn)
+            standup=turn.standup.name, day=turn.run.run_date, report_out=report_out(turn)
         )
         state = turn.state
         if not state.cutoff_passed and await self._past_deadline(turn, reply_to):
@@ -184,7 +142,7 @@ class Conversations:
             new_state,
             new_answers,
             (rt.realm_id, message_id) if message_id is not None else None,
-            completed_at=self._completed_at(turn, new_state),
+            completed_at=completed_at(rt, turn, new_state),
         )
         if not committed:
             if message_id is not None:
@@ -217,7 +175,7 @@ class Conversations:
         for effect in effects:
             match effect:
                 case SendPrompt():
-                    await self._send_prompt(turn, user_id, direct=direct_prompt)
+                    await send_prompt(rt, turn, user_id, direct=direct_prompt)
                 case AskQuestion(index=index):
                     await rt.chat.send_dm(
                         [user_id], texts.question_text(index + 1, total, questions[index])
@@ -273,23 +231,7 @@ class Conversations:
     # -- prompts and reminders ------------------------------------------------
     async def prompt_text(self, turn: Turn, user_id: int) -> str:
         """The prompt this person gets for the turn's run (see ``prompt_content``)."""
-        return await prompt_content(self.rt, turn.standup, turn.run.run_date, user_id)
-
-    async def _handed_off(self, turn: Turn, user_id: int) -> bool:
-        """True when this prompt was handed to Zulip ahead of time: Zulip delivers it."""
-        key = JobKey(turn.standup.id, JobKind.PROMPT, turn.run.run_date, user_id)
-        return await self.rt.db(self.rt.handoffs.scheduled_id_of, str(key)) is not None
-
-    async def _send_prompt(self, turn: Turn, user_id: int, *, direct: bool = False) -> None:
-        """Send the prompt, unless Zulip delivers it (``direct``: a held prompt, asked now)."""
-        rt = self.rt
-        if not direct and await self._handed_off(turn, user_id):
-            return
-        content = await self.prompt_text(turn, user_id)
-        message_id = await rt.chat.send_dm([user_id], content)
-        await rt.db(
-            rt.runs.save_conversation, turn.record.id, rt.now(), prompt_message_id=message_id
-        )
+        return await prompt_text(self.rt, turn, user_id)
 
     async def prompt(self, standup: Standup, run_date: dt.date, user_id: int, *, late: bool) -> str:
         """Run a prompt job exactly once; return what happened (for logs and tests)."""
@@ -306,10 +248,10 @@ class Conversations:
         if turn.state.phase is not Phase.PENDING:
             # A crash between storing the step and sending the prompt leaves a person asked
             # who never saw the question: the job's next attempt sends it.
-            if turn.record.state is Phase.ASKING and await self._prompt_lost(turn):
+            if turn.record.state is Phase.ASKING and await prompt_lost(rt, turn):
                 if late:
                     await rt.chat.send_dm([user_id], texts.late_prompt_text(standup.name))
-                await self._send_prompt(turn, user_id)
+                await send_prompt(rt, turn, user_id)
                 return "prompt re-sent"
             return "already started"
         absence = await self._absence(standup, run_date, user_id)
@@ -317,7 +259,7 @@ class Conversations:
             state, _ = step(
                 turn.state, Absent(absence), ConversationContext(standup.name, run_date)
             )
-            await self._save(turn, state)
+            await save_state(rt, turn, state)
             return f"away ({absence.value})"
         if turn.record.prompted_at is not None and turn.record.prompt_message_id is None:
             # A previous attempt claimed the prompt and may have sent it before dying.
@@ -325,7 +267,7 @@ class Conversations:
             found = await rt.chat.find_sent_dm([user_id], content)
             if found is not None:
                 state, _ = step(turn.state, Prompted(), ConversationContext(standup.name, run_date))
-                await self._save(turn, state)
+                await save_state(rt, turn, state)
                 await rt.db(
                     rt.runs.save_conversation, turn.record.id, rt.now(), prompt_message_id=found
                 )
@@ -367,32 +309,15 @@ class Conversations:
         due = last_reminder_instant(standup, participant, run_date, rt.now())
         if record.prompted_at is not None and due is not None and record.prompted_at >= due:
             return "prompted after the reminder time"  # a late prompt has just gone out
-        turn = Turn(standup, run, record, self._state_of(standup, record))
-        if await self._prompt_lost(turn):
+        turn = Turn(standup, run, record, state_of(standup, record))
+        if await prompt_lost(rt, turn):
             await rt.chat.send_dm([user_id], texts.late_prompt_text(standup.name))
-            await self._send_prompt(turn, user_id)
+            await send_prompt(rt, turn, user_id)
             log.info("prompt_sent", extra={"standup_id": standup.id, "user_id": user_id})
             return "prompt re-sent instead of a reminder"
         await self.apply(turn, ReminderDue(), user_id)
         log.info("reminder_sent", extra={"standup_id": standup.id, "user_id": user_id})
         return "reminded"
-
-    async def _prompt_lost(self, turn: Turn) -> bool:
-        """True when the person is asked to answer but their prompt never reached them: no
-        answer yet, no prompt message recorded, none handed to Zulip, none found in the DM."""
-        rt, user_id = self.rt, turn.record.user_id
-        state = turn.state
-        if state.answered or state.current != 0 or turn.record.prompt_message_id is not None:
-            return False
-        if await self._handed_off(turn, user_id):
-            return False
-        content = await self.prompt_text(turn, user_id)
-        found = await rt.chat.find_sent_dm([user_id], content)
-        if found is not None:
-            await rt.db(
-                rt.runs.save_conversation, turn.record.id, rt.now(), prompt_message_id=found
-            )
-        return found is None
 
     # -- one conversation at a time (services/answer_queue.py) ------------------
     async def hold_if_busy(self, standup: Standup, run_date: dt.date, user_id: int) -> bool:
@@ -432,59 +357,19 @@ class Conversations:
         """A new run starts: the person's unfinished older conversations become missed."""
         rt = self.rt
         for record in await rt.db(rt.runs.unfinished_before, standup.id, user_id, run_date):
-            state = self._state_of(standup, record)
+            state = state_of(standup, record)
             closed, _ = step(state, RunClosed(), ConversationContext(standup.name, run_date))
             await rt.db(rt.runs.commit_step, record.id, rt.now(), closed, ())
 
-    # -- after a restart --------------------------------------------------------
+    # -- after a restart (services/resumption.py) ------------------------------
     async def resume(self, report_missing: MissingReportHook) -> int:
-        """Re-send what a crash may have swallowed (a step is committed before its messages
-        go out: a question never sent, a report missing); return how many went out. Only
-        conversations changed shortly before the start are looked at, so a restart costs
-        no request per participant; older ones are left to the reminders."""
-        rt = self.rt
-        resent = 0
-        changed = await rt.db(
-            rt.runs.recently_changed_conversations, rt.realm_id, rt.now() - RESUME_WINDOW
-        )
-        standups: dict[int, Standup | None] = {}
-        for record, standup_id, run in changed:
-            if standup_id not in standups:
-                standups[standup_id] = await rt.db(rt.standups.get, standup_id)
-            standup = standups[standup_id]
-            if standup is not None:
-                turn = Turn(standup, run, record, self._state_of(standup, record))
-                resent += await self._resume_one(turn, report_missing)
-        if resent:
-            log.info("conversations_resumed", extra={"messages": resent})
-        return resent
+        """Re-send what a crash may have swallowed; return how many went out."""
+        return await resume(self.rt, report_missing)
 
     async def _catch_up_replies(self, standup: Standup, run_date: dt.date, user_id: int) -> None:
         if self.report_missing is not None:
             fresh = await self.load(standup, run_date, user_id)
-            await self._resume_one(fresh, self.report_missing)
-
-    async def _resume_one(self, turn: Turn, report_missing: MissingReportHook) -> int:
-        rt = self.rt
-        state, user_id = turn.state, turn.record.user_id
-        if state.phase is Phase.DONE and turn.record.report_posted_at is None:
-            await report_missing(turn.standup, turn.run, user_id)
-            return 1
-        if state.phase is not Phase.ASKING or turn.record.state is not Phase.ASKING:
-            return 0  # not asking, or closed as missed when a newer run started
-        questions = turn.standup.settings.questions
-        if not state.answered and state.current == 0:
-            if not await self._prompt_lost(turn):
-                return 0
-            await self._send_prompt(turn, user_id)
-            return 1
-        last_answer = max((mid for mid, _ in state.sources), default=0)
-        index = state.current
-        content = texts.question_text(index + 1, len(questions), questions[index].text)
-        if await rt.chat.find_sent_dm([user_id], content, after_id=last_answer) is None:
-            await rt.chat.send_dm([user_id], content)
-            return 1
-        return 0
+            await resume_one(self.rt, fresh, self.report_missing)
 
     # -- incoming -----------------------------------------------------------
     async def receive(
@@ -496,10 +381,3 @@ class Conversations:
 
     async def edited(self, turn: Turn, message_id: int, text: str, user_id: int) -> None:
         await self.apply(turn, AnswerEdited(message_id, text), user_id)
-
-
-def _report_out(turn: Turn) -> bool:
-    """Whether the run's channel report is out: the digest is posted (a ``live`` standup has
-    none; each person's answers are posted as they finish)."""
-    live = turn.standup.settings.report_style is ReportStyle.LIVE
-    return live or turn.run.digest_posted_at is not None

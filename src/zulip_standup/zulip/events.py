@@ -19,10 +19,9 @@ from zulip_standup.domain.chat import (
     IncomingMessage,
     MessageEdited,
     ServerInfo,
-    StatusChanged,
-    UserChanged,
 )
 from zulip_standup.ports import Clock
+from zulip_standup.zulip.dispatch import Dispatcher, EventHandler
 from zulip_standup.zulip.rest import (
     OwnUser,
     ZulipApiError,
@@ -45,9 +44,7 @@ LONGPOLL_READ_TIMEOUT_S = 90.0
 BACKOFF_MAX_S = 60.0
 CATCH_UP_BATCH = 100
 CATCH_UP_MAX_BATCHES = 50
-DISPATCH_CONCURRENCY = 16
 
-EventHandler = Callable[[ChatEvent], Awaitable[None]]
 # Told of each batch of messages before any of them is handled, so the inbox holds them
 # as received: a crash then leaves them unfinished and the next catch-up starts below them.
 ReceivedHook = Callable[[list[IncomingMessage]], Awaitable[None]]
@@ -340,68 +337,3 @@ class EventStream:
         if delivered:
             log.info("missed_messages_caught_up", extra={"count": delivered})
         return delivered
-
-
-def _ordering_key(event: ChatEvent) -> object:
-    """Events of one person are handled in order; different people in parallel."""
-    match event:
-        case IncomingMessage(sender_id=user_id):
-            return user_id
-        case MessageEdited(editor_id=user_id, message_id=message_id):
-            return user_id if user_id is not None else ("message", message_id)
-        case UserChanged(user_id=user_id) | StatusChanged(user_id=user_id):
-            return user_id
-    return "channels"
-
-
-class Dispatcher:
-    """Runs handlers concurrently across people and in order for each, at most ``limit`` at once.
-
-    A full house makes the poll wait (backpressure), so memory stays bounded however fast
-    messages arrive.
-    """
-
-    def __init__(self, handler: EventHandler, limit: int = DISPATCH_CONCURRENCY) -> None:
-        self._handler = handler
-        self._slots = asyncio.Semaphore(limit)
-        self._locks: dict[object, tuple[asyncio.Lock, int]] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
-
-    async def submit(self, event: ChatEvent) -> None:
-        await self._slots.acquire()
-        key = _ordering_key(event)
-        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
-        self._locks[key] = (lock, users + 1)
-        task = asyncio.create_task(self._run(event, key, lock))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _run(self, event: ChatEvent, key: object, lock: asyncio.Lock) -> None:
-        try:
-            async with lock:
-                await self._handler(event)
-        except Exception:
-            # One central error path: the handler logs and replies; anything
-            # that still escapes must not end the event loop.
-            log.exception("event_handler_failed", extra={"event_type": type(event).__name__})
-        finally:
-            held, users = self._locks[key]
-            if users <= 1:
-                del self._locks[key]
-            else:
-                self._locks[key] = (held, users - 1)
-            self._slots.release()
-
-    @property
-    def pending(self) -> int:
-        """Events submitted and not yet handled."""
-        return len(self._tasks)
-
-    async def drain(self) -> None:
-        """Wait for every submitted event to be handled."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
-
-    def cancel(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()

@@ -1,0 +1,87 @@
+"""One conversation loaded for a step: where it lives, its state read from the stored record.
+
+Kept apart from the jobs and replies that step it, so that every one of them reads a
+stored conversation the same way (older releases stored less; see ``state_of``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from zulip_standup.domain.conversation.machine import (
+    ConversationContext,
+    ConversationState,
+    Phase,
+    RunClosed,
+    step,
+)
+from zulip_standup.domain.records import ConversationRecord, RunRecord
+from zulip_standup.domain.standup import ReportStyle, Standup
+from zulip_standup.services.runtime import Runtime
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One conversation loaded for a step: where it lives and its current state."""
+
+    standup: Standup
+    run: RunRecord
+    record: ConversationRecord
+    state: ConversationState
+
+
+async def load_turn(rt: Runtime, standup: Standup, run_date: dt.date, user_id: int) -> Turn:
+    """The person's conversation in that run, created (pending) if new."""
+    run = await rt.db(rt.runs.run_for, standup.id, run_date, rt.now())
+    record, _ = await rt.db(rt.runs.start_conversation, run.id, user_id, rt.now())
+    return Turn(standup, run, record, state_of(standup, record))
+
+
+def state_of(standup: Standup, record: ConversationRecord) -> ConversationState:
+    """The machine state of a stored conversation, whichever release stored it."""
+    count = len(standup.settings.questions)
+    if record.state is Phase.ABSENT and "question_count" not in record.data:
+        # Stored before the machine had the absent phase: only the reason was kept.
+        return ConversationState(count, phase=Phase.ABSENT, absence=record.absence)
+    if record.data.get("question_count") == count:
+        found = ConversationState.from_dict(record.data)
+        if record.state is Phase.MISSED and found.phase is not Phase.MISSED:
+            # Closed as missed by an older release, which changed the column only.
+            return step(found, RunClosed(), ConversationContext(standup.name, dt.date.min))[0]
+        return found
+    if record.data and "question_count" in record.data:
+        # The questions changed since this run started: keep the phase, start the
+        # question bookkeeping afresh (the stored answers stay).
+        old = ConversationState.from_dict(record.data)
+        phase = old.phase if old.phase is not Phase.ASKING else Phase.PENDING
+        return ConversationState(
+            count, phase=phase, late=old.late, reported=old.reported, absence=old.absence
+        )
+    return ConversationState(count)
+
+
+def completed_at(rt: Runtime, turn: Turn, state: ConversationState) -> dt.datetime | None:
+    """Now, when this state finishes the answers for the first time."""
+    if state.phase is Phase.DONE and turn.record.completed_at is None:
+        return rt.now()
+    return None
+
+
+async def save_state(rt: Runtime, turn: Turn, state: ConversationState) -> None:
+    """Store a state reached without a message or answers (away, reconciled, ...)."""
+    await rt.db(
+        rt.runs.commit_step,
+        turn.record.id,
+        rt.now(),
+        state,
+        (),
+        completed_at=completed_at(rt, turn, state),
+    )
+
+
+def report_out(turn: Turn) -> bool:
+    """Whether the run's channel report is out: the digest is posted (a ``live`` standup has
+    none; each person's answers are posted as they finish)."""
+    live = turn.standup.settings.report_style is ReportStyle.LIVE
+    return live or turn.run.digest_posted_at is not None
