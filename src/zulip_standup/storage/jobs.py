@@ -10,7 +10,6 @@ synchronous; async callers go through ``asyncio.to_thread``.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -27,6 +26,7 @@ from zulip_standup.domain.scheduling.jobs import (
 )
 from zulip_standup.domain.scheduling.planning import Occurrence
 from zulip_standup.storage.tables import jobs, standups
+from zulip_standup.storage.work_counter import WorkCounter
 
 
 def _insert_ignoring_duplicates(conn: Connection) -> Insert:
@@ -86,20 +86,15 @@ class JobStore:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
-        self._lock = threading.Lock()
-        self._calls = 0
-        self._rows = 0
+        self._work = WorkCounter()
 
     @property
     def stats(self) -> StoreStats:
         """Calls and rows so far; subtract two snapshots to cost one tick."""
-        with self._lock:
-            return StoreStats(self._calls, self._rows)
+        return self._work.stats
 
     def _count(self, rows: int) -> None:
-        with self._lock:
-            self._calls += 1
-            self._rows += rows
+        self._work.count(rows)
 
     # -- planning ---------------------------------------------------------
 

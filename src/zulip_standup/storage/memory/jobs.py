@@ -6,7 +6,6 @@ Counts calls and rows the way the SQL store does, so ``stats`` costs a tick alik
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -14,6 +13,7 @@ from zulip_standup.domain.scheduling.jobs import DueJob, JobStatus, ReplanResult
 from zulip_standup.domain.scheduling.planning import Occurrence
 from zulip_standup.storage.jobs import due_job_of
 from zulip_standup.storage.memory.state import MemoryState, utc
+from zulip_standup.storage.work_counter import WorkCounter
 
 _FINISHED = (JobStatus.DONE.value, JobStatus.DROPPED.value, JobStatus.FAILED.value)
 
@@ -27,19 +27,14 @@ class MemoryJobStore:
 
     def __init__(self, state: MemoryState) -> None:
         self.db = state
-        self._stats_lock = threading.Lock()
-        self._calls = 0
-        self._rows = 0
+        self._work = WorkCounter()
 
     @property
     def stats(self) -> StoreStats:
-        with self._stats_lock:
-            return StoreStats(self._calls, self._rows)
+        return self._work.stats
 
     def _count(self, rows: int) -> None:
-        with self._stats_lock:
-            self._calls += 1
-            self._rows += rows
+        self._work.count(rows)
 
     # -- planning ---------------------------------------------------------
     def _insert_new(self, occurrences: Sequence[Occurrence], version: int) -> int:
