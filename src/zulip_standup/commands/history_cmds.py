@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from zulip_standup.commands.context import CommandContext
-from zulip_standup.commands.standup_cmds import resolve_users, team_today
 from zulip_standup.domain.commands import types as ct
 from zulip_standup.domain.errors import UserFacingError
 from zulip_standup.domain.reports import history_texts as texts
@@ -15,6 +14,7 @@ from zulip_standup.domain.reports.stats import compute_stats, render_stats
 from zulip_standup.domain.standup import Standup
 from zulip_standup.domain.values import DateRange
 from zulip_standup.services.access import can_read, require_reader
+from zulip_standup.services.people import people_named, team_today
 from zulip_standup.services.rollup import participation
 
 DEFAULT_HISTORY_DAYS = 7
@@ -56,7 +56,7 @@ async def history(ctx: CommandContext, cmd: ct.History) -> str:
     period = _range(ctx, cmd.dates, DEFAULT_HISTORY_DAYS)
     user_id = ctx.sender.user_id
     if cmd.user is not None:
-        (person,) = resolve_users(ctx, (cmd.user,))
+        (person,) = people_named(ctx.rt, (cmd.user,))
         user_id = person.user_id
     lines: list[tuple[Standup, dt.date, int, str, str]] = []
     for standup in await _readable_standups(ctx, cmd.standup, "history"):

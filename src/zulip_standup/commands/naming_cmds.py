@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from zulip_standup.commands.context import CommandContext
-from zulip_standup.commands.standup_cmds import team_today
 from zulip_standup.domain.commands import standup_texts as texts
 from zulip_standup.domain.commands import types as ct
 from zulip_standup.domain.errors import UserFacingError
 from zulip_standup.domain.reports.topic import run_topic
+from zulip_standup.services.people import team_today
 
 
 async def rename(ctx: CommandContext, cmd: ct.Rename) -> str:

@@ -9,7 +9,6 @@ import datetime as dt
 
 from zulip_standup.commands.context import CommandContext
 from zulip_standup.commands.setup_cmds import validated
-from zulip_standup.domain.chat import Person
 from zulip_standup.domain.commands import config_apply as cs_apply
 from zulip_standup.domain.commands import config_settings as cs
 from zulip_standup.domain.commands import help_texts as command_texts
@@ -23,36 +22,12 @@ from zulip_standup.domain.errors import UserFacingError
 from zulip_standup.domain.limits import MAX_QUESTIONS
 from zulip_standup.domain.scheduling.jobs import JobKind
 from zulip_standup.domain.scheduling.planning import upcoming_occurrences
-from zulip_standup.domain.scheduling.schedule import local_instant
-from zulip_standup.domain.scheduling.zones import today_for
 from zulip_standup.domain.standup import (
     Standup,
 )
-from zulip_standup.domain.values import UserRef
 from zulip_standup.services.attendance import day_of_run
-from zulip_standup.services.people import remember
+from zulip_standup.services.people import people_named, remember, team_today
 from zulip_standup.services.scheduled_prompts import MIN_FEATURE_LEVEL
-
-
-def resolve_users(
-    ctx: CommandContext, refs: tuple[UserRef, ...], command: str | None = None
-) -> list[Person]:
-    """Active people for each reference; a clear error (in ``command``'s form) otherwise."""
-    people: list[Person] = []
-    for ref in refs:
-        found = ctx.rt.directory.find(user_id=ref.user_id, name=ref.name, email=ref.email)
-        shown = ref.name or ref.email or str(ref.user_id)
-        if not found:
-            raise UserFacingError(texts.unknown_user(shown, command))
-        if len(found) > 1:
-            raise UserFacingError(texts.ambiguous_user(shown))
-        people.append(found[0])
-    return people
-
-
-async def sync_people(ctx: CommandContext, people: list[Person]) -> None:
-    """Remember names and profile zones of people who join a standup."""
-    await remember(ctx.rt, people)
 
 
 async def status(ctx: CommandContext, cmd: ct.Status) -> str:
@@ -89,7 +64,7 @@ async def config(ctx: CommandContext, cmd: ct.Config) -> str:
     standup = await ctx.standup(cmd.standup, "config", manage=True)
     manager_ids: tuple[int, ...] = ()
     if isinstance(cmd.setting, ChangeManagers):
-        users = resolve_users(ctx, cmd.setting.users, f"config managers {cmd.setting.action}")
+        users = people_named(rt, cmd.setting.users, f"config managers {cmd.setting.action}")
         manager_ids = tuple(p.user_id for p in users)
     change = _applied(standup, cmd.setting, manager_ids)
     settings = validated(change.settings)
@@ -214,7 +189,7 @@ async def participants(ctx: CommandContext, cmd: ct.Participants) -> str:
     removed: list[int] = []
     if cmd.action == "sync":
         members = rt.directory.humans(await rt.chat.get_subscribers(standup.stream_id))
-        await sync_people(ctx, members)
+        await remember(rt, members)
         added, removed = await rt.db(
             rt.standups.set_participants,
             standup.id,
@@ -222,8 +197,8 @@ async def participants(ctx: CommandContext, cmd: ct.Participants) -> str:
             rt.now(),
         )
     elif cmd.action == "add":
-        people = [p for p in resolve_users(ctx, cmd.users, "participants add") if not p.is_bot]
-        await sync_people(ctx, people)
+        people = [p for p in people_named(rt, cmd.users, "participants add") if not p.is_bot]
+        await remember(rt, people)
         added = await rt.db(
             rt.standups.add_participants,
             standup.id,
@@ -231,7 +206,7 @@ async def participants(ctx: CommandContext, cmd: ct.Participants) -> str:
             rt.now(),
         )
     else:
-        people = resolve_users(ctx, cmd.users, "participants remove")
+        people = people_named(rt, cmd.users, "participants remove")
         removed = await rt.db(
             rt.standups.remove_participants, standup.id, [p.user_id for p in people]
         )
@@ -255,13 +230,3 @@ async def test(ctx: CommandContext, cmd: ct.Test) -> str:
     first = standup.settings.questions[0].text
     await rt.chat.send_dm([ctx.sender.user_id], texts.test_prompt(standup.name, first))
     return texts.test_sent()
-
-
-def team_today(standup: Standup, now: dt.datetime) -> dt.date:
-    """The team-local date now."""
-    return today_for(standup.settings.to_schedule(standup.id).zone, now)
-
-
-def cutoff_instant(standup: Standup, run_date: dt.date) -> dt.datetime:
-    schedule = standup.settings.to_schedule(standup.id)
-    return local_instant(run_date, schedule.cutoff_time, schedule.zone)

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from zulip_standup.domain.chat import Person
+from zulip_standup.domain.commands import reply_texts as texts
+from zulip_standup.domain.errors import UserFacingError
 from zulip_standup.domain.scheduling.holidays_calendar import parse_holiday_calendar
 from zulip_standup.domain.scheduling.planning import (
     Absence,
@@ -18,6 +20,7 @@ from zulip_standup.domain.scheduling.planning import (
 from zulip_standup.domain.scheduling.schedule import local_instant
 from zulip_standup.domain.scheduling.zones import schedule_zone, today_for, zone_of
 from zulip_standup.domain.standup import Standup
+from zulip_standup.domain.values import UserRef
 from zulip_standup.services.runtime import Runtime
 
 
@@ -32,6 +35,25 @@ async def remember(rt: Runtime, people: Iterable[Person]) -> None:
             display_name=person.full_name,
             profile_timezone=person.timezone,
         )
+
+
+def people_named(rt: Runtime, refs: Iterable[UserRef], command: str | None = None) -> list[Person]:
+    """Active people for each reference; a clear error (in ``command``'s form) otherwise."""
+    people: list[Person] = []
+    for ref in refs:
+        found = rt.directory.find(user_id=ref.user_id, name=ref.name, email=ref.email)
+        shown = ref.name or ref.email or str(ref.user_id)
+        if not found:
+            raise UserFacingError(texts.unknown_user(shown, command))
+        if len(found) > 1:
+            raise UserFacingError(texts.ambiguous_user(shown))
+        people.append(found[0])
+    return people
+
+
+def team_today(standup: Standup, now: dt.datetime) -> dt.date:
+    """The date in the standup's team zone now (a run's date, not a person's)."""
+    return today_for(standup.settings.to_schedule(standup.id).zone, now)
 
 
 async def own_zone(rt: Runtime, user_id: int, team: ZoneInfo | None = None) -> ZoneInfo:
