@@ -199,12 +199,12 @@ async def test_holder_killed_mid_fan_out_and_the_standby_finishes_it(
         hhmm = prompt_at.strftime("%H:%M")
         later = (prompt_at + dt.timedelta(minutes=40)).strftime("%H:%M")
         cutoff = (prompt_at + dt.timedelta(minutes=50)).strftime("%H:%M")
+        # All times in one setup: set one by one, a time could be refused against the
+        # defaults (a reminder after the default cutoff), depending on the time of day.
+        times = f"prompt {hhmm} reminder {later} cutoff {cutoff} timezone UTC"
         for bot, stream in zip(BOTS, ("big", "small1", "small2"), strict=True):
-            await _command(server, bot, stream, "setup", "is set up")
-            await _command(server, bot, stream, "config days mon-sun", "")
-            await _command(server, bot, stream, f"config reminders {later}", "")
-            await _command(server, bot, stream, f"config cutoff {cutoff}", "")
-            await _command(server, bot, stream, f"config prompt {hhmm}", "")
+            await _command(server, bot, stream, f"setup {times}", "is set up")
+            await _command(server, bot, stream, "config days mon-sun", "Updated **standup**")
         second = Bot("B", rc_dir, pg_database_url, tmp_path)
         await second.ready()
         assert set(holders(pg_database_url).values()) == {"A"}  # B waits as a standby
