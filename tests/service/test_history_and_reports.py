@@ -4,6 +4,7 @@ that never sees a name (issue 11, case 10)."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 
@@ -103,3 +104,79 @@ async def test_the_ai_request_has_no_names_and_the_summary_shows_the_people() ->
         (digest,) = [m.content for m in team.channel(team.team_channel) if "📋" in m.content]
         assert "@_**Ann Archer|11** paired with @_**Ben Baker|12**" in digest
         assert "@_**Gus Guest|15** is blocked" in digest
+
+
+BEN = ["Fixed the flaky test", "Pair with Ravi", "none"]
+
+
+async def test_a_manager_exports_everyones_answers_a_member_only_their_own(team: Team) -> None:
+    """Lena (an admin, so a manager) exports Ann's and Ben's answers; Ben's export of the
+    same days holds his own three rows and nothing of Ann's."""
+    await ann_answered(team)
+    await team.at(utc(MONDAY, 9, 30))
+    await team.answers(team.ben, BEN)
+    (everyone,) = await team.says(team.lena, "export csv")
+    assert everyone.startswith(
+        "Here is the export of all participants' answers for 01 Nov 2026 to 30 Nov 2026 (6 rows):"
+    ), everyone
+    ((url, data),) = team.chat.uploads.items()
+    assert url in everyone
+    rows = list(csv.DictReader(io.StringIO(data.decode())))
+    assert [r["answer"] for r in rows if r["name"] == "Ann Archer"] == ANN
+    assert [r["answer"] for r in rows if r["name"] == "Ben Baker"] == BEN
+
+    (own,) = await team.says(team.ben, "export json")
+    assert own.startswith("Here is the export of your answers for"), own
+    assert "(3 rows):" in own, own
+    (data,) = [d for u, d in team.chat.uploads.items() if u in own]
+    assert b"Fixed the flaky test" in data
+    assert b"Reviewed the payments PR" not in data
+
+
+async def test_an_export_asked_for_in_the_channel_arrives_in_a_dm(team: Team) -> None:
+    """Ann's `export csv` in #team: the channel only hears that it went to her DM, and the
+    link is in her DM."""
+    await ann_answered(team)
+    before = team.dms(team.ann)
+    reply = await team.asks(team.ann, "export csv")
+    assert reply == "I sent you the export in a direct message.", reply
+    (dm,) = team.dms(team.ann)[len(before) :]
+    ((url, _data),) = team.chat.uploads.items()
+    assert dm.startswith("Here is the export of your answers for"), dm
+    assert url in dm
+    assert url not in reply
+
+
+async def test_search_lists_the_newest_twenty_and_counts_the_rest(team: Team) -> None:
+    """Ann, Lena and Ben mention the deploy in two answers a day for four days: `search
+    deploy` counts all 24, lists the newest 20, Thursday's first, and says so."""
+    await team.sets_up(team.lena)
+    for offset in range(4):
+        day = MONDAY + dt.timedelta(days=offset)
+        await team.at(utc(day, 8, 30))
+        for person in (team.ann, team.lena):
+            await team.answers(person, [f"deploy prep {offset}", "deploy again", "none"])
+        await team.at(utc(day, 9, 30))
+        await team.answers(team.ben, [f"deploy prep {offset}", "deploy again", "none"])
+    (found,) = await team.says(team.ann, "search Deploy")
+    lines = found.splitlines()
+    assert lines[0] == "**24 answers** mention `Deploy`:", found
+    listed = [line for line in lines if line.startswith("- ")]
+    assert len(listed) == 20, found
+    days = [line.split(",", 1)[0].removeprefix("- ") for line in listed]
+    assert (
+        days
+        == ["03 Dec 2026"] * 6 + ["02 Dec 2026"] * 6 + ["01 Dec 2026"] * 6 + ["30 Nov 2026"] * 2
+    ), days
+    assert lines[-1] == "…showing the newest 20.", found
+
+
+async def test_search_in_a_dm_reads_the_askers_standups(team: Team) -> None:
+    """Ben's `search` in a DM finds Ann's answer in their standup; Gus, who takes part in no
+    standup, is told so."""
+    await ann_answered(team)
+    (gus,) = await team.says(team.gus, "search payments")
+    assert gus.startswith("You don't take part in any standup"), gus
+    (ben,) = await team.says(team.ben, "search payments")
+    assert ben.startswith("**1 answer** mention `payments`:"), ben
+    assert "Ann Archer (standup): Reviewed the payments PR" in ben, ben
