@@ -8,6 +8,31 @@ events and the due jobs are the services' (``services.bot``).
 
 One central error path: a handler that fails is logged with an incident id and
 the person gets a short apology naming it; the loop carries on.
+
+The walk of one DM answer, from the Zulip event to the stored answer and the channel
+post (from ``received`` on, ``tests/service/test_answer_walk.py`` traces it)::
+
+    zulip.events.EventStream._poll_once        the poll's messages first, then each event
+      app on_received -> services.intake.MessageIntake.received   the batch into the inbox
+      zulip.dispatch.Dispatcher._run -> app on_event
+    routing.StandupBot.handle_event
+      services.intake.MessageIntake.handle     inbox.begin; retries and failures
+        routing.StandupBot._message
+          services.bot.BotServices.scene       sender, their today (people.own_today), the
+                                               open questions, each with its turn (turns)
+          routing.StandupBot._route            domain: parse_command, answers_open_question,
+                                               is_truncated
+            services.conversations.Conversations.receive -> apply
+              machine.step; runs.commit_step   answer, state and "message handled": one commit
+              _perform: chat.send_dm           the next question or the recap
+                services.reporting.Reporter.person_finished -> chat.send_stream
+              _ask_next -> answer_queue.next_after   a prompt held for another standup
+        (the handler says the step marked the message handled: no inbox.done)
+
+Each module is entered once but two: the intake records the poll's whole batch before any
+of it is handled (so a crash leaves it unfinished) and then takes each message, and it
+calls routing back with the message (its retry loop may call again). Leaf helpers
+(``services.people``, ``turns``, ``directory``, ``answer_queue``) serve several steps.
 """
 
 from __future__ import annotations
@@ -25,10 +50,9 @@ from zulip_standup.domain.commands.message_routing import answers_open_question,
 from zulip_standup.domain.conversation import texts as conversation_texts
 from zulip_standup.domain.errors import UserFacingError
 from zulip_standup.domain.scheduling.jobs import DueJob
-from zulip_standup.services.bot import BotServices, OpenQuestion
+from zulip_standup.services.bot import BotServices, MessageScene, OpenQuestion
 from zulip_standup.services.conversations import Conversations
 from zulip_standup.services.intake import MessageIntake
-from zulip_standup.services.people import own_today
 from zulip_standup.services.rate_limit import CommandLimiter
 from zulip_standup.services.reporting import Reporter
 from zulip_standup.services.runtime import Runtime
@@ -70,19 +94,19 @@ class StandupBot:
         await self.services.handle_job(job)
 
     # -- messages -------------------------------------------------------------
-    async def _message(self, message: IncomingMessage) -> None:
-        sender = await self.services.sender(message.sender_id)
-        if sender is None or sender.is_bot:
-            await self.services.handled(message)
-            return
+    async def _message(self, message: IncomingMessage) -> bool:
+        """Route one message; True when an answer step marked it handled with its effects
+        (otherwise the intake does, once the reply is out)."""
+        scene = await self.services.scene(message)
+        if scene is None:
+            return False
         try:
-            reply = await self._route(message, sender)
+            reply, settled = await self._route(message, scene)
         except UserFacingError as refusal:
-            reply = refusal.text
+            reply, settled = refusal.text, False
         if reply:
             await self.services.reply(message, reply)
-        # An answer step marked the message done with its effects; this covers the rest.
-        await self.services.handled(message)
+        return settled
 
     def _slowed(self, sender: Person) -> str | None:
         """The command limit: None to go ahead, else the notice to send ("" for none).
@@ -93,10 +117,10 @@ class StandupBot:
         self.runtime.metrics.slowed_down.inc()
         return reply_texts.slow_down(verdict.retry_after_s) if verdict.notify else ""
 
-    async def _route(self, message: IncomingMessage, sender: Person) -> str:
+    async def _route(self, message: IncomingMessage, scene: MessageScene) -> tuple[str, bool]:
+        """The reply, and whether the message was taken as an answer (stored with its step)."""
         rt = self.runtime
-        text = message.content
-        today = await own_today(rt, sender.user_id)
+        text, sender, today = message.content, scene.sender, scene.today
         server = rt.server
         addressed, body = strip_address(text, server.bot_full_name, server.bot_user_id)
         parsed = parse_command(
@@ -106,30 +130,29 @@ class StandupBot:
             bot_name=server.bot_full_name,
             bot_id=server.bot_user_id,
         )
-        open_ones = (
-            await self.services.open_questions(sender.user_id, today) if message.is_dm else []
-        )
         waiting: OpenQuestion | None = None
-        for question in open_ones:
-            current = question.run_date >= today
+        for question in scene.open_questions:
+            current = question.turn.run.run_date >= today
             if not answers_open_question(body, parsed, addressed=addressed, current=current):
                 waiting = question if current else None
                 break
             if is_truncated(text, server.max_message_length):
                 # Zulip cut the answer off: storing the stump would lose the rest.
-                return reply_texts.answer_truncated(server.max_message_length)
-            await self.services.answer(question, text, message)
-            return ""
+                return reply_texts.answer_truncated(server.max_message_length), False
+            await self.conversations.receive(
+                question.turn, text, message.message_id, message.sender_id
+            )
+            return "", True
         slowed = self._slowed(sender)
         if slowed is not None:
-            return slowed
+            return slowed, False
         if isinstance(parsed, ct.CommandError):
             rt.metrics.commands.labels(command=parsed.command or "unknown", outcome="invalid").inc()
             if parsed.command is not None:
-                return parsed.text
+                return parsed.text, False
             words = body.split()
             reply = reply_texts.unknown_command(words[0] if words else "", parsed.suggestion)
-            if message.is_dm and not open_ones and parsed.suggestion is None:
+            if message.is_dm and not scene.open_questions and parsed.suggestion is None:
                 # Not a typo of a command: perhaps meant as an answer when none is asked.
                 reply += "\n" + conversation_texts.no_open_standup_text()
         else:
@@ -139,7 +162,7 @@ class StandupBot:
                 reply = refusal.text
         if waiting is not None:
             reply = await self._still_waiting(reply, sender, today)
-        return reply
+        return reply, False
 
     async def _command(
         self, parsed: ct.ParsedCommand, message: IncomingMessage, sender: Person, today: dt.date
@@ -168,10 +191,10 @@ class StandupBot:
         """A command sent while a question is open leaves it open: say so under the reply,
         when it still is (the command may have closed it, e.g. ``forget me confirm``)."""
         still = await self.services.open_questions(sender.user_id, today)
-        current = next((q for q in still if q.run_date >= today), None)
+        current = next((q for q in still if q.turn.run.run_date >= today), None)
         if current is None:
             return reply
         note = conversation_texts.still_waiting_text(
-            current.standup.name, current.number, current.total
+            current.turn.standup.name, current.number, current.total
         )
         return f"{reply}\n\n{note}" if reply else note

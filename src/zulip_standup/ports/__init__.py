@@ -1,7 +1,7 @@
 """Every interface between the application and the outside world, importable from here
 (``from zulip_standup.ports import X``); defined by concern in the modules of this package:
 ``scheduling`` (clock, jobs, planning, hand-offs), ``storage`` (inbox, standups, runs),
-``chat`` and ``metrics``."""
+``chat``, ``people`` (the directory of accounts) and ``metrics``."""
 
 from __future__ import annotations
 
@@ -14,10 +14,12 @@ from zulip_standup.ports.chat import (
     ScheduledMessage,
 )
 from zulip_standup.ports.metrics import Count, LabelledCount, Metrics
+from zulip_standup.ports.people import PeopleDirectory
 from zulip_standup.ports.scheduling import (
     Clock,
     JobHandler,
     JobQueue,
+    Planning,
     PlanSource,
     PromptHandOffs,
     ScheduleSource,
@@ -39,7 +41,9 @@ __all__ = [
     "JobQueue",
     "LabelledCount",
     "Metrics",
+    "PeopleDirectory",
     "PlanSource",
+    "Planning",
     "PromptHandOffs",
     "RunRepository",
     "ScheduleSource",

@@ -88,6 +88,13 @@ class JobQueue(Protocol):
     def stats(self) -> StoreStats: ...
 
 
+class Planning(Protocol):
+    """Re-plans one standup's jobs at once, after a change of its schedule or its people
+    (``services.scheduler.Planner``)."""
+
+    async def replan(self, standup_id: int) -> ReplanResult: ...
+
+
 class PlanSource(Protocol):
     """Read side of planning: which standups need jobs, and their schedules and people."""
 

@@ -24,27 +24,36 @@ from zulip_standup.domain.chat import (
 from zulip_standup.domain.conversation.answers import split_answers, unmarked
 from zulip_standup.domain.records import AnswerRecord
 from zulip_standup.domain.scheduling.jobs import DueJob, JobKind
-from zulip_standup.domain.standup import Standup
 from zulip_standup.ports import ChatError
 from zulip_standup.services.answer_queue import takes_answers
 from zulip_standup.services.conversations import Conversations
-from zulip_standup.services.people import remember
+from zulip_standup.services.people import own_today, remember
 from zulip_standup.services.reporting import Reporter
 from zulip_standup.services.rollup import post_weekly_rollup
 from zulip_standup.services.runtime import Runtime
 from zulip_standup.services.scheduler import TransientJobError
+from zulip_standup.services.turns import Turn, state_of
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class OpenQuestion:
-    """A conversation of the person that still waits for an answer."""
+    """A conversation of the person that still waits for an answer, loaded to take one."""
 
-    standup: Standup
-    run_date: dt.date
+    turn: Turn  # its standup, run and state, as the answer step takes them
     number: int  # the question waiting, 1-based
     total: int
+
+
+@dataclass(frozen=True)
+class MessageScene:
+    """Everything routing a message needs, read in one go: who sent it, their own date, and
+    (in a DM) their questions still waiting, newest run first, each ready to take the answer."""
+
+    sender: Person
+    today: dt.date
+    open_questions: list[OpenQuestion]
 
 
 class BotServices:
@@ -82,7 +91,18 @@ class BotServices:
             )
 
     # -- what message routing asks for ----------------------------------------
-    async def sender(self, user_id: int) -> Person | None:
+    async def scene(self, message: IncomingMessage) -> MessageScene | None:
+        """What routing the message needs (None when it is not a person's: Zulip cannot say
+        who sent it, or a bot did). An answer then goes to ``conversations.receive`` with its
+        question's turn, and that step marks the message handled with its effects."""
+        sender = await self._sender(message.sender_id)
+        if sender is None or sender.is_bot:
+            return None
+        today = await own_today(self.runtime, sender.user_id)
+        open_ones = await self.open_questions(sender.user_id, today) if message.is_dm else []
+        return MessageScene(sender, today, open_ones)
+
+    async def _sender(self, user_id: int) -> Person | None:
         """The person who sent a message (None when Zulip cannot say)."""
         rt = self.runtime
         person = rt.directory.get(user_id)
@@ -105,20 +125,15 @@ class BotServices:
             standup = await rt.db(rt.standups.get, standup_id)
             if standup is None or not takes_answers(run_date, today):
                 continue
+            run = await rt.db(rt.runs.get_run, record.run_id)
+            if run is None:
+                continue
             total = len(standup.settings.questions)
             number = min(record.question_index + 1, total)
-            found.append(OpenQuestion(standup, run_date, number, total))
+            found.append(
+                OpenQuestion(Turn(standup, run, record, state_of(standup, record)), number, total)
+            )
         return found
-
-    async def answer(self, question: OpenQuestion, text: str, message: IncomingMessage) -> None:
-        """A message answering an open question (stored and marked handled in one step)."""
-        turn = await self.conversations.load(question.standup, question.run_date, message.sender_id)
-        await self.conversations.receive(turn, text, message.message_id, message.sender_id)
-
-    async def handled(self, message: IncomingMessage) -> None:
-        """Mark a message handled (an answer step did so with its effects already)."""
-        rt = self.runtime
-        await rt.db(rt.inbox.done, rt.realm_id, message.message_id, rt.wire_now())
 
     async def reply(self, message: IncomingMessage, text: str) -> None:
         """Answer where the message was sent: its DM, or its channel and topic."""

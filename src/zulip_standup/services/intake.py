@@ -1,12 +1,14 @@
 """The intake of received messages through the inbox: each handled once, none lost.
 
 A batch is recorded as received before any of it is handled, so a crash leaves
-it unfinished and the next catch-up starts below it. A transient failure
-(database, Zulip) is retried in place with backoff, in order with the sender's
-later messages, then left unfinished for a catch-up a little later; after
-``MAX_DELIVERIES`` deliveries (restarts included), or at once for any other
-failure, the message is recorded as failed with an incident id and the sender
-is told plainly that it was not recorded.
+it unfinished and the next catch-up starts below it. A message is marked handled once
+the handler returns, unless its own step did so (an answer, in the commit that stores it).
+
+A transient failure (database, Zulip) is retried in place with backoff, in order
+with the sender's later messages, then left unfinished for a catch-up a little later;
+after ``MAX_DELIVERIES`` deliveries (restarts included), or at once for any other
+failure, the message is recorded as failed with an incident id and the sender is
+told plainly that it was not recorded.
 """
 
 from __future__ import annotations
@@ -31,7 +33,9 @@ INLINE_BACKOFF_S = 0.5
 MAX_DELIVERIES = 5
 RETRY_AFTER_S = 30.0
 
-MessageHandler = Callable[[IncomingMessage], Awaitable[None]]
+# Handles one message; True when its own step marked it handled (an answer, stored with
+# its effects in one commit), else the intake marks it so once the handler returns.
+MessageHandler = Callable[[IncomingMessage], Awaitable[bool]]
 Replier = Callable[[IncomingMessage, str], Awaitable[None]]
 
 
@@ -97,7 +101,8 @@ class MessageIntake:
                     if delivery.finished:
                         return
                     attempt, begun = delivery.attempt, True
-                await self._handler(message)
+                if not await self._handler(message):
+                    await rt.db(rt.inbox.done, rt.realm_id, message.message_id, rt.wire_now())
             except Exception as exc:
                 transient = rt.is_transient(exc)
                 if transient and retry + 1 < INLINE_TRIES:

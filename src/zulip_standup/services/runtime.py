@@ -15,14 +15,14 @@ from zulip_standup.ports import (
     Clock,
     Inbox,
     Metrics,
+    PeopleDirectory,
+    Planning,
     PromptHandOffs,
     RunRepository,
     ScheduleSource,
     StandupRepository,
     Summariser,
 )
-from zulip_standup.services.directory import Directory
-from zulip_standup.services.scheduler import Planner
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -48,8 +48,10 @@ class Runtime:
     chat: Chat
     standups: StandupRepository
     runs: RunRepository
-    directory: Directory
-    planner: Planner
+    # Who is who (``services.directory.Directory``) and re-planning a standup's jobs after
+    # a change (``services.scheduler.Planner``): the composition root builds both.
+    directory: PeopleDirectory
+    planner: Planning
     schedules: ScheduleSource
     metrics: Metrics
     server: ServerInfo
