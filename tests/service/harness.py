@@ -10,6 +10,7 @@ storage twin and the fake chat are adapters of the ports, everything else is the
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from service.fake_chat import BOT_ID, FakeChat, Posted
 from zulip_standup.charts import MatplotlibCharts
@@ -66,6 +67,7 @@ class Team:
         default_timezone: str = "UTC",
         ai: AIConfig | None = None,
         edit_limit_seconds: int | None = 600,
+        storage: Any = None,
     ) -> None:
         self.lena, self.ann, self.ben, self.ravi, self.noa, self.gus = (
             LENA,
@@ -87,7 +89,8 @@ class Team:
             },
         )
         self.clock = FakeClock(start)
-        self.storage = MemoryStorage()
+        # The twin, unless a test hands in the SQL stores (``storage.store_set.sql_stores``).
+        self.storage = MemoryStorage() if storage is None else storage
         self.realm_id = self.storage.standups.realm_id(
             "https://chat.example.org", "bot@example.org", BOT_ID, start
         )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from zulip_standup.storage.crypto import AnswerCipher
 from zulip_standup.storage.inbox import InboxStore
@@ -16,6 +17,7 @@ from zulip_standup.storage.runs import RunStore
 from zulip_standup.storage.scheduled_messages import HandOffStore
 from zulip_standup.storage.schedules import ScheduleReader
 from zulip_standup.storage.standups import StandupStore
+from zulip_standup.storage.tables import audit_log
 
 CREATED = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
@@ -31,6 +33,8 @@ class StoreSet:
     schedules: Any
     inbox: Any
     handoffs: Any
+    # The audit log's rows as (standup_id, actor_user_id, action, detail), oldest first.
+    audit_log: Callable[[], list[tuple[int | None, int, str, dict[str, Any]]]]
 
     def realm(self, site: str = "https://chat.example.org") -> int:
         """A realm (bot account) to put standups in."""
@@ -46,7 +50,15 @@ def sql_stores(backend: str, engine: Engine) -> StoreSet:
         schedules=ScheduleReader(engine),
         inbox=InboxStore(engine),
         handoffs=HandOffStore(engine),
+        audit_log=lambda: _sql_audit_log(engine),
     )
+
+
+def _sql_audit_log(engine: Engine) -> list[tuple[int | None, int, str, dict[str, Any]]]:
+    columns = (audit_log.c.standup_id, audit_log.c.actor_user_id, audit_log.c.action)
+    with engine.connect() as conn:
+        rows = conn.execute(select(*columns, audit_log.c.detail).order_by(audit_log.c.id)).all()
+    return [(r.standup_id, int(r.actor_user_id), r.action, r.detail) for r in rows]
 
 
 def memory_stores() -> StoreSet:
@@ -59,4 +71,8 @@ def memory_stores() -> StoreSet:
         schedules=twin.schedules,
         inbox=twin.inbox,
         handoffs=twin.handoffs,
+        audit_log=lambda: [
+            (row["standup_id"], row["actor_user_id"], row["action"], row["detail"])
+            for _, row in sorted(twin.state.audit_log.items())
+        ],
     )

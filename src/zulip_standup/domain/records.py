@@ -1,13 +1,16 @@
 """The records the use cases and the storage port exchange: runs, conversations, answers,
-people and participants as stored (plain values; every storage adapter returns these)."""
+people and participants as stored, and the changes of a standup's configuration (plain
+values; every storage adapter takes and returns these)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from zulip_standup.domain.conversation.state import Absence, ConversationState, Phase
+from zulip_standup.domain.standup import Standup, StandupSettings
 
 
 @dataclass(frozen=True)
@@ -102,3 +105,91 @@ class ParticipantRecord:
     user_id: int
     display_name: str
     active: bool
+
+
+# -- a standup's configuration, changed in one transaction ---------------------------
+# ``StandupRepository.apply_change`` takes a ``StandupChange`` and writes all of it or nothing.
+
+
+@dataclass(frozen=True)
+class PersonProfile:
+    """A person's name and Zulip profile zone as the bot last saw them (what it remembers)."""
+
+    user_id: int
+    display_name: str
+    profile_timezone: str | None
+
+
+@dataclass(frozen=True)
+class NewStandup:
+    """Where a standup being created lives and who creates it."""
+
+    stream_id: int
+    stream_name: str
+    creator_user_id: int
+
+
+@dataclass(frozen=True)
+class Audited:
+    """The audit row of a change: who did what; a participant change adds who joined and left."""
+
+    actor_user_id: int
+    action: str
+    detail: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class StandupChange:
+    """One user action's writes to one standup, applied together or not at all.
+
+    ``standup_id`` None creates the standup in ``new``'s channel with ``settings``;
+    otherwise ``settings`` (if given) replace the stored ones, and ``replan`` asks for
+    the jobs to be re-planned (the schedule version moves on). ``people`` are remembered
+    first. ``joining`` become active participants (with ``exact``: the only ones) and
+    ``leaving`` stop taking part; a change of participants also asks for a re-plan.
+    ``delete`` removes the standup with everything of it.
+    """
+
+    realm_id: int
+    now: dt.datetime
+    standup_id: int | None = None
+    new: NewStandup | None = None
+    settings: StandupSettings | None = None
+    replan: bool = False
+    people: tuple[PersonProfile, ...] = ()
+    joining: tuple[tuple[int, str], ...] = ()
+    leaving: tuple[int, ...] = ()
+    exact: bool = False
+    delete: bool = False
+    audit: Audited | None = None
+
+    def __post_init__(self) -> None:
+        if self.standup_id is None and (self.new is None or self.settings is None):
+            msg = "a change that creates a standup needs its channel and settings"
+            raise ValueError(msg)
+        if self.exact and self.leaving:
+            msg = "an exact participant list leaves no one else to name as leaving"
+            raise ValueError(msg)
+        if self.delete and self.standup_id is None:
+            msg = "only a stored standup can be deleted"
+            raise ValueError(msg)
+
+    @property
+    def touches_participants(self) -> bool:
+        return bool(self.joining or self.leaving or self.exact)
+
+    def audited(self, added: Sequence[int], removed: Sequence[int]) -> Audited | None:
+        """The audit row to write; a participant change records who joined and who left."""
+        if self.audit is None or not self.touches_participants:
+            return self.audit
+        detail = {**self.audit.detail, "added": list(added), "removed": list(removed)}
+        return Audited(self.audit.actor_user_id, self.audit.action, detail)
+
+
+@dataclass(frozen=True)
+class StandupChanged:
+    """What a change left: the standup (as it was, when deleted) and who joined and left."""
+
+    standup: Standup
+    added: tuple[int, ...] = ()
+    removed: tuple[int, ...] = ()

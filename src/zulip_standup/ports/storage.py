@@ -15,6 +15,8 @@ from zulip_standup.domain.records import (
     ParticipantRecord,
     PersonRecord,
     RunRecord,
+    StandupChange,
+    StandupChanged,
 )
 from zulip_standup.domain.standup import Standup, StandupSettings
 
@@ -132,6 +134,9 @@ class StandupRepository(Protocol):
         detail: dict[str, Any],
         now: dt.datetime,
     ) -> None: ...
+
+    # One user action's configuration writes in one transaction: all of them or none.
+    def apply_change(self, change: StandupChange) -> StandupChanged: ...
 
 
 class RunRepository(Protocol):

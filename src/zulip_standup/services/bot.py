@@ -10,7 +10,7 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from zulip_standup.domain.chat import (
     ChatEvent,
@@ -22,7 +22,7 @@ from zulip_standup.domain.chat import (
     UserChanged,
 )
 from zulip_standup.domain.conversation.answers import split_answers, unmarked
-from zulip_standup.domain.records import AnswerRecord
+from zulip_standup.domain.records import AnswerRecord, StandupChange
 from zulip_standup.domain.scheduling.jobs import DueJob, JobKind
 from zulip_standup.ports import ChatError
 from zulip_standup.services.answer_queue import takes_answers
@@ -32,6 +32,7 @@ from zulip_standup.services.reporting import Reporter
 from zulip_standup.services.rollup import post_weekly_rollup
 from zulip_standup.services.runtime import Runtime
 from zulip_standup.services.scheduler import TransientJobError
+from zulip_standup.services.standup_admin import joining
 from zulip_standup.services.turns import Turn, state_of
 
 log = logging.getLogger(__name__)
@@ -191,17 +192,13 @@ class BotServices:
             for standup in await rt.db(rt.standups.in_channel, rt.realm_id, stream_id):
                 if not standup.settings.auto_sync:
                     continue
+                # The people and who takes part change in one transaction.
+                change = StandupChange(rt.realm_id, rt.now(), standup_id=standup.id)
                 if event.added:
-                    people = rt.directory.humans(event.user_ids)
-                    await remember(rt, people)
-                    await rt.db(
-                        rt.standups.add_participants,
-                        standup.id,
-                        [(p.user_id, p.full_name) for p in people],
-                        rt.now(),
-                    )
+                    change = joining(change, rt.directory.humans(event.user_ids), exact=False)
                 else:
-                    await rt.db(rt.standups.remove_participants, standup.id, list(event.user_ids))
+                    change = replace(change, leaving=tuple(event.user_ids))
+                await rt.db(rt.standups.apply_change, change)
                 await rt.planner.replan(standup.id)
 
     async def _status(self, event: StatusChanged) -> None:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from zulip_standup.domain.chat import Person
 from zulip_standup.domain.commands import reply_texts as texts
 from zulip_standup.domain.errors import UserFacingError
+from zulip_standup.domain.records import PersonProfile
 from zulip_standup.domain.scheduling.holidays_calendar import parse_holiday_calendar
 from zulip_standup.domain.scheduling.planning import (
     Absence,
@@ -26,15 +27,20 @@ from zulip_standup.services.runtime import Runtime
 
 async def remember(rt: Runtime, people: Iterable[Person]) -> None:
     """Store the names and Zulip profile zones of people the bot deals with."""
-    for person in people:
+    for profile in profiles(people):
         await rt.db(
             rt.standups.upsert_person,
             rt.realm_id,
-            person.user_id,
+            profile.user_id,
             rt.now(),
-            display_name=person.full_name,
-            profile_timezone=person.timezone,
+            display_name=profile.display_name,
+            profile_timezone=profile.profile_timezone,
         )
+
+
+def profiles(people: Iterable[Person]) -> tuple[PersonProfile, ...]:
+    """What the bot remembers of each person (a change stores them with its other writes)."""
+    return tuple(PersonProfile(p.user_id, p.full_name, p.timezone) for p in people)
 
 
 def people_named(rt: Runtime, refs: Iterable[UserRef], command: str | None = None) -> list[Person]:

@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy.engine import Connection
 
 from zulip_standup.domain.records import PersonRecord
 from zulip_standup.storage.tables import (
@@ -37,43 +38,16 @@ class PersonRows:
         **changes: Any,
     ) -> PersonRecord:
         """Create or update what the bot knows of a person; only given fields change."""
-        values: dict[str, Any] = dict(changes)
-        if display_name is not None:
-            values["display_name"] = display_name
-        if profile_timezone is not None:
-            values["profile_timezone"] = profile_timezone or None
         with self.engine.begin() as conn:
-            existing = conn.execute(
-                select(people.c.id).where(
-                    people.c.realm_id == realm_id, people.c.user_id == user_id
-                )
-            ).scalar()
-            if existing is None:
-                conn.execute(
-                    insert(people).values(
-                        realm_id=realm_id,
-                        user_id=user_id,
-                        display_name=values.pop("display_name", f"user {user_id}"),
-                        zulip_away=values.pop("zulip_away", False),
-                        updated_at=now,
-                        **values,
-                    )
-                )
-            elif values:
-                conn.execute(
-                    update(people).where(people.c.id == existing).values(updated_at=now, **values)
-                )
-            if display_name is not None:
-                conn.execute(
-                    update(participants)
-                    .where(participants.c.user_id == user_id)
-                    .where(
-                        participants.c.standup_id.in_(
-                            select(standups.c.id).where(standups.c.realm_id == realm_id)
-                        )
-                    )
-                    .values(display_name=display_name)
-                )
+            upsert_person_row(
+                conn,
+                realm_id,
+                user_id,
+                now,
+                display_name=display_name,
+                profile_timezone=profile_timezone,
+                **changes,
+            )
         person = self.person(realm_id, user_id)
         assert person is not None
         return person
@@ -135,3 +109,49 @@ class PersonRows:
                 .order_by(time_off.c.start_date)
             ).all()
         return [(r.start_date, r.end_date) for r in rows]
+
+
+def upsert_person_row(
+    conn: Connection,
+    realm_id: int,
+    user_id: int,
+    now: dt.datetime,
+    *,
+    display_name: str | None = None,
+    profile_timezone: str | None = None,
+    **changes: Any,
+) -> None:
+    """``upsert_person`` inside the caller's transaction; a new name reaches the person's
+    participant rows too."""
+    values: dict[str, Any] = dict(changes)
+    if display_name is not None:
+        values["display_name"] = display_name
+    if profile_timezone is not None:
+        values["profile_timezone"] = profile_timezone or None
+    existing = conn.execute(
+        select(people.c.id).where(people.c.realm_id == realm_id, people.c.user_id == user_id)
+    ).scalar()
+    if existing is None:
+        conn.execute(
+            insert(people).values(
+                realm_id=realm_id,
+                user_id=user_id,
+                display_name=values.pop("display_name", f"user {user_id}"),
+                zulip_away=values.pop("zulip_away", False),
+                updated_at=now,
+                **values,
+            )
+        )
+    elif values:
+        conn.execute(update(people).where(people.c.id == existing).values(updated_at=now, **values))
+    if display_name is not None:
+        conn.execute(
+            update(participants)
+            .where(participants.c.user_id == user_id)
+            .where(
+                participants.c.standup_id.in_(
+                    select(standups.c.id).where(standups.c.realm_id == realm_id)
+                )
+            )
+            .values(display_name=display_name)
+        )

@@ -9,7 +9,14 @@ from typing import Any
 from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.engine import Connection, RowMapping
 
-from zulip_standup.domain.records import ParticipantRecord, PersonRecord
+from zulip_standup.domain.records import (
+    Audited,
+    NewStandup,
+    ParticipantRecord,
+    PersonRecord,
+    StandupChange,
+    StandupChanged,
+)
 from zulip_standup.domain.scheduling.schedule import DeliveryMode, Frequency
 from zulip_standup.domain.standup import (
     MentionPolicy,
@@ -18,7 +25,12 @@ from zulip_standup.domain.standup import (
     Standup,
     StandupSettings,
 )
-from zulip_standup.storage.people import PersonRows
+from zulip_standup.storage.participants import (
+    add_participant_rows,
+    remove_participant_rows,
+    set_participant_rows,
+)
+from zulip_standup.storage.people import PersonRows, upsert_person_row
 from zulip_standup.storage.tables import (
     audit_log,
     jobs,
@@ -136,24 +148,9 @@ class StandupStore(PersonRows):
         settings: StandupSettings,
         now: dt.datetime,
     ) -> Standup:
+        new = NewStandup(stream_id, stream_name, creator_user_id)
         with self.engine.begin() as conn:
-            result = conn.execute(
-                insert(standups).values(
-                    realm_id=realm_id,
-                    stream_id=stream_id,
-                    stream_name=stream_name,
-                    creator_user_id=creator_user_id,
-                    schedule_version=1,
-                    created_at=now,
-                    updated_at=now,
-                    **settings_to_row(settings),
-                )
-            )
-            assert result.inserted_primary_key is not None
-            standup_id = int(result.inserted_primary_key[0])
-        found = self.get(standup_id)
-        assert found is not None
-        return found
+            return _get(conn, _insert(conn, realm_id, new, settings, now))
 
     def get(self, standup_id: int) -> Standup | None:
         with self.engine.connect() as conn:
@@ -195,21 +192,14 @@ class StandupStore(PersonRows):
         self, standup_id: int, settings: StandupSettings, now: dt.datetime, *, replan: bool
     ) -> Standup:
         """Store new settings; a schedule change bumps the version and clears the plan horizon."""
-        values: dict[str, Any] = {**settings_to_row(settings), "updated_at": now}
-        if replan:
-            values["schedule_version"] = standups.c.schedule_version + 1
-            values["planned_until"] = None
         with self.engine.begin() as conn:
-            conn.execute(update(standups).where(standups.c.id == standup_id).values(**values))
-        found = self.get(standup_id)
-        assert found is not None
-        return found
+            _update_settings(conn, standup_id, settings, now, replan=replan)
+            return _get(conn, standup_id)
 
     def delete(self, standup_id: int) -> None:
         """Delete the standup; runs, answers, blockers and jobs go with it (cascade)."""
         with self.engine.begin() as conn:
-            conn.execute(delete(jobs).where(jobs.c.standup_id == standup_id))
-            conn.execute(delete(standups).where(standups.c.id == standup_id))
+            _delete(conn, standup_id)
 
     # -- participants -------------------------------------------------------
     def participants(self, standup_id: int, *, active_only: bool = True) -> list[ParticipantRecord]:
@@ -225,96 +215,19 @@ class StandupStore(PersonRows):
         self, standup_id: int, members: Iterable[tuple[int, str]], now: dt.datetime
     ) -> tuple[list[int], list[int]]:
         """Make exactly ``members`` active; return (added, removed) user ids."""
-        wanted = dict(members)
         with self.engine.begin() as conn:
-            current = {
-                int(r.user_id): bool(r.active)
-                for r in conn.execute(
-                    select(participants.c.user_id, participants.c.active).where(
-                        participants.c.standup_id == standup_id
-                    )
-                )
-            }
-            added = [u for u in wanted if not current.get(u)]
-            removed = [u for u, active in current.items() if active and u not in wanted]
-            self._activate(conn, standup_id, {u: wanted[u] for u in added}, current, now)
-            if removed:
-                conn.execute(
-                    update(participants)
-                    .where(participants.c.standup_id == standup_id)
-                    .where(participants.c.user_id.in_(removed))
-                    .values(active=False)
-                )
-        return sorted(added), sorted(removed)
+            return set_participant_rows(conn, standup_id, dict(members), now)
 
     def add_participants(
         self, standup_id: int, members: Iterable[tuple[int, str]], now: dt.datetime
     ) -> list[int]:
         """Activate these people; return the ids that were not active before."""
-        wanted = dict(members)
         with self.engine.begin() as conn:
-            current = {
-                int(r.user_id): bool(r.active)
-                for r in conn.execute(
-                    select(participants.c.user_id, participants.c.active).where(
-                        participants.c.standup_id == standup_id
-                    )
-                )
-            }
-            added = {u: n for u, n in wanted.items() if not current.get(u)}
-            self._activate(conn, standup_id, added, current, now)
-        return sorted(added)
+            return add_participant_rows(conn, standup_id, dict(members), now)
 
     def remove_participants(self, standup_id: int, user_ids: Iterable[int]) -> list[int]:
-        ids = list(user_ids)
         with self.engine.begin() as conn:
-            active = [
-                int(u)
-                for u in conn.execute(
-                    select(participants.c.user_id).where(
-                        participants.c.standup_id == standup_id,
-                        participants.c.user_id.in_(ids),
-                        participants.c.active.is_(True),
-                    )
-                ).scalars()
-            ]
-            if active:
-                conn.execute(
-                    update(participants)
-                    .where(participants.c.standup_id == standup_id)
-                    .where(participants.c.user_id.in_(active))
-                    .values(active=False)
-                )
-        return sorted(active)
-
-    @staticmethod
-    def _activate(
-        conn: Connection,
-        standup_id: int,
-        members: dict[int, str],
-        current: dict[int, bool],
-        now: dt.datetime,
-    ) -> None:
-        for user_id, name in members.items():
-            if user_id in current:
-                conn.execute(
-                    update(participants)
-                    .where(
-                        participants.c.standup_id == standup_id,
-                        participants.c.user_id == user_id,
-                    )
-                    .values(active=True, display_name=name)
-                )
-            else:
-                conn.execute(
-                    insert(participants).values(
-                        standup_id=standup_id,
-                        user_id=user_id,
-                        display_name=name,
-                        active=True,
-                        added_at=now,
-                    )
-                )
+            return remove_participant_rows(conn, standup_id, list(user_ids))
 
     # -- audit --------------------------------------------------------------
     def audit(
@@ -327,16 +240,122 @@ class StandupStore(PersonRows):
         now: dt.datetime,
     ) -> None:
         with self.engine.begin() as conn:
-            conn.execute(
-                insert(audit_log).values(
-                    realm_id=realm_id,
-                    standup_id=standup_id,
-                    actor_user_id=actor_user_id,
-                    action=action,
-                    detail=detail,
-                    at=now,
+            _audit(conn, realm_id, standup_id, Audited(actor_user_id, action, detail), now)
+
+    # -- one change, one transaction ----------------------------------------
+    def apply_change(self, change: StandupChange) -> StandupChanged:
+        """All of a change's writes in one transaction (see ``StandupChange``)."""
+        now = change.now
+        with self.engine.begin() as conn:
+            for person in change.people:
+                upsert_person_row(
+                    conn,
+                    change.realm_id,
+                    person.user_id,
+                    now,
+                    display_name=person.display_name,
+                    profile_timezone=person.profile_timezone,
                 )
-            )
+            if change.standup_id is None:
+                assert change.new is not None
+                assert change.settings is not None
+                standup_id = _insert(conn, change.realm_id, change.new, change.settings, now)
+            else:
+                standup_id = change.standup_id
+                if change.settings is not None:
+                    _update_settings(conn, standup_id, change.settings, now, replan=change.replan)
+            standup = _get(conn, standup_id)
+            added, removed = _change_participants(conn, standup_id, change)
+            if change.delete:
+                _delete(conn, standup_id)
+            audited = change.audited(added, removed)
+            if audited is not None:
+                _audit(conn, change.realm_id, None if change.delete else standup_id, audited, now)
+        return StandupChanged(standup, tuple(added), tuple(removed))
+
+
+# -- the statements, inside the caller's transaction ----------------------------
+
+
+def _insert(
+    conn: Connection, realm_id: int, new: NewStandup, settings: StandupSettings, now: dt.datetime
+) -> int:
+    result = conn.execute(
+        insert(standups).values(
+            realm_id=realm_id,
+            stream_id=new.stream_id,
+            stream_name=new.stream_name,
+            creator_user_id=new.creator_user_id,
+            schedule_version=1,
+            created_at=now,
+            updated_at=now,
+            **settings_to_row(settings),
+        )
+    )
+    assert result.inserted_primary_key is not None
+    return int(result.inserted_primary_key[0])
+
+
+def _get(conn: Connection, standup_id: int) -> Standup:
+    row = conn.execute(select(standups).where(standups.c.id == standup_id)).first()
+    if row is None:
+        msg = f"no standup {standup_id}"
+        raise KeyError(msg)
+    return _standup(row._mapping)
+
+
+def _update_settings(
+    conn: Connection,
+    standup_id: int,
+    settings: StandupSettings,
+    now: dt.datetime,
+    *,
+    replan: bool,
+) -> None:
+    values: dict[str, Any] = {**settings_to_row(settings), "updated_at": now}
+    if replan:
+        values["schedule_version"] = standups.c.schedule_version + 1
+        values["planned_until"] = None
+    result = conn.execute(update(standups).where(standups.c.id == standup_id).values(**values))
+    if not result.rowcount:
+        msg = f"no standup {standup_id}"
+        raise KeyError(msg)
+
+
+def _delete(conn: Connection, standup_id: int) -> None:
+    conn.execute(delete(jobs).where(jobs.c.standup_id == standup_id))
+    conn.execute(delete(standups).where(standups.c.id == standup_id))
+
+
+def _change_participants(
+    conn: Connection, standup_id: int, change: StandupChange
+) -> tuple[list[int], list[int]]:
+    """A change's joining and leaving; any of it leaves a durable request to re-plan."""
+    if not change.touches_participants:
+        return [], []
+    joining = dict(change.joining)
+    if change.exact:
+        added, removed = set_participant_rows(conn, standup_id, joining, change.now)
+    else:
+        added = add_participant_rows(conn, standup_id, joining, change.now)
+        removed = remove_participant_rows(conn, standup_id, list(change.leaving))
+    conn.execute(update(standups).where(standups.c.id == standup_id).values(planned_until=None))
+    return added, removed
+
+
+def _audit(
+    conn: Connection, realm_id: int, standup_id: int | None, audited: Audited, now: dt.datetime
+) -> None:
+    conn.execute(
+        insert(audit_log).values(
+            realm_id=realm_id,
+            standup_id=standup_id,
+            actor_user_id=audited.actor_user_id,
+            action=audited.action,
+            detail=audited.detail,
+            at=now,
+        )
+    )
 
 
 # The records live in domain/records.py; re-exported for callers that import them from here.

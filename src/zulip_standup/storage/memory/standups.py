@@ -1,33 +1,29 @@
-"""The in-memory twin of ``storage/standups.py``: realms, standups, participants, people,
-time off and the audit log."""
+"""The in-memory twin of ``storage/standups.py``: realms, standups, participants and the
+audit log (people and time off: ``memory.people``)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 from typing import Any
 
-from zulip_standup.domain.records import ParticipantRecord, PersonRecord
+from zulip_standup.domain.records import (
+    Audited,
+    NewStandup,
+    ParticipantRecord,
+    StandupChange,
+    StandupChanged,
+)
 from zulip_standup.domain.standup import Standup, StandupSettings
+from zulip_standup.storage.memory.people import MemoryPersonRows
 from zulip_standup.storage.memory.state import (
     DuplicateKeyError,
     MemoryState,
     json_copy,
-    set_columns,
     utc,
 )
 from zulip_standup.storage.standups import settings_from_row, settings_to_row
-
-PERSON_COLUMNS = frozenset(
-    {
-        "display_name",
-        "profile_timezone",
-        "timezone_override",
-        "holiday_region",
-        "zulip_away",
-        "updated_at",
-    }
-)
 
 
 def standup_of(row: dict[str, Any]) -> Standup:
@@ -42,18 +38,7 @@ def standup_of(row: dict[str, Any]) -> Standup:
     )
 
 
-def _person(row: dict[str, Any]) -> PersonRecord:
-    return PersonRecord(
-        user_id=int(row["user_id"]),
-        display_name=row["display_name"],
-        profile_timezone=row["profile_timezone"],
-        timezone_override=row["timezone_override"],
-        holiday_region=row["holiday_region"],
-        zulip_away=bool(row["zulip_away"]),
-    )
-
-
-class MemoryStandupStore:
+class MemoryStandupStore(MemoryPersonRows):
     """``StandupRepository`` in memory (plus the composition root's ``realm_id``)."""
 
     def __init__(self, state: MemoryState) -> None:
@@ -87,32 +72,38 @@ class MemoryStandupStore:
         settings: StandupSettings,
         now: dt.datetime,
     ) -> Standup:
+        new = NewStandup(stream_id, stream_name, creator_user_id)
         with self.db.lock:
-            if realm_id not in self.db.realms:
-                msg = f"no realm {realm_id}"
-                raise KeyError(msg)
-            for row in self.db.standups.values():
-                if (row["realm_id"], row["stream_id"], row["name"]) == (
-                    realm_id,
-                    stream_id,
-                    settings.name,
-                ):
-                    msg = f"a standup {settings.name!r} exists in channel {stream_id} already"
-                    raise DuplicateKeyError(msg)
-            standup_id = self.db.next_id("standups")
-            self.db.standups[standup_id] = {
-                **settings_to_row(settings),
-                "id": standup_id,
-                "realm_id": realm_id,
-                "stream_id": stream_id,
-                "stream_name": stream_name,
-                "creator_user_id": creator_user_id,
-                "schedule_version": 1,
-                "created_at": utc(now),
-                "updated_at": utc(now),
-                "planned_until": None,
-            }
-            return standup_of(self.db.standups[standup_id])
+            return standup_of(self.db.standups[self._insert(realm_id, new, settings, now)])
+
+    def _insert(
+        self, realm_id: int, new: NewStandup, settings: StandupSettings, now: dt.datetime
+    ) -> int:
+        if realm_id not in self.db.realms:
+            msg = f"no realm {realm_id}"
+            raise KeyError(msg)
+        for row in self.db.standups.values():
+            if (row["realm_id"], row["stream_id"], row["name"]) == (
+                realm_id,
+                new.stream_id,
+                settings.name,
+            ):
+                msg = f"a standup {settings.name!r} exists in channel {new.stream_id} already"
+                raise DuplicateKeyError(msg)
+        standup_id = self.db.next_id("standups")
+        self.db.standups[standup_id] = {
+            **settings_to_row(settings),
+            "id": standup_id,
+            "realm_id": realm_id,
+            "stream_id": new.stream_id,
+            "stream_name": new.stream_name,
+            "creator_user_id": new.creator_user_id,
+            "schedule_version": 1,
+            "created_at": utc(now),
+            "updated_at": utc(now),
+            "planned_until": None,
+        }
+        return standup_id
 
     def get(self, standup_id: int) -> Standup | None:
         with self.db.lock:
@@ -145,25 +136,38 @@ class MemoryStandupStore:
         self, standup_id: int, settings: StandupSettings, now: dt.datetime, *, replan: bool
     ) -> Standup:
         with self.db.lock:
-            row = self.db.standups[standup_id]
-            row.update(json_copy(settings_to_row(settings)), updated_at=utc(now))
-            if replan:
-                row["schedule_version"] += 1
-                row["planned_until"] = None
-            return standup_of(row)
+            self._update_settings(standup_id, settings, now, replan=replan)
+            return standup_of(self.db.standups[standup_id])
+
+    def _update_settings(
+        self, standup_id: int, settings: StandupSettings, now: dt.datetime, *, replan: bool
+    ) -> None:
+        row = self._row(standup_id)
+        row.update(json_copy(settings_to_row(settings)), updated_at=utc(now))
+        if replan:
+            row["schedule_version"] += 1
+            row["planned_until"] = None
+
+    def _row(self, standup_id: int) -> dict[str, Any]:
+        row = self.db.standups.get(standup_id)
+        if row is None:
+            msg = f"no standup {standup_id}"
+            raise KeyError(msg)
+        return row
 
     def delete(self, standup_id: int) -> None:
         """Delete the standup with its runs, answers, participants and jobs."""
+        with self.db.lock:
+            self._delete(standup_id)
+
+    def _delete(self, standup_id: int) -> None:
         state = self.db
-        with state.lock:
-            for job_id in [j for j, row in state.jobs.items() if row["standup_id"] == standup_id]:
-                del state.jobs[job_id]
-            for key in [k for k in state.participants if k[0] == standup_id]:
-                del state.participants[key]
-            state.delete_runs(
-                {r for r, row in state.runs.items() if row["standup_id"] == standup_id}
-            )
-            state.standups.pop(standup_id, None)
+        for job_id in [j for j, row in state.jobs.items() if row["standup_id"] == standup_id]:
+            del state.jobs[job_id]
+        for key in [k for k in state.participants if k[0] == standup_id]:
+            del state.participants[key]
+        state.delete_runs({r for r, row in state.runs.items() if row["standup_id"] == standup_id})
+        state.standups.pop(standup_id, None)
 
     # -- participants -------------------------------------------------------
     def participants(self, standup_id: int, *, active_only: bool = True) -> list[ParticipantRecord]:
@@ -201,119 +205,42 @@ class MemoryStandupStore:
         self, standup_id: int, members: Iterable[tuple[int, str]], now: dt.datetime
     ) -> tuple[list[int], list[int]]:
         """Make exactly ``members`` active; return (added, removed) user ids."""
-        wanted = dict(members)
         with self.db.lock:
-            current = self._current(standup_id)
-            added = [u for u in wanted if not current.get(u)]
-            removed = [u for u, active in current.items() if active and u not in wanted]
-            self._activate(standup_id, {u: wanted[u] for u in added}, now)
-            self._deactivate(standup_id, removed)
+            return self._set_participants(standup_id, dict(members), now)
+
+    def _set_participants(
+        self, standup_id: int, wanted: dict[int, str], now: dt.datetime
+    ) -> tuple[list[int], list[int]]:
+        current = self._current(standup_id)
+        added = [u for u in wanted if not current.get(u)]
+        removed = [u for u, active in current.items() if active and u not in wanted]
+        self._activate(standup_id, {u: wanted[u] for u in added}, now)
+        self._deactivate(standup_id, removed)
         return sorted(added), sorted(removed)
 
     def add_participants(
         self, standup_id: int, members: Iterable[tuple[int, str]], now: dt.datetime
     ) -> list[int]:
-        wanted = dict(members)
         with self.db.lock:
-            current = self._current(standup_id)
-            added = {u: n for u, n in wanted.items() if not current.get(u)}
-            self._activate(standup_id, added, now)
+            return self._add_participants(standup_id, dict(members), now)
+
+    def _add_participants(
+        self, standup_id: int, wanted: dict[int, str], now: dt.datetime
+    ) -> list[int]:
+        current = self._current(standup_id)
+        added = {u: n for u, n in wanted.items() if not current.get(u)}
+        self._activate(standup_id, added, now)
         return sorted(added)
 
     def remove_participants(self, standup_id: int, user_ids: Iterable[int]) -> list[int]:
         with self.db.lock:
-            current = self._current(standup_id)
-            active = sorted({u for u in user_ids if current.get(u)})
-            self._deactivate(standup_id, active)
+            return self._remove_participants(standup_id, user_ids)
+
+    def _remove_participants(self, standup_id: int, user_ids: Iterable[int]) -> list[int]:
+        current = self._current(standup_id)
+        active = sorted({u for u in user_ids if current.get(u)})
+        self._deactivate(standup_id, active)
         return active
-
-    # -- people -------------------------------------------------------------
-    def upsert_person(
-        self,
-        realm_id: int,
-        user_id: int,
-        now: dt.datetime,
-        *,
-        display_name: str | None = None,
-        profile_timezone: str | None = None,
-        **changes: Any,
-    ) -> PersonRecord:
-        """Create or update what the bot knows of a person; only given fields change."""
-        values: dict[str, Any] = dict(changes)
-        if display_name is not None:
-            values["display_name"] = display_name
-        if profile_timezone is not None:
-            values["profile_timezone"] = profile_timezone or None
-        state = self.db
-        with state.lock:
-            row = state.people.get((realm_id, user_id))
-            if row is None:
-                row = {
-                    "realm_id": realm_id,
-                    "user_id": user_id,
-                    "display_name": values.pop("display_name", f"user {user_id}"),
-                    "profile_timezone": None,
-                    "timezone_override": None,
-                    "holiday_region": None,
-                    "zulip_away": values.pop("zulip_away", False),
-                }
-                set_columns(row, PERSON_COLUMNS, {**values, "updated_at": now})
-                state.people[(realm_id, user_id)] = row
-            elif values:
-                set_columns(row, PERSON_COLUMNS, {**values, "updated_at": now})
-            if display_name is not None:
-                in_realm = state.standup_ids_of_realm(realm_id)
-                for (sid, uid), member in state.participants.items():
-                    if uid == user_id and sid in in_realm:
-                        member["display_name"] = display_name
-            return _person(row)
-
-    def person(self, realm_id: int, user_id: int) -> PersonRecord | None:
-        with self.db.lock:
-            row = self.db.people.get((realm_id, user_id))
-            return None if row is None else _person(row)
-
-    # -- time off -----------------------------------------------------------
-    def add_time_off(
-        self, realm_id: int, user_id: int, start: dt.date, end: dt.date, now: dt.datetime
-    ) -> None:
-        with self.db.lock:
-            period_id = self.db.next_id("time_off")
-            self.db.time_off[period_id] = {
-                "id": period_id,
-                "realm_id": realm_id,
-                "user_id": user_id,
-                "start_date": start,
-                "end_date": end,
-                "created_at": utc(now),
-            }
-
-    def _periods(self, realm_id: int, user_id: int) -> list[dict[str, Any]]:
-        return [
-            row
-            for row in self.db.time_off.values()
-            if (row["realm_id"], row["user_id"]) == (realm_id, user_id)
-        ]
-
-    def end_time_off(self, realm_id: int, user_id: int, today: dt.date) -> int:
-        """End the time off that covers ``today`` (``back``); planned later time off stays.
-        Returns how many periods changed (a period that started today is removed)."""
-        with self.db.lock:
-            changed = 0
-            for row in self._periods(realm_id, user_id):
-                if not row["start_date"] <= today <= row["end_date"]:
-                    continue
-                if row["start_date"] == today:
-                    del self.db.time_off[row["id"]]
-                else:
-                    row["end_date"] = today - dt.timedelta(days=1)
-                changed += 1
-        return changed
-
-    def time_off_of(self, realm_id: int, user_id: int) -> list[tuple[dt.date, dt.date]]:
-        with self.db.lock:
-            periods = [(r["start_date"], r["end_date"]) for r in self._periods(realm_id, user_id)]
-        return sorted(periods, key=lambda p: p[0])
 
     # -- audit --------------------------------------------------------------
     def audit(
@@ -326,13 +253,67 @@ class MemoryStandupStore:
         now: dt.datetime,
     ) -> None:
         with self.db.lock:
-            entry_id = self.db.next_id("audit_log")
-            self.db.audit_log[entry_id] = {
-                "id": entry_id,
-                "realm_id": realm_id,
-                "standup_id": standup_id,
-                "actor_user_id": actor_user_id,
-                "action": action,
-                "detail": json_copy(detail),
-                "at": utc(now),
-            }
+            self._audit(realm_id, standup_id, Audited(actor_user_id, action, detail), now)
+
+    def _audit(
+        self, realm_id: int, standup_id: int | None, audited: Audited, now: dt.datetime
+    ) -> None:
+        # The column is JSON: what JSON cannot hold is refused, as on SQL.
+        detail = json.loads(json.dumps(audited.detail))
+        entry_id = self.db.next_id("audit_log")
+        self.db.audit_log[entry_id] = {
+            "id": entry_id,
+            "realm_id": realm_id,
+            "standup_id": standup_id,
+            "actor_user_id": audited.actor_user_id,
+            "action": audited.action,
+            "detail": detail,
+            "at": utc(now),
+        }
+
+    # -- one change, one transaction ----------------------------------------
+    def apply_change(self, change: StandupChange) -> StandupChanged:
+        """All of a change's writes or none: a failure part-way puts every table back."""
+        now = change.now
+        tables = _CHANGED_TABLES + (_DELETED_TABLES if change.delete else ())
+        with self.db.all_or_nothing(tables):
+            for person in change.people:
+                self._upsert_person(
+                    change.realm_id,
+                    person.user_id,
+                    now,
+                    display_name=person.display_name,
+                    profile_timezone=person.profile_timezone,
+                )
+            if change.standup_id is None:
+                assert change.new is not None
+                assert change.settings is not None
+                standup_id = self._insert(change.realm_id, change.new, change.settings, now)
+            else:
+                standup_id = change.standup_id
+                if change.settings is not None:
+                    self._update_settings(standup_id, change.settings, now, replan=change.replan)
+            standup = standup_of(self._row(standup_id))
+            added: list[int] = []
+            removed: list[int] = []
+            if change.touches_participants:
+                joining = dict(change.joining)
+                if change.exact:
+                    added, removed = self._set_participants(standup_id, joining, now)
+                else:
+                    added = self._add_participants(standup_id, joining, now)
+                    removed = self._remove_participants(standup_id, change.leaving)
+                # A durable request to re-plan, as ``update_settings(replan=True)`` leaves.
+                self._row(standup_id)["planned_until"] = None
+            if change.delete:
+                self._delete(standup_id)
+            audited = change.audited(added, removed)
+            if audited is not None:
+                where = None if change.delete else standup_id
+                self._audit(change.realm_id, where, audited, now)
+        return StandupChanged(standup, tuple(added), tuple(removed))
+
+
+# What ``apply_change`` may write; a delete reaches the runs, answers and jobs too.
+_CHANGED_TABLES = ("standups", "people", "participants", "audit_log")
+_DELETED_TABLES = ("jobs", "runs", "conversations", "answers")

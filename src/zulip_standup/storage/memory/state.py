@@ -13,7 +13,8 @@ import copy
 import datetime as dt
 import itertools
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -94,3 +95,17 @@ class MemoryState:
                 del table[key]
         for run_id in run_ids:
             self.runs.pop(run_id, None)
+
+    @contextmanager
+    def all_or_nothing(self, tables: Iterable[str]) -> Iterator[None]:
+        """Hold the lock; if the body raises, put these tables back as they were (a rollback)."""
+        with self.lock:
+            saved = {name: copy.deepcopy(getattr(self, name)) for name in tables}
+            try:
+                yield
+            except BaseException:
+                for name, rows in saved.items():
+                    table = getattr(self, name)
+                    table.clear()
+                    table.update(rows)
+                raise
