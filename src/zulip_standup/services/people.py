@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from zulip_standup.domain.chat import Person
 from zulip_standup.domain.commands import reply_texts as texts
 from zulip_standup.domain.errors import UserFacingError
+from zulip_standup.domain.records import PersonalChange
 from zulip_standup.domain.scheduling.holidays_calendar import parse_holiday_calendar
 from zulip_standup.domain.scheduling.planning import (
     Absence,
@@ -24,16 +25,29 @@ from zulip_standup.domain.values import UserRef
 from zulip_standup.services.runtime import Runtime
 
 
+def remembered(rt: Runtime, person: Person) -> PersonalChange:
+    """What the bot stores of a person it deals with: their name and Zulip profile zone (a
+    person's own change, ``dataclasses.replace``-d onto this, stores it too)."""
+    return PersonalChange(
+        rt.realm_id,
+        person.user_id,
+        rt.now(),
+        display_name=person.full_name,
+        profile_timezone=person.timezone,
+    )
+
+
 async def remember(rt: Runtime, people: Iterable[Person]) -> None:
     """Store the names and Zulip profile zones of people the bot deals with."""
     for person in people:
+        known = remembered(rt, person)
         await rt.db(
             rt.standups.upsert_person,
-            rt.realm_id,
-            person.user_id,
-            rt.now(),
-            display_name=person.full_name,
-            profile_timezone=person.timezone,
+            known.realm_id,
+            known.user_id,
+            known.now,
+            display_name=known.display_name,
+            profile_timezone=known.profile_timezone,
         )
 
 

@@ -18,7 +18,7 @@ from zulip_standup.domain.standup import (
     Standup,
     StandupSettings,
 )
-from zulip_standup.storage.people import PersonRows
+from zulip_standup.storage.people import PersonRows, taking_part
 from zulip_standup.storage.tables import (
     audit_log,
     jobs,
@@ -182,11 +182,7 @@ class StandupStore(PersonRows):
             rows = conn.execute(
                 select(standups)
                 .join(participants, participants.c.standup_id == standups.c.id)
-                .where(
-                    standups.c.realm_id == realm_id,
-                    participants.c.user_id == user_id,
-                    participants.c.active.is_(True),
-                )
+                .where(*taking_part(realm_id, user_id))
                 .order_by(standups.c.id)
             ).all()
         return [_standup(r._mapping) for r in rows]

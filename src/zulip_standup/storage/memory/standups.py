@@ -1,5 +1,5 @@
-"""The in-memory twin of ``storage/standups.py``: realms, standups, participants, people,
-time off and the audit log."""
+"""The in-memory twin of ``storage/standups.py``: realms, standups, participants and the
+audit log (people and time off: ``memory/people.py``)."""
 
 from __future__ import annotations
 
@@ -7,27 +7,16 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from zulip_standup.domain.records import ParticipantRecord, PersonRecord
+from zulip_standup.domain.records import ParticipantRecord
 from zulip_standup.domain.standup import Standup, StandupSettings
+from zulip_standup.storage.memory.people import MemoryPersonRows, standups_taken_part
 from zulip_standup.storage.memory.state import (
     DuplicateKeyError,
     MemoryState,
     json_copy,
-    set_columns,
     utc,
 )
 from zulip_standup.storage.standups import settings_from_row, settings_to_row
-
-PERSON_COLUMNS = frozenset(
-    {
-        "display_name",
-        "profile_timezone",
-        "timezone_override",
-        "holiday_region",
-        "zulip_away",
-        "updated_at",
-    }
-)
 
 
 def standup_of(row: dict[str, Any]) -> Standup:
@@ -42,18 +31,7 @@ def standup_of(row: dict[str, Any]) -> Standup:
     )
 
 
-def _person(row: dict[str, Any]) -> PersonRecord:
-    return PersonRecord(
-        user_id=int(row["user_id"]),
-        display_name=row["display_name"],
-        profile_timezone=row["profile_timezone"],
-        timezone_override=row["timezone_override"],
-        holiday_region=row["holiday_region"],
-        zulip_away=bool(row["zulip_away"]),
-    )
-
-
-class MemoryStandupStore:
+class MemoryStandupStore(MemoryPersonRows):
     """``StandupRepository`` in memory (plus the composition root's ``realm_id``)."""
 
     def __init__(self, state: MemoryState) -> None:
@@ -136,9 +114,8 @@ class MemoryStandupStore:
     def of_participant(self, realm_id: int, user_id: int) -> list[Standup]:
         with self.db.lock:
             return [
-                standup
-                for standup in self._where(realm_id=realm_id)
-                if self.db.participants.get((standup.id, user_id), {}).get("active")
+                standup_of(self.db.standups[sid])
+                for sid in standups_taken_part(self.db, realm_id, user_id)
             ]
 
     def update_settings(
@@ -226,94 +203,6 @@ class MemoryStandupStore:
             active = sorted({u for u in user_ids if current.get(u)})
             self._deactivate(standup_id, active)
         return active
-
-    # -- people -------------------------------------------------------------
-    def upsert_person(
-        self,
-        realm_id: int,
-        user_id: int,
-        now: dt.datetime,
-        *,
-        display_name: str | None = None,
-        profile_timezone: str | None = None,
-        **changes: Any,
-    ) -> PersonRecord:
-        """Create or update what the bot knows of a person; only given fields change."""
-        values: dict[str, Any] = dict(changes)
-        if display_name is not None:
-            values["display_name"] = display_name
-        if profile_timezone is not None:
-            values["profile_timezone"] = profile_timezone or None
-        state = self.db
-        with state.lock:
-            row = state.people.get((realm_id, user_id))
-            if row is None:
-                row = {
-                    "realm_id": realm_id,
-                    "user_id": user_id,
-                    "display_name": values.pop("display_name", f"user {user_id}"),
-                    "profile_timezone": None,
-                    "timezone_override": None,
-                    "holiday_region": None,
-                    "zulip_away": values.pop("zulip_away", False),
-                }
-                set_columns(row, PERSON_COLUMNS, {**values, "updated_at": now})
-                state.people[(realm_id, user_id)] = row
-            elif values:
-                set_columns(row, PERSON_COLUMNS, {**values, "updated_at": now})
-            if display_name is not None:
-                in_realm = state.standup_ids_of_realm(realm_id)
-                for (sid, uid), member in state.participants.items():
-                    if uid == user_id and sid in in_realm:
-                        member["display_name"] = display_name
-            return _person(row)
-
-    def person(self, realm_id: int, user_id: int) -> PersonRecord | None:
-        with self.db.lock:
-            row = self.db.people.get((realm_id, user_id))
-            return None if row is None else _person(row)
-
-    # -- time off -----------------------------------------------------------
-    def add_time_off(
-        self, realm_id: int, user_id: int, start: dt.date, end: dt.date, now: dt.datetime
-    ) -> None:
-        with self.db.lock:
-            period_id = self.db.next_id("time_off")
-            self.db.time_off[period_id] = {
-                "id": period_id,
-                "realm_id": realm_id,
-                "user_id": user_id,
-                "start_date": start,
-                "end_date": end,
-                "created_at": utc(now),
-            }
-
-    def _periods(self, realm_id: int, user_id: int) -> list[dict[str, Any]]:
-        return [
-            row
-            for row in self.db.time_off.values()
-            if (row["realm_id"], row["user_id"]) == (realm_id, user_id)
-        ]
-
-    def end_time_off(self, realm_id: int, user_id: int, today: dt.date) -> int:
-        """End the time off that covers ``today`` (``back``); planned later time off stays.
-        Returns how many periods changed (a period that started today is removed)."""
-        with self.db.lock:
-            changed = 0
-            for row in self._periods(realm_id, user_id):
-                if not row["start_date"] <= today <= row["end_date"]:
-                    continue
-                if row["start_date"] == today:
-                    del self.db.time_off[row["id"]]
-                else:
-                    row["end_date"] = today - dt.timedelta(days=1)
-                changed += 1
-        return changed
-
-    def time_off_of(self, realm_id: int, user_id: int) -> list[tuple[dt.date, dt.date]]:
-        with self.db.lock:
-            periods = [(r["start_date"], r["end_date"]) for r in self._periods(realm_id, user_id)]
-        return sorted(periods, key=lambda p: p[0])
 
     # -- audit --------------------------------------------------------------
     def audit(
