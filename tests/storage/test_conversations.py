@@ -243,3 +243,25 @@ def test_hand_offs_are_not_in_use_without_the_option(stores: StoreSet) -> None:
     realm = stores.realm()
     _standup(stores, realm)
     assert not stores.handoffs.in_use()
+
+
+def test_a_step_can_claim_the_prompt_in_the_same_commit(stores: StoreSet) -> None:
+    """A skip ahead stores its step and the prompt's claim at once, so the prompt job finds
+    the prompt taken; a claim made before keeps its time."""
+    realm = stores.realm()
+    runs = stores.runs
+    run = runs.run_for(_standup(stores, realm), MON, NOW)
+    fresh, _ = runs.start_conversation(run.id, 1, NOW)
+    skipped = ConversationState(3, Phase.SKIPPED)
+    assert runs.commit_step(fresh.id, NOW + MINUTE, skipped, (), claim_prompt=True)
+    stored = runs.conversation(run.id, 1)
+    assert (stored.state, stored.prompted_at) == (Phase.SKIPPED, NOW + MINUTE)
+    assert not runs.claim_prompt(fresh.id, NOW + 2 * MINUTE)
+    claimed, _ = runs.start_conversation(run.id, 2, NOW)
+    assert runs.claim_prompt(claimed.id, NOW)
+    asking = ConversationState(3, Phase.ASKING)
+    assert runs.commit_step(claimed.id, NOW + 5 * MINUTE, asking, (), claim_prompt=True)
+    assert runs.conversation(run.id, 2).prompted_at == NOW
+    plain, _ = runs.start_conversation(run.id, 3, NOW)
+    runs.commit_step(plain.id, NOW, skipped, ())
+    assert runs.conversation(run.id, 3).prompted_at is None

@@ -58,6 +58,8 @@ SAMPLES: dict[str, Callable[[], str]] = {
     "nothing_to_skip": lambda: pt.nothing_to_skip(DAY),
     "nothing_to_restart": pt.nothing_to_restart,
     "restart_which": lambda: pt.restart_which(["daily", "retro"]),
+    "not_taking_part": lambda: pt.not_taking_part("daily", "Ann Lee"),
+    "nothing_to_change": pt.nothing_to_change,
     "my_data": lambda: rt.my_data("Ann Lee", "UTC", None, None, [], ["daily in #team"], 3),
     "forget_confirm": rt.forget_confirm,
     "forgotten": lambda: rt.forgotten({"answers": 3, "jobs": 1}),

@@ -5,11 +5,13 @@ values; every storage adapter takes and returns these)."""
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from zulip_standup.domain.conversation.state import Absence, ConversationState, Phase
+from zulip_standup.domain.scheduling.planning import TimeOff
 from zulip_standup.domain.standup import Standup, StandupSettings
 
 
@@ -193,3 +195,58 @@ class StandupChanged:
     standup: Standup
     added: tuple[int, ...] = ()
     removed: tuple[int, ...] = ()
+
+
+# -- a person's change of their own facts (``StandupRepository.apply_personal_change``) --
+
+
+class Keep(enum.Enum):
+    """A field of a ``PersonalChange`` left as stored (``None`` would clear it)."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+
+
+@dataclass(frozen=True)
+class PersonalChange:
+    """What one person changes of their own facts (``timezone``, ``holidays``, ``away``,
+    ``back``), stored in one transaction with what the bot remembers of them (their name and
+    Zulip profile zone) and a re-plan request for each standup they take part in."""
+
+    realm_id: int
+    user_id: int
+    now: dt.datetime
+    display_name: str | None = None
+    profile_timezone: str | None = None
+    timezone_override: str | Keep | None = KEEP
+    holiday_region: str | Keep | None = KEEP
+    # A period off to add.
+    time_off: TimeOff | None = None
+    # End the time off that covers this date (``back``); planned later time off stays.
+    back_on: dt.date | None = None
+
+    def person_columns(self) -> dict[str, Any]:
+        """The person's own settings this change sets (besides name and profile zone)."""
+        columns: dict[str, Any] = {}
+        if self.timezone_override is not KEEP:
+            columns["timezone_override"] = self.timezone_override
+        if self.holiday_region is not KEEP:
+            columns["holiday_region"] = self.holiday_region
+        return columns
+
+    def moves_prompts(self, periods_ended: int) -> bool:
+        """Whether the person's prompts may move, so their standups are to be re-planned."""
+        return bool(self.person_columns()) or self.time_off is not None or periods_ended > 0
+
+
+@dataclass(frozen=True)
+class PersonalChangeResult:
+    """A stored ``PersonalChange``: the person now, how many periods off ``back_on`` ended or
+    shortened, their time off after it, and the standups asked to re-plan."""
+
+    person: PersonRecord
+    periods_ended: int
+    time_off: tuple[tuple[dt.date, dt.date], ...]
+    replan: tuple[int, ...]

@@ -13,6 +13,8 @@ from zulip_standup.domain.records import (
     ConversationRecord,
     NewAnswer,
     ParticipantRecord,
+    PersonalChange,
+    PersonalChangeResult,
     PersonRecord,
     RunRecord,
     StandupChange,
@@ -125,6 +127,11 @@ class StandupRepository(Protocol):
 
     def time_off_of(self, realm_id: int, user_id: int) -> list[tuple[dt.date, dt.date]]: ...
 
+    # A person's own change (``timezone``, ``holidays``, ``away``, ``back``) in ONE
+    # transaction: the person row, time off added or ended, and a durable re-plan request
+    # (the plan horizon cleared) for each standup they take part in when prompts may move.
+    def apply_personal_change(self, change: PersonalChange) -> PersonalChangeResult: ...
+
     def audit(
         self,
         realm_id: int,
@@ -189,6 +196,7 @@ class RunRepository(Protocol):
         processed: tuple[int, int] | None = None,
         *,
         completed_at: dt.datetime | None = None,
+        claim_prompt: bool = False,
     ) -> bool: ...
 
     def answers_of(self, run_id: int, user_id: int | None = None) -> list[AnswerRecord]: ...

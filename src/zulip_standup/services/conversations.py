@@ -114,9 +114,11 @@ class Conversations:
         *,
         message_id: int | None = None,
         direct_prompt: bool = False,
+        claim_prompt: bool = False,
     ) -> ConversationState:
-        """Step the machine; store its answers, its state and (for a message) that the message
-        is handled in one transaction; then carry out the chat effects in order.
+        """Step the machine; store its answers, its state, (for a message) that the message
+        is handled and (``claim_prompt``) the prompt's claim in one transaction; then carry
+        out the chat effects in order.
 
         A crash before the commit leaves the message to be handled again on restart; after
         it, only chat effects can be lost, and ``resume`` sends what a person is missing.
@@ -143,6 +145,7 @@ class Conversations:
             new_answers,
             (rt.realm_id, message_id) if message_id is not None else None,
             completed_at=completed_at(rt, turn, new_state),
+            claim_prompt=claim_prompt,
         )
         if not committed:
             if message_id is not None:

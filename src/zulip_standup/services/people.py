@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from zulip_standup.domain.chat import Person
 from zulip_standup.domain.commands import reply_texts as texts
 from zulip_standup.domain.errors import UserFacingError
-from zulip_standup.domain.records import PersonProfile
+from zulip_standup.domain.records import PersonalChange, PersonProfile
 from zulip_standup.domain.scheduling.holidays_calendar import parse_holiday_calendar
 from zulip_standup.domain.scheduling.planning import (
     Absence,
@@ -25,6 +25,29 @@ from zulip_standup.domain.values import UserRef
 from zulip_standup.services.runtime import Runtime
 
 
+def profile_of(person: Person) -> PersonProfile:
+    """What the bot remembers of a person: their name and Zulip profile zone."""
+    return PersonProfile(person.user_id, person.full_name, person.timezone)
+
+
+def profiles(people: Iterable[Person]) -> tuple[PersonProfile, ...]:
+    """What the bot remembers of each person (a change stores them with its other writes)."""
+    return tuple(profile_of(p) for p in people)
+
+
+def remembered(rt: Runtime, person: Person) -> PersonalChange:
+    """A person's own change that stores only what the bot remembers of them (their own
+    settings are ``dataclasses.replace``-d onto it)."""
+    profile = profile_of(person)
+    return PersonalChange(
+        rt.realm_id,
+        profile.user_id,
+        rt.now(),
+        display_name=profile.display_name,
+        profile_timezone=profile.profile_timezone,
+    )
+
+
 async def remember(rt: Runtime, people: Iterable[Person]) -> None:
     """Store the names and Zulip profile zones of people the bot deals with."""
     for profile in profiles(people):
@@ -36,11 +59,6 @@ async def remember(rt: Runtime, people: Iterable[Person]) -> None:
             display_name=profile.display_name,
             profile_timezone=profile.profile_timezone,
         )
-
-
-def profiles(people: Iterable[Person]) -> tuple[PersonProfile, ...]:
-    """What the bot remembers of each person (a change stores them with its other writes)."""
-    return tuple(PersonProfile(p.user_id, p.full_name, p.timezone) for p in people)
 
 
 def people_named(rt: Runtime, refs: Iterable[UserRef], command: str | None = None) -> list[Person]:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, func, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
 from zulip_standup.domain.conversation.state import ConversationState, Phase
@@ -26,6 +26,7 @@ from zulip_standup.storage.tables import (
     runs,
     standups,
 )
+from zulip_standup.storage.types import UTCDateTime
 
 
 def _run(row: Any) -> RunRecord:
@@ -276,14 +277,20 @@ class RunStore(AnswerRows):
         processed: tuple[int, int] | None = None,
         *,
         completed_at: dt.datetime | None = None,
+        claim_prompt: bool = False,
     ) -> bool:
         """Store a conversation step at once: its answers, its state and, for a message,
         that the message is handled. False (and nothing written) when the message was
         handled before; a crash leaves either all of it or none. ``completed_at`` is
-        stored when given (the step finished the answers)."""
-        values = state_columns(state)
+        stored when given (the step finished the answers); ``claim_prompt`` claims the
+        prompt with the step (as ``claim_prompt`` does: a claim made before stays)."""
+        values: dict[str, Any] = state_columns(state)
         if completed_at is not None:
             values["completed_at"] = completed_at
+        if claim_prompt:
+            # In the UPDATE itself, so a prompt job claiming at the same time sees one claim.
+            claimed_at = literal(now, UTCDateTime())
+            values["prompted_at"] = func.coalesce(conversations.c.prompted_at, claimed_at)
         with self.engine.begin() as conn:
             row = conn.execute(
                 select(conversations.c.run_id, conversations.c.user_id).where(

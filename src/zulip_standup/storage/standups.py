@@ -30,7 +30,7 @@ from zulip_standup.storage.participants import (
     remove_participant_rows,
     set_participant_rows,
 )
-from zulip_standup.storage.people import PersonRows, upsert_person_row
+from zulip_standup.storage.people import PersonRows, taking_part, upsert_person_row
 from zulip_standup.storage.tables import (
     audit_log,
     jobs,
@@ -179,11 +179,7 @@ class StandupStore(PersonRows):
             rows = conn.execute(
                 select(standups)
                 .join(participants, participants.c.standup_id == standups.c.id)
-                .where(
-                    standups.c.realm_id == realm_id,
-                    participants.c.user_id == user_id,
-                    participants.c.active.is_(True),
-                )
+                .where(*taking_part(realm_id, user_id))
                 .order_by(standups.c.id)
             ).all()
         return [_standup(r._mapping) for r in rows]
@@ -253,8 +249,9 @@ class StandupStore(PersonRows):
                     change.realm_id,
                     person.user_id,
                     now,
-                    display_name=person.display_name,
-                    profile_timezone=person.profile_timezone,
+                    person.display_name,
+                    person.profile_timezone,
+                    {},
                 )
             if change.standup_id is None:
                 assert change.new is not None

@@ -1,4 +1,5 @@
-"""Replies to a person's own settings: time zone, holidays, time off, skip and restart."""
+"""Replies to a person's own settings and steps: time zone, holidays, time off, skip,
+restart, answer and change."""
 
 from __future__ import annotations
 
@@ -79,3 +80,15 @@ def restart_which(names: Sequence[str]) -> str:
 
 def nothing_to_skip(day: dt.date) -> str:
     return f"You have no standup on {day:%A %d %B}."
+
+
+def not_taking_part(standup: str, full_name: str) -> str:
+    """``answer`` for a standup the person is not a participant of."""
+    return (
+        f"You are not a participant of **{standup}**; a manager can add you with "
+        f"`participants add @**{full_name}**`."
+    )
+
+
+def nothing_to_change() -> str:
+    return "You have no answers today to change. `answer` starts today's standup."

@@ -279,14 +279,18 @@ class MemoryRunStore(MemoryAnswerRows):
         processed: tuple[int, int] | None = None,
         *,
         completed_at: dt.datetime | None = None,
+        claim_prompt: bool = False,
     ) -> bool:
         """Store a conversation step at once: its answers, its state and, for a message,
-        that the message is handled. False (and nothing written) when it was handled before."""
+        that the message is handled. False (and nothing written) when it was handled before.
+        ``claim_prompt`` claims the prompt with the step (a claim made before stays)."""
         with self.db.lock:
             row = self.db.conversations[conversation_id]
             values = state_columns(state)
             if completed_at is not None:
                 values["completed_at"] = utc(completed_at)
+            if claim_prompt and row["prompted_at"] is None:
+                values["prompted_at"] = utc(now)
             unknown = set(values) - CONVERSATION_COLUMNS
             if unknown:
                 msg = f"no such column: {', '.join(sorted(unknown))}"

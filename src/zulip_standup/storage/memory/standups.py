@@ -1,5 +1,5 @@
 """The in-memory twin of ``storage/standups.py``: realms, standups, participants and the
-audit log (people and time off: ``memory.people``)."""
+audit log (people and time off: ``memory/people.py``)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from zulip_standup.domain.records import (
     StandupChanged,
 )
 from zulip_standup.domain.standup import Standup, StandupSettings
-from zulip_standup.storage.memory.people import MemoryPersonRows
+from zulip_standup.storage.memory.people import MemoryPersonRows, standups_taken_part
 from zulip_standup.storage.memory.state import (
     DuplicateKeyError,
     MemoryState,
@@ -127,9 +127,8 @@ class MemoryStandupStore(MemoryPersonRows):
     def of_participant(self, realm_id: int, user_id: int) -> list[Standup]:
         with self.db.lock:
             return [
-                standup
-                for standup in self._where(realm_id=realm_id)
-                if self.db.participants.get((standup.id, user_id), {}).get("active")
+                standup_of(self.db.standups[sid])
+                for sid in standups_taken_part(self.db, realm_id, user_id)
             ]
 
     def update_settings(
@@ -282,8 +281,9 @@ class MemoryStandupStore(MemoryPersonRows):
                     change.realm_id,
                     person.user_id,
                     now,
-                    display_name=person.display_name,
-                    profile_timezone=person.profile_timezone,
+                    person.display_name,
+                    person.profile_timezone,
+                    {},
                 )
             if change.standup_id is None:
                 assert change.new is not None
