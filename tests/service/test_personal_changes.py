@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import replace
 
 from service.harness import Team, utc
+from zulip_standup.domain.chat import UserChanged
 from zulip_standup.domain.conversation.state import Phase
 from zulip_standup.services.people import remembered
 
@@ -56,3 +57,33 @@ async def test_a_skip_ahead_claims_the_prompt_with_the_step() -> None:
     before = team.dms(team.ravi)
     await team.at(utc(WEDNESDAY, 4, 30))
     assert team.dms(team.ravi) == before
+
+
+async def test_a_zone_moved_in_the_zulip_profile_is_stored_and_moves_the_prompt() -> None:
+    """Noa moves her Zulip profile from New York to Kolkata (she has no override of her own):
+    the bot stores the new zone and asks her at 09:30 Kolkata (04:00 UTC)."""
+    team = Team(utc(WEDNESDAY, 2))
+    await team.sets_up(team.lena)
+    await team.bot.handle_event(UserChanged(team.noa.user_id, timezone="Asia/Kolkata"))
+    stored = team.storage.standups.person(team.realm_id, team.noa.user_id)
+    assert stored is not None
+    assert stored.profile_timezone == "Asia/Kolkata"
+    before = len(team.dms(team.noa))
+    await team.at(utc(WEDNESDAY, 4, 0))
+    (prompt,) = team.dms(team.noa)[before:]
+    assert prompt.startswith("Hi! Time for **standup**"), prompt
+
+
+async def test_a_deactivated_person_leaves_the_standup_and_gets_no_prompt() -> None:
+    """Ben's account is deactivated before his 09:30 London prompt: he stops taking part in
+    the standup, and no prompt is sent to him."""
+    team = Team(utc(WEDNESDAY, 2))
+    await team.sets_up(team.lena)
+    (standup,) = team.storage.standups.of_participant(team.realm_id, team.ben.user_id)
+    await team.bot.handle_event(UserChanged(team.ben.user_id, is_active=False))
+    active = {p.user_id for p in team.storage.standups.participants(standup.id) if p.active}
+    assert team.ben.user_id not in active
+    assert team.ann.user_id in active
+    before = len(team.dms(team.ben))
+    await team.at(utc(WEDNESDAY, 10, 0))
+    assert team.dms(team.ben)[before:] == []

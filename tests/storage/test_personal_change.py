@@ -115,6 +115,19 @@ def test_a_change_that_moves_no_prompt_leaves_the_plans_alone(stores: StoreSet) 
     assert stores.standups.person(realm, ANN) == result.person
 
 
+def test_a_moved_profile_zone_alone_asks_for_a_replan(stores: StoreSet) -> None:
+    """Zulip says Ann's profile zone moved: her new zone is stored and her standups are due
+    to be re-planned, though she changed no setting of her own."""
+    realm = stores.realm()
+    daily, retro, _ = _planned_standups(stores, realm)
+    result = stores.standups.apply_personal_change(
+        _ann(realm, profile_timezone="Asia/Tokyo", zone_moved=True)
+    )
+    assert result.person.profile_timezone == "Asia/Tokyo"
+    assert result.replan == (daily, retro)
+    assert stores.schedules.standups_to_plan(DUE_BEFORE, 10) == [daily, retro]
+
+
 def test_a_change_that_cannot_be_stored_stores_nothing(stores: StoreSet) -> None:
     """A change the store refuses (a naive instant) leaves the person, their time off and
     the plans as they were."""

@@ -226,6 +226,8 @@ class PersonalChange:
     time_off: TimeOff | None = None
     # End the time off that covers this date (``back``); planned later time off stays.
     back_on: dt.date | None = None
+    # Their Zulip profile zone moved, so prompts may move even with no setting of their own.
+    zone_moved: bool = False
 
     def person_columns(self) -> dict[str, Any]:
         """The person's own settings this change sets (besides name and profile zone)."""
@@ -238,7 +240,12 @@ class PersonalChange:
 
     def moves_prompts(self, periods_ended: int) -> bool:
         """Whether the person's prompts may move, so their standups are to be re-planned."""
-        return bool(self.person_columns()) or self.time_off is not None or periods_ended > 0
+        return (
+            self.zone_moved
+            or bool(self.person_columns())
+            or self.time_off is not None
+            or periods_ended > 0
+        )
 
 
 @dataclass(frozen=True)

@@ -25,9 +25,10 @@ from zulip_standup.domain.conversation.answers import split_answers, unmarked
 from zulip_standup.domain.records import AnswerRecord, StandupChange
 from zulip_standup.domain.scheduling.jobs import DueJob, JobKind
 from zulip_standup.ports import ChatError
+from zulip_standup.services import personal
 from zulip_standup.services.answer_queue import takes_answers
 from zulip_standup.services.conversations import Conversations
-from zulip_standup.services.people import own_today, remember
+from zulip_standup.services.people import own_today
 from zulip_standup.services.reporting import Reporter
 from zulip_standup.services.rollup import post_weekly_rollup
 from zulip_standup.services.runtime import Runtime
@@ -177,14 +178,14 @@ class BotServices:
         mine = await rt.db(rt.standups.of_participant, rt.realm_id, person.user_id)
         if not mine and before is not None:
             return
-        if event.full_name is not None or event.timezone is not None:
-            await remember(rt, [person])
-        if event.is_active is False:
-            for standup in mine:
-                await rt.db(rt.standups.remove_participants, standup.id, [person.user_id])
-        if event.timezone is not None or event.is_active is False:
-            for standup in mine:
-                await rt.planner.replan(standup.id)
+        await personal.profile_changed(
+            rt,
+            person,
+            mine,
+            renamed=event.full_name is not None,
+            zone_moved=event.timezone is not None,
+            deactivated=event.is_active is False,
+        )
 
     async def _subscriptions(self, event: SubscriptionChanged) -> None:
         rt = self.runtime

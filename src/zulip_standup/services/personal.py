@@ -9,15 +9,18 @@ commit, only moves them at once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
+from zulip_standup.domain.chat import Person
 from zulip_standup.domain.commands import personal_texts
 from zulip_standup.domain.commands import reply_texts as texts
 from zulip_standup.domain.commands import types as ct
-from zulip_standup.domain.records import PersonalChange, PersonalChangeResult
+from zulip_standup.domain.records import PersonalChange, PersonalChangeResult, StandupChange
 from zulip_standup.domain.scheduling.planning import TimeOff
+from zulip_standup.domain.standup import Standup
 from zulip_standup.services.access import Asker
-from zulip_standup.services.people import own_zone, remember, remembered
+from zulip_standup.services.people import own_zone, profiles, remember, remembered
 from zulip_standup.services.runtime import Runtime
 
 
@@ -27,6 +30,33 @@ async def _store(rt: Runtime, change: PersonalChange) -> PersonalChangeResult:
     for standup_id in result.replan:
         await rt.planner.replan(standup_id)
     return result
+
+
+async def profile_changed(
+    rt: Runtime,
+    person: Person,
+    standups: Sequence[Standup],
+    *,
+    renamed: bool,
+    zone_moved: bool,
+    deactivated: bool,
+) -> None:
+    """A person's Zulip profile changed: a new name or zone is stored with a re-plan when
+    the zone moved (one transaction); a deactivated person leaves each of their standups,
+    one change per standup, remembered with it."""
+    if deactivated:
+        for standup in standups:
+            leave = StandupChange(
+                rt.realm_id,
+                rt.now(),
+                standup_id=standup.id,
+                people=profiles([person]),
+                leaving=(person.user_id,),
+            )
+            await rt.db(rt.standups.apply_change, leave)
+            await rt.planner.replan(standup.id)
+    elif renamed or zone_moved:
+        await _store(rt, replace(remembered(rt, person), zone_moved=zone_moved))
 
 
 async def timezone(rt: Runtime, asker: Asker, cmd: ct.Timezone) -> str:
