@@ -17,8 +17,6 @@ from zulip_standup.domain.records import (
     PersonProfile,
     StandupChange,
 )
-from zulip_standup.domain.scheduling.jobs import JobKey, JobKind
-from zulip_standup.domain.scheduling.planning import Occurrence
 from zulip_standup.domain.standup import StandupSettings
 from zulip_standup.storage.memory import DuplicateKeyError
 
@@ -141,40 +139,6 @@ def test_a_change_without_participants_keeps_the_plan(stores: StoreSet) -> None:
         "rename",
         {"from": "standup", "to": "morning"},
     )
-
-
-def test_new_settings_take_back_the_prompts_handed_to_zulip(stores: StoreSet) -> None:
-    """The prompts handed to Zulip carry the old name: a rename forgets their scheduled
-    messages (so the hand-off cancels them and hands the new text off); another standup's
-    hand-off stays."""
-    realm = stores.realm()
-    on = StandupSettings(name="standup", use_scheduled_messages=True)
-    standup = stores.standups.apply_change(_setup_change(realm, settings=on)).standup
-    other = stores.standups.apply_change(
-        _setup_change(realm, "retro", settings=on.with_changes(name="retro"))
-    ).standup
-    monday = NOW.date()
-    stores.jobs.insert(
-        [
-            Occurrence(sid, JobKind.PROMPT, monday, ANN, NOW + dt.timedelta(minutes=30), None)
-            for sid in (standup.id, other.id)
-        ]
-    )
-    found = stores.handoffs.candidates(NOW, dt.timedelta(0), dt.timedelta(hours=1), 10)
-    for number, job in enumerate(found, start=9001):
-        assert stores.handoffs.record(job.job_id, number)
-    key = str(JobKey(standup.id, JobKind.PROMPT, monday, ANN))
-    other_key = str(JobKey(other.id, JobKind.PROMPT, monday, ANN))
-    assert stores.handoffs.scheduled_id_of(key) is not None
-    stores.standups.apply_change(
-        StandupChange(
-            realm, NOW, standup_id=standup.id, settings=standup.settings.with_changes(name="web")
-        )
-    )
-    assert stores.handoffs.scheduled_id_of(key) is None
-    assert stores.handoffs.scheduled_id_of(other_key) is not None
-    again = stores.handoffs.candidates(NOW, dt.timedelta(0), dt.timedelta(hours=1), 10)
-    assert [job.standup_id for job in again] == [standup.id]
 
 
 def test_a_delete_and_its_audit_row_go_together(stores: StoreSet) -> None:

@@ -9,29 +9,12 @@ import datetime as dt
 from collections.abc import Sequence
 
 from sqlalchemy import Engine, and_, select, update
-from sqlalchemy.engine import Connection
 
 from zulip_standup.domain.scheduling.handoffs import HandedOff, HandOffCandidate
 from zulip_standup.domain.scheduling.jobs import JobKind, JobStatus
 from zulip_standup.storage.tables import conversations, jobs, people, runs, standups
 
 _CHUNK = 500
-
-
-def take_back_hand_offs(conn: Connection, standup_id: int) -> None:
-    """Forget the standup's pending prompts handed to Zulip (their text is fixed at hand-off):
-    the next tick cancels each scheduled message, no job claiming it any more, and hands the
-    prompt off again with the text of the new settings (``ScheduledPrompts.reconcile``)."""
-    conn.execute(
-        update(jobs)
-        .where(
-            jobs.c.standup_id == standup_id,
-            jobs.c.kind == JobKind.PROMPT.value,
-            jobs.c.status == JobStatus.PENDING.value,
-            jobs.c.scheduled_message_id.is_not(None),
-        )
-        .values(scheduled_message_id=None)
-    )
 
 
 class HandOffStore:

@@ -31,7 +31,6 @@ from zulip_standup.storage.participants import (
     set_participant_rows,
 )
 from zulip_standup.storage.people import PersonRows, taking_part, upsert_person_row
-from zulip_standup.storage.scheduled_messages import take_back_hand_offs
 from zulip_standup.storage.tables import (
     audit_log,
     jobs,
@@ -262,7 +261,6 @@ class StandupStore(PersonRows):
                 standup_id = change.standup_id
                 if change.settings is not None:
                     _update_settings(conn, standup_id, change.settings, now, replan=change.replan)
-                    take_back_hand_offs(conn, standup_id)
             standup = _get(conn, standup_id)
             added, removed = _change_participants(conn, standup_id, change)
             if change.delete:

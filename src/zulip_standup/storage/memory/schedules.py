@@ -17,18 +17,6 @@ _LIVE = (JobStatus.PENDING.value, JobStatus.CLAIMED.value)
 _NEVER = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
-def take_back_hand_offs(state: MemoryState, standup_id: int) -> None:
-    """``storage.scheduled_messages.take_back_hand_offs`` on the twin (the caller holds the
-    state's lock)."""
-    for job in state.jobs.values():
-        if (
-            job["standup_id"] == standup_id
-            and job["kind"] == JobKind.PROMPT.value
-            and job["status"] == JobStatus.PENDING.value
-        ):
-            job["scheduled_message_id"] = None
-
-
 class MemoryScheduleReader:
     """``ScheduleSource`` in memory."""
 

@@ -17,7 +17,6 @@ from zulip_standup.domain.records import (
 )
 from zulip_standup.domain.standup import Standup, StandupSettings
 from zulip_standup.storage.memory.people import MemoryPersonRows, standups_taken_part
-from zulip_standup.storage.memory.schedules import take_back_hand_offs
 from zulip_standup.storage.memory.state import (
     DuplicateKeyError,
     MemoryState,
@@ -294,7 +293,6 @@ class MemoryStandupStore(MemoryPersonRows):
                 standup_id = change.standup_id
                 if change.settings is not None:
                     self._update_settings(standup_id, change.settings, now, replan=change.replan)
-                    take_back_hand_offs(self.db, standup_id)
             standup = standup_of(self._row(standup_id))
             added: list[int] = []
             removed: list[int] = []
@@ -317,5 +315,5 @@ class MemoryStandupStore(MemoryPersonRows):
 
 
 # What ``apply_change`` may write; a delete reaches the runs, answers and jobs too.
-_CHANGED_TABLES = ("standups", "people", "participants", "audit_log", "jobs")
+_CHANGED_TABLES = ("standups", "people", "participants", "audit_log")
 _DELETED_TABLES = ("jobs", "runs", "conversations", "answers")
