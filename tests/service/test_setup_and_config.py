@@ -152,3 +152,12 @@ async def test_monthly_last_friday_status_shows_the_next_prompt() -> None:
     await team.at(utc(dt.date(2026, 12, 25), 9, 30))
     (prompt,) = team.dms(team.ann)
     assert prompt.startswith("Hi! Time for **standup** in #**team** on Friday 25 Dec")
+
+
+async def test_a_guest_cannot_create_a_standup(team: Team) -> None:
+    """Gus, a guest in #leads, tries `setup` there: he is told guests can't and whom to ask,
+    and no standup is created."""
+    team.chat.subscribers[team.leads_channel.stream_id].append(team.gus.user_id)
+    reply = await team.asks(team.gus, "setup", team.leads_channel)
+    assert reply == "Guests can't create standups; ask a member of the channel or an administrator."
+    assert team.storage.standups.in_channel(team.realm_id, team.leads_channel.stream_id) == []

@@ -32,6 +32,7 @@ SAMPLES: dict[str, Callable[[], str]] = {
     "several_of_yours": lambda: rt.several_of_yours("status", ["`daily` in #**team**"]),
     "setup_done": lambda: rt.setup_done(STANDUP, True, [("Ann Lee", 7, AT), ("Bo", 8, None)]),
     "setup_not_in_channel": rt.setup_not_in_channel,
+    "guests_cannot_create": st.guests_cannot_create,
     "renamed": lambda: st.renamed("standup", STANDUP, "daily 2026-11-30"),
     "already_named": lambda: st.already_named(STANDUP),
     "name_taken": lambda: st.name_taken(STANDUP, "retro"),

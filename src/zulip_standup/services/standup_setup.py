@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from zulip_standup.domain.chat import Role
 from zulip_standup.domain.commands import reply_texts as texts
+from zulip_standup.domain.commands import standup_texts
 from zulip_standup.domain.commands import types as ct
 from zulip_standup.domain.commands.admin_changes import setup_settings, validated
 from zulip_standup.domain.commands.standup_texts import ZoneSource
@@ -21,6 +22,7 @@ from zulip_standup.domain.scheduling.jobs import JobKind
 from zulip_standup.domain.scheduling.planning import effective_zone, upcoming_occurrences
 from zulip_standup.domain.standup import DEFAULT_NAME, Question, Standup, StandupSettings
 from zulip_standup.services.access import Asker, can_see_channel, channel_meant, require_manager
+from zulip_standup.services.people import team_today
 from zulip_standup.services.runtime import Defaults, Runtime
 from zulip_standup.services.standup_admin import joining
 
@@ -46,9 +48,7 @@ async def setup(rt: Runtime, asker: Asker, cmd: ct.Setup) -> str:
         settings = validated(setup_settings(existing[0].settings, cmd))
     else:
         if sender.role == Role.GUEST and not sender.is_admin:
-            raise UserFacingError(
-                "Guests can't create standups; ask a member of the channel or an administrator."
-            )
+            raise UserFacingError(standup_texts.guests_cannot_create())
         settings = validated(setup_settings(new_settings(rt.defaults, name), cmd))
     change = StandupChange(
         rt.realm_id,
@@ -92,7 +92,7 @@ def new_settings(defaults: Defaults, name: str) -> StandupSettings:
 
 async def next_prompts(rt: Runtime, standup: Standup) -> list[tuple[str, int, dt.datetime | None]]:
     """Each participant's next prompt instant, for the setup reply."""
-    plan = await rt.db(rt.schedules.load, standup.id, rt.now().date())
+    plan = await rt.db(rt.schedules.load, standup.id, team_today(standup, rt.now()))
     if plan is None:
         return []
     occurrences = upcoming_occurrences(plan.schedule, plan.participants, rt.now())

@@ -24,6 +24,11 @@ def team_zone_line(zone: str, source: ZoneSource) -> str:
     )
 
 
+def guests_cannot_create() -> str:
+    """``setup`` by a guest where the channel has no standup yet."""
+    return "Guests can't create standups; ask a member of the channel or an administrator."
+
+
 def renamed(old: str, standup: Standup, topic: str) -> str:
     """``rename`` done: the new name, how to address it, and where its reports go."""
     new = standup.name
