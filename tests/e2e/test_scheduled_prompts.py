@@ -144,3 +144,41 @@ async def test_answering_ahead_cancels_the_scheduled_prompt(
         await settle(bot)
         prompts = [m for m in zulip.dms("carol", "bot") if "Time for" in m.content]
         assert len(prompts) == 1, "only the prompt `answer` started; the scheduled one is gone"
+
+
+async def test_a_rename_hands_the_prompt_off_again_with_the_new_name(
+    zulip: LocalZulip, database_url: str
+) -> None:
+    """Carol's prompt is handed to Zulip naming **standup**; Alice renames the standup to
+    `frontend`. The scheduled message with the old name is cancelled and a new one, naming
+    **frontend**, takes its place for the same minute: Carol gets one prompt, with the new name."""
+    clock = SteppedClock(START)
+    carol = zulip.human("carol")
+    alice = zulip.human("alice")
+    async with running_bot(zulip, database_url, clock) as bot:
+        await _set_up(zulip)
+        _step(zulip, clock, PROMPT_AT - dt.timedelta(minutes=20))
+        await _eventually(lambda: len(_scheduled_for(zulip, carol.user.user_id)) == 1)
+        (old,) = _scheduled_for(zulip, carol.user.user_id)
+        assert "**standup**" in zulip.call(lambda: zulip.realm.scheduled[old].content)
+        _step(zulip, clock, PROMPT_AT - dt.timedelta(minutes=19))  # the rename comes later
+        alice.send_stream("standup", "general", "@**Standup** rename frontend")
+        await wait_for(
+            zulip,
+            lambda m: m.sender_id == zulip.bot.user_id and m.content.startswith("Renamed **"),
+        )
+
+        def handed_again() -> bool:
+            ids = _scheduled_for(zulip, carol.user.user_id)
+            return len(ids) == 1 and ids[0] != old
+
+        await _eventually(handed_again)
+        (new,) = _scheduled_for(zulip, carol.user.user_id)
+        scheduled = zulip.call(lambda: zulip.realm.scheduled[new])
+        assert "**frontend**" in scheduled.content
+        assert scheduled.scheduled_delivery_timestamp == int(PROMPT_AT.timestamp())
+        _step(zulip, clock, PROMPT_AT + dt.timedelta(minutes=1))
+        await settle(bot)
+        prompts = [m.content for m in zulip.dms("carol", "bot") if "Time for" in m.content]
+        assert len(prompts) == 1, prompts
+        assert "**frontend**" in prompts[0]

@@ -7,7 +7,7 @@ import datetime as dt
 
 from storage.store_set import StoreSet
 from zulip_standup.domain.conversation.state import ConversationState, Phase
-from zulip_standup.domain.records import NewAnswer
+from zulip_standup.domain.records import NewAnswer, StandupChange
 from zulip_standup.domain.scheduling.jobs import JobKey, JobKind, JobStatus
 from zulip_standup.domain.scheduling.planning import Occurrence
 from zulip_standup.domain.standup import StandupSettings
@@ -207,9 +207,9 @@ def test_prompt_hand_offs_follow_their_jobs(stores: StoreSet) -> None:
     assert [(c.standup_id, c.user_id, c.run_date) for c in found] == [(on, 2, MON), (on, 1, MON)]
     assert [c.user_id for c in handoffs.candidates(NOW, dt.timedelta(0), 60 * MINUTE, 1)] == [2]
     second, first = found
-    assert handoffs.record(first.job_id, 9001)
-    assert not handoffs.record(first.job_id, 9002)
-    assert handoffs.record(second.job_id, 9003)
+    assert handoffs.record(first.job_id, 9001, NOW)
+    assert not handoffs.record(first.job_id, 9002, NOW)
+    assert handoffs.record(second.job_id, 9003, NOW)
     assert [c.user_id for c in handoffs.candidates(NOW, dt.timedelta(0), 60 * MINUTE, 10)] == []
     assert handoffs.scheduled_id_of(str(JobKey(on, JobKind.PROMPT, MON, 1))) == 9001
     assert handoffs.scheduled_id_of(str(JobKey(on, JobKind.PROMPT, MON, 3))) is None
@@ -235,7 +235,36 @@ def test_prompt_hand_offs_follow_their_jobs(stores: StoreSet) -> None:
     assert handoffs.scheduled_id_of(str(JobKey(on, JobKind.PROMPT, MON, 1))) is None
     (claimed,) = jobs.claim_due(NOW + 20 * MINUTE, 10, "w1")
     assert handoffs.handed_off([9003])[9003].status is JobStatus.CLAIMED
-    assert not handoffs.record(claimed.id, 1)
+    assert not handoffs.record(claimed.id, 1, NOW)
+
+
+def test_a_settings_change_after_a_hand_off_marks_its_text_stale(stores: StoreSet) -> None:
+    """Ann's prompt is handed off at 09:00; the standup is renamed at 09:01: the hand-off
+    shows its settings changed (its id stays until the cancel), the other standup's does not,
+    and a hand-off recorded after the rename is current again."""
+    realm = stores.realm()
+    daily = _standup(stores, realm, use_scheduled_messages=True)
+    retro = _standup(stores, realm, "retro", use_scheduled_messages=True)
+    stores.jobs.insert(
+        [Occurrence(sid, JobKind.PROMPT, MON, 1, NOW + 30 * MINUTE, None) for sid in (daily, retro)]
+    )
+    handoffs = stores.handoffs
+    found = {c.standup_id: c for c in handoffs.candidates(NOW, dt.timedelta(0), 60 * MINUTE, 10)}
+    assert handoffs.record(found[daily].job_id, 9001, NOW)
+    assert handoffs.record(found[retro].job_id, 9002, NOW)
+    assert not handoffs.handed_off([9001])[9001].settings_changed
+    standup = stores.standups.get(daily)
+    assert standup is not None
+    renamed = StandupChange(
+        realm, NOW + MINUTE, standup_id=daily, settings=standup.settings.with_changes(name="web")
+    )
+    stores.standups.apply_change(renamed)
+    held = handoffs.handed_off([9001, 9002])
+    assert (held[9001].settings_changed, held[9002].settings_changed) == (True, False)
+    assert handoffs.scheduled_id_of(str(JobKey(daily, JobKind.PROMPT, MON, 1))) == 9001
+    handoffs.clear(found[daily].job_id, 9001)
+    assert handoffs.record(found[daily].job_id, 9003, NOW + 2 * MINUTE)
+    assert not handoffs.handed_off([9003])[9003].settings_changed
 
 
 def test_hand_offs_are_not_in_use_without_the_option(stores: StoreSet) -> None:

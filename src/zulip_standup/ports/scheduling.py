@@ -131,8 +131,9 @@ class PromptHandOffs(Protocol):
         """Pending prompt jobs not handed off yet, due in [now + min_lead, now + lead]."""
         ...
 
-    def record(self, job_id: int, scheduled_id: int) -> bool:
-        """Store the hand-off if the job is still pending and not handed off; True if stored."""
+    def record(self, job_id: int, scheduled_id: int, now: dt.datetime) -> bool:
+        """Store the hand-off (made ``now``) if the job is still pending and not handed off;
+        True if stored."""
         ...
 
     def clear(self, job_id: int, scheduled_id: int) -> None:

@@ -19,9 +19,11 @@ feature level allows it (>= 179):
   compares the scheduled messages this process handed off with the job rows:
   a message whose job is gone, moved to another time, belongs to a standup that
   turned the option off, whose person is away (when the standup honours away)
-  or already answered or skipped that run ahead of the prompt is cancelled
+  or already answered or skipped that run ahead of the prompt, or whose standup's
+  settings changed since (a rename, new questions: the text is fixed) is cancelled
   (``DELETE /scheduled_messages/{id}``) and the job falls back to a fresh
-  hand-off or a direct send.
+  hand-off or a direct send. The job keeps the message's id until the cancel has
+  succeeded, so it never sends the prompt itself while Zulip may still deliver it.
 
 Without the option, on older servers, or when a hand-off fails, prompts are
 sent directly as before. Only one process per bot account should run the
@@ -166,6 +168,8 @@ class ScheduledPrompts:
                     and not (row.honour_away and row.zulip_away)
                     # Answered or skipped ahead: the pending prompt job will send nothing.
                     and not (row.status is JobStatus.PENDING and row.prompt_claimed)
+                    # Renamed or re-worded since: hand the new text off (after the cancel).
+                    and not row.settings_changed
                 )
             ):
                 continue
@@ -222,7 +226,7 @@ class ScheduledPrompts:
                 self._skipped.add(job.job_id)
                 failed += 1
                 continue
-            if not await rt.db(rt.handoffs.record, job.job_id, sid):
+            if not await rt.db(rt.handoffs.record, job.job_id, sid, rt.now()):
                 # The job changed while we scheduled: take it back.
                 with contextlib.suppress(ChatError):
                     await rt.chat.cancel_scheduled(sid)

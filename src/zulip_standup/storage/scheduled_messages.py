@@ -60,6 +60,8 @@ class HandOffStore:
                         standups.c.honour_away,
                         people.c.zulip_away,
                         conversations.c.prompted_at,
+                        jobs.c.handed_off_at,
+                        standups.c.updated_at,
                     )
                     .select_from(
                         jobs.join(standups, standups.c.id == jobs.c.standup_id)
@@ -96,6 +98,8 @@ class HandOffStore:
                         honour_away=bool(row.honour_away),
                         zulip_away=bool(row.zulip_away),
                         prompt_claimed=row.prompted_at is not None,
+                        settings_changed=row.handed_off_at is not None
+                        and row.updated_at > row.handed_off_at,
                     )
         return found
 
@@ -124,7 +128,7 @@ class HandOffStore:
             for r in rows
         ]
 
-    def record(self, job_id: int, scheduled_id: int) -> bool:
+    def record(self, job_id: int, scheduled_id: int, now: dt.datetime) -> bool:
         with self.engine.begin() as conn:
             changed = conn.execute(
                 update(jobs)
@@ -133,7 +137,7 @@ class HandOffStore:
                     jobs.c.status == JobStatus.PENDING.value,
                     jobs.c.scheduled_message_id.is_(None),
                 )
-                .values(scheduled_message_id=scheduled_id)
+                .values(scheduled_message_id=scheduled_id, handed_off_at=now)
             ).rowcount
         return bool(changed)
 
@@ -146,5 +150,5 @@ class HandOffStore:
                     jobs.c.scheduled_message_id == scheduled_id,
                     jobs.c.status == JobStatus.PENDING.value,
                 )
-                .values(scheduled_message_id=None)
+                .values(scheduled_message_id=None, handed_off_at=None)
             )

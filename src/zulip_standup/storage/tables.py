@@ -229,6 +229,8 @@ jobs = Table(
     Column("finished_at", UTCDateTime, nullable=True),
     Column("last_error", Text, nullable=True),
     Column("scheduled_message_id", BigInteger, nullable=True),
+    # When the prompt was handed to Zulip: a settings change after it makes its text stale.
+    Column("handed_off_at", UTCDateTime, nullable=True),
     Column("schedule_version", Integer, nullable=False),
     Index("ix_jobs_status_due", "status", "due_at"),
     # Stale-claim recovery looks for old claims; without this it scans every job.

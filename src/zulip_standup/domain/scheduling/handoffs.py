@@ -31,3 +31,5 @@ class HandedOff:
     zulip_away: bool
     # The person's conversation claimed its prompt already (answered or skipped ahead).
     prompt_claimed: bool = False
+    # The standup's settings changed after the hand-off: its text (name, questions) is stale.
+    settings_changed: bool = False

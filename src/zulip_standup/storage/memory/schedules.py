@@ -10,7 +10,7 @@ from typing import Any
 from zulip_standup.domain.scheduling.handoffs import HandedOff, HandOffCandidate
 from zulip_standup.domain.scheduling.jobs import JobKind, JobStatus
 from zulip_standup.domain.scheduling.planning import Participant, PlanInput, TimeOff
-from zulip_standup.storage.memory.state import MemoryState, json_copy
+from zulip_standup.storage.memory.state import MemoryState, json_copy, utc
 from zulip_standup.storage.schedules import holiday_region_of, schedule_from_row
 
 _LIVE = (JobStatus.PENDING.value, JobStatus.CLAIMED.value)
@@ -123,6 +123,8 @@ class MemoryHandOffs:
                     honour_away=bool(standup["honour_away"]),
                     zulip_away=bool(person.get("zulip_away")),
                     prompt_claimed=self._prompt_claimed(row),
+                    settings_changed=row.get("handed_off_at") is not None
+                    and standup["updated_at"] > row["handed_off_at"],
                 )
         return found
 
@@ -148,7 +150,7 @@ class MemoryHandOffs:
                 and row["scheduled_message_id"] == scheduled_id
                 and row["status"] == JobStatus.PENDING.value
             ):
-                row["scheduled_message_id"] = None
+                row["scheduled_message_id"] = row["handed_off_at"] = None
 
     def candidates(
         self, now: dt.datetime, min_lead: dt.timedelta, lead: dt.timedelta, limit: int
@@ -177,7 +179,7 @@ class MemoryHandOffs:
             for r in rows
         ]
 
-    def record(self, job_id: int, scheduled_id: int) -> bool:
+    def record(self, job_id: int, scheduled_id: int, now: dt.datetime) -> bool:
         with self.db.lock:
             row = self.db.jobs.get(job_id)
             if (
@@ -187,4 +189,5 @@ class MemoryHandOffs:
             ):
                 return False
             row["scheduled_message_id"] = scheduled_id
+            row["handed_off_at"] = utc(now)
             return True
