@@ -180,6 +180,12 @@ class StandupChange:
     def touches_participants(self) -> bool:
         return bool(self.joining or self.leaving or self.exact)
 
+    @property
+    def asks_replan(self) -> bool:
+        """Whether storing it asks for the jobs to be re-planned: the schedule or who takes
+        part changed (a deleted standup has no jobs left)."""
+        return not self.delete and (self.replan or self.touches_participants)
+
     def audited(self, added: Sequence[int], removed: Sequence[int]) -> Audited | None:
         """The audit row to write; a participant change records who joined and who left."""
         if self.audit is None or not self.touches_participants:

@@ -33,7 +33,7 @@ from zulip_standup.services.reporting import Reporter
 from zulip_standup.services.rollup import post_weekly_rollup
 from zulip_standup.services.runtime import Runtime
 from zulip_standup.services.scheduler import TransientJobError
-from zulip_standup.services.standup_admin import joining
+from zulip_standup.services.standup_admin import joining, store_change
 from zulip_standup.services.turns import Turn, state_of
 
 log = logging.getLogger(__name__)
@@ -199,8 +199,7 @@ class BotServices:
                     change = joining(change, rt.directory.humans(event.user_ids), exact=False)
                 else:
                     change = replace(change, leaving=tuple(event.user_ids))
-                await rt.db(rt.standups.apply_change, change)
-                await rt.planner.replan(standup.id)
+                await store_change(rt, change)
 
     async def _status(self, event: StatusChanged) -> None:
         rt = self.runtime

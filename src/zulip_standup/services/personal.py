@@ -22,6 +22,7 @@ from zulip_standup.domain.standup import Standup
 from zulip_standup.services.access import Asker
 from zulip_standup.services.people import own_zone, profiles, remember, remembered
 from zulip_standup.services.runtime import Runtime
+from zulip_standup.services.standup_admin import store_change
 
 
 async def _store(rt: Runtime, change: PersonalChange) -> PersonalChangeResult:
@@ -53,8 +54,7 @@ async def profile_changed(
                 people=profiles([person]),
                 leaving=(person.user_id,),
             )
-            await rt.db(rt.standups.apply_change, leave)
-            await rt.planner.replan(standup.id)
+            await store_change(rt, leave)
     elif renamed or zone_moved:
         await _store(rt, replace(remembered(rt, person), zone_moved=zone_moved))
 

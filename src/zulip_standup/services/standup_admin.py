@@ -131,10 +131,16 @@ async def _new_settings(
         replan=replan,
         audit=Audited(asker.person.user_id, action, detail),
     )
-    updated = (await rt.db(rt.standups.apply_change, change)).standup
-    if replan:
-        await rt.planner.replan(standup.id)
-    return updated
+    return (await store_change(rt, change)).standup
+
+
+async def store_change(rt: Runtime, change: StandupChange) -> StandupChanged:
+    """Store one change in one transaction, then re-plan at once when it asked for it (the
+    request is also stored with the change, for the planner's next tick should this stop)."""
+    done: StandupChanged = await rt.db(rt.standups.apply_change, change)
+    if change.asks_replan:
+        await rt.planner.replan(done.standup.id)
+    return done
 
 
 async def delete(rt: Runtime, asker: Asker, cmd: ct.Delete) -> str:
@@ -150,7 +156,7 @@ async def delete(rt: Runtime, asker: Asker, cmd: ct.Delete) -> str:
         delete=True,
         audit=Audited(asker.person.user_id, "delete", detail),
     )
-    await rt.db(rt.standups.apply_change, change)
+    await store_change(rt, change)
     return texts.deleted(standup.name)
 
 
@@ -176,8 +182,7 @@ async def participants(rt: Runtime, asker: Asker, cmd: ct.Participants) -> str:
     else:
         people = people_named(rt, cmd.users, "participants remove")
         change = replace(change, leaving=tuple(p.user_id for p in people))
-    done: StandupChanged = await rt.db(rt.standups.apply_change, change)
-    await rt.planner.replan(standup.id)
+    done = await store_change(rt, change)
     name = rt.directory.name_of
     return texts.participants_changed(
         standup, [name(u) for u in done.added], [name(u) for u in done.removed]

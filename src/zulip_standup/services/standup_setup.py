@@ -24,7 +24,7 @@ from zulip_standup.domain.standup import DEFAULT_NAME, Question, Standup, Standu
 from zulip_standup.services.access import Asker, can_see_channel, channel_meant, require_manager
 from zulip_standup.services.people import team_today
 from zulip_standup.services.runtime import Defaults, Runtime
-from zulip_standup.services.standup_admin import joining
+from zulip_standup.services.standup_admin import joining, store_change
 
 
 async def setup(rt: Runtime, asker: Asker, cmd: ct.Setup) -> str:
@@ -63,9 +63,7 @@ async def setup(rt: Runtime, asker: Asker, cmd: ct.Setup) -> str:
             {"times": times, "timezone": cmd.timezone},
         ),
     )
-    done = await rt.db(rt.standups.apply_change, joining(change, members, exact=True))
-    standup = done.standup
-    await rt.planner.replan(standup.id)
+    standup = (await store_change(rt, joining(change, members, exact=True))).standup
     source: ZoneSource = "given" if cmd.timezone is not None else "default" if created else "kept"
     return texts.setup_done(standup, created, await next_prompts(rt, standup), source)
 
