@@ -9,12 +9,15 @@ standup on the next tick, in whichever process ticks first. The worker claims on
 many due jobs as it can start now (a rolling fan-out: a slot that frees is
 refilled at once), applies the lateness policy and hands each job to the app
 layer's handler; only errors declared transient are retried. When idle it
-sleeps until the next due job or the poll interval, whichever comes first.
+sleeps until the next due job or the poll interval, whichever comes first, and
+wakes at once when the planner it runs writes jobs (a setup, a replan), so a job
+planned due sooner than the sleep's end still starts at its due instant.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -100,6 +103,13 @@ class Planner:
         # after it, or the stale one deletes the fresh one's jobs.
         self._guard = threading.Lock()
         self._locks: dict[int, threading.Lock] = {}
+        # Told (from whichever thread planned) when jobs were inserted or moved, so the
+        # worker sleeping on the old next due instant looks again (``Worker.wake``).
+        self.on_jobs_changed: Callable[[], None] | None = None
+
+    def _changed(self, count: int) -> None:
+        if count and self.on_jobs_changed is not None:
+            self.on_jobs_changed()
 
     def _lock(self, standup_id: int) -> threading.Lock:
         with self._guard:
@@ -146,6 +156,7 @@ class Planner:
         start = max(plan.planned_until, now - self._backfill)
         found = plan_occurrences(plan.schedule, plan.participants, start, end)
         inserted = self._store.plan_window(standup_id, found, end, plan.version)
+        self._changed(inserted)
         log.debug(
             "standup_planned",
             extra={"standup_id": standup_id, "until": end.isoformat(), "inserted": inserted},
@@ -165,6 +176,7 @@ class Planner:
         # Looking back lets a pending job whose time moved into the past keep its row.
         found = plan_occurrences(plan.schedule, plan.participants, now - self._backfill, end)
         result = self._store.replan_standup(standup_id, found, now, end, plan.version)
+        self._changed(result.inserted + result.updated)
         log.info(
             "standup_replanned",
             extra={
@@ -221,6 +233,18 @@ class Worker:
         self.realm_id = realm_id
         self._running: set[asyncio.Task[str]] = set()
         self._claiming = False
+        # Set while ``run`` runs: the loop it runs on and the event that ends its idle sleep.
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._wakeup: asyncio.Event | None = None
+
+    def wake(self) -> None:
+        """End an idle sleep now: jobs were planned or moved. Safe from any thread (replans
+        run in ``asyncio.to_thread``); does nothing when the worker is not running."""
+        loop, wakeup = self._loop, self._wakeup
+        if loop is None or wakeup is None:
+            return
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+            loop.call_soon_threadsafe(wakeup.set)
 
     @property
     def in_flight(self) -> int:
@@ -310,6 +334,10 @@ class Worker:
         finish (a kill cancels them: their claims go back to the queue with the lease)."""
         running = self._running
         plan = True
+        wakeup = self._wakeup = asyncio.Event()
+        self._loop = asyncio.get_running_loop()
+        if planner is not None:
+            planner.on_jobs_changed = self.wake
         try:
             while not stop.is_set():
                 free = self.concurrency - len(running)
@@ -318,6 +346,8 @@ class Worker:
                     continue
                 claimed: list[DueJob] = []
                 self._claiming = True
+                # Cleared before looking: a wake while claiming keeps it set and skips the sleep.
+                wakeup.clear()
                 try:
                     if planner is not None and plan:
                         await planner.tick()
@@ -331,12 +361,16 @@ class Worker:
                 self._claiming = False
                 plan = len(claimed) < free
                 if plan:
-                    await sleep_or_stop(self._clock, stop, await self._idle_seconds(poll_seconds))
+                    idle = await self._idle_seconds(poll_seconds)
+                    await sleep_or_stop(self._clock, stop, idle, wakeup)
         except asyncio.CancelledError:
             for task in running:
                 task.cancel()
             raise
         finally:
+            if planner is not None and planner.on_jobs_changed == self.wake:
+                planner.on_jobs_changed = None
+            self._loop = self._wakeup = None
             if running:
                 await asyncio.gather(*running, return_exceptions=True)
 

@@ -8,12 +8,16 @@ import contextlib
 from zulip_standup.ports import Clock
 
 
-async def sleep_or_stop(clock: Clock, stop: asyncio.Event, seconds: float) -> None:
-    """Sleep ``seconds`` on ``clock``, or less when ``stop`` is set first; leaves no task."""
-    sleeper = asyncio.ensure_future(clock.sleep(seconds))
-    stopper = asyncio.ensure_future(stop.wait())
-    await asyncio.wait({sleeper, stopper}, return_when=asyncio.FIRST_COMPLETED)
-    for task in (sleeper, stopper):
+async def sleep_or_stop(
+    clock: Clock, stop: asyncio.Event, seconds: float, wake: asyncio.Event | None = None
+) -> None:
+    """Sleep ``seconds`` on ``clock``, or less when ``stop`` (or ``wake``) is set first;
+    leaves no task."""
+    waits = [asyncio.ensure_future(clock.sleep(seconds)), asyncio.ensure_future(stop.wait())]
+    if wake is not None:
+        waits.append(asyncio.ensure_future(wake.wait()))
+    await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    for task in waits:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
