@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -16,6 +18,8 @@ PG_POOL_SIZE = 5
 PG_MAX_OVERFLOW = 5
 PG_POOL_TIMEOUT_S = 10.0
 PG_CONNECT_TIMEOUT_S = 10
+# The execution option that marks a connection as read-only work (see ``reading``).
+_READ_ONLY = "zulip_standup_read_only"
 
 
 class DatabaseConfigError(ValueError):
@@ -77,8 +81,24 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 def _on_sqlite_begin(conn: Any) -> None:
     # pysqlite's own transaction handling defers BEGIN; an explicit BEGIN
     # IMMEDIATE takes the write lock up front so writers queue instead of
-    # failing with "database is locked" halfway through a transaction.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # failing with "database is locked" halfway through a transaction (a
+    # deferred read-then-write cannot upgrade while another writer waits).
+    # Read-only work (``reading``) takes no lock: under WAL it reads its
+    # snapshot while a writer holds the lock, instead of queueing behind it.
+    if conn.get_execution_options().get(_READ_ONLY):
+        conn.exec_driver_sql("BEGIN DEFERRED")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """A connection for read-only work: one consistent snapshot that, on SQLite, does not
+    wait for the write lock. Never write on it (write in ``engine.begin()``); on
+    PostgreSQL it is an ordinary connection."""
+    with engine.connect() as conn:
+        conn.execution_options(**{_READ_ONLY: True})
+        yield conn
 
 
 def make_engine(

@@ -25,6 +25,7 @@ from zulip_standup.domain.scheduling.jobs import (
     StoreStats,
 )
 from zulip_standup.domain.scheduling.planning import Occurrence
+from zulip_standup.storage.engine import reading
 from zulip_standup.storage.tables import jobs, standups
 from zulip_standup.storage.work_counter import WorkCounter
 
@@ -328,7 +329,7 @@ class JobStore:
     def next_due_at(self, realm_id: int | None = None) -> dt.datetime | None:
         """The earliest pending due instant, so an idle worker knows how long it may sleep
         (and readiness how late the oldest due job is)."""
-        with self._engine.connect() as conn:
+        with reading(self._engine) as conn:
             value = conn.execute(
                 select(func.min(jobs.c.due_at)).where(
                     jobs.c.status == JobStatus.PENDING.value, *_of_realm(realm_id)
@@ -344,7 +345,7 @@ class JobStore:
         query = select(jobs).where(jobs.c.standup_id == standup_id)
         if statuses is not None:
             query = query.where(or_(*(jobs.c.status == s.value for s in statuses)))
-        with self._engine.connect() as conn:
+        with reading(self._engine) as conn:
             rows = [
                 dict(r._mapping) for r in conn.execute(query.order_by(jobs.c.due_at, jobs.c.id))
             ]

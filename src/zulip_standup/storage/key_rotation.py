@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Engine, select, update
 
 from zulip_standup.storage.crypto import AnswerCipher
+from zulip_standup.storage.engine import reading
 from zulip_standup.storage.tables import answers
 
 ROTATE_BATCH = 500
@@ -44,7 +45,7 @@ def rotate_answers(
     rewritten = 0
     last_id = 0
     while True:
-        with engine.connect() as conn:
+        with reading(engine) as conn:
             rows = conn.execute(
                 select(answers.c.id, answers.c.text, answers.c.encrypted)
                 .where(answers.c.id > last_id)
@@ -82,7 +83,7 @@ def _rotate_batch(engine: Engine, cipher: AnswerCipher, rows: list[Any]) -> int:
                     changed.append(int(row.id))
         if not changed:
             return rewritten
-        with engine.connect() as conn:  # deleted rows simply drop out
+        with reading(engine) as conn:  # deleted rows simply drop out
             rows = list(
                 conn.execute(
                     select(answers.c.id, answers.c.text, answers.c.encrypted).where(

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, insert, or_, select, update
 
 from zulip_standup.domain.scheduling.jobs import JobStatus
+from zulip_standup.storage.engine import reading
 from zulip_standup.storage.tables import jobs, realms, standups
 
 
@@ -135,7 +136,7 @@ class LeaseStore:
             )
 
     def rows(self) -> list[LeaseRow]:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             found = conn.execute(
                 select(
                     realms.c.id,

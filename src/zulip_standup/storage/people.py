@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, Engine, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from zulip_standup.domain.records import PersonalChange, PersonalChangeResult, PersonRecord
+from zulip_standup.storage.engine import reading
 from zulip_standup.storage.tables import (
     participants,
     people,
@@ -167,7 +168,7 @@ class PersonRows:
         return person
 
     def person(self, realm_id: int, user_id: int) -> PersonRecord | None:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return _person(conn, realm_id, user_id)
 
     # -- time off -----------------------------------------------------------
@@ -186,7 +187,7 @@ class PersonRows:
             return _end_time_off(conn, realm_id, user_id, today)
 
     def time_off_of(self, realm_id: int, user_id: int) -> list[tuple[dt.date, dt.date]]:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return _time_off_of(conn, realm_id, user_id)
 
     # -- a person's own change, in one transaction ----------------------------

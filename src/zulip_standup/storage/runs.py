@@ -20,6 +20,7 @@ from zulip_standup.domain.records import (
 )
 from zulip_standup.storage.answers import AnswerRows
 from zulip_standup.storage.crypto import AnswerCipher
+from zulip_standup.storage.engine import reading
 from zulip_standup.storage.inbox import mark_done
 from zulip_standup.storage.tables import (
     conversations,
@@ -88,26 +89,26 @@ class RunStore(AnswerRows):
                 )
         except IntegrityError:
             pass  # another worker created it first
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(
                 select(runs).where(runs.c.standup_id == standup_id, runs.c.run_date == run_date)
             ).one()
         return _run(row)
 
     def get_run(self, run_id: int) -> RunRecord | None:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(select(runs).where(runs.c.id == run_id)).first()
         return None if row is None else _run(row)
 
     def find_run(self, standup_id: int, run_date: dt.date) -> RunRecord | None:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(
                 select(runs).where(runs.c.standup_id == standup_id, runs.c.run_date == run_date)
             ).first()
         return None if row is None else _run(row)
 
     def runs_between(self, standup_id: int, start: dt.date, end: dt.date) -> list[RunRecord]:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(
                 select(runs)
                 .where(
@@ -125,7 +126,7 @@ class RunStore(AnswerRows):
 
     # -- conversations ------------------------------------------------------
     def conversation(self, run_id: int, user_id: int) -> ConversationRecord | None:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(
                 select(conversations).where(
                     conversations.c.run_id == run_id, conversations.c.user_id == user_id
@@ -183,7 +184,7 @@ class RunStore(AnswerRows):
         self, realm_id: int, user_id: int
     ) -> list[tuple[ConversationRecord, int, dt.date]]:
         """The person's conversations still asking questions, newest run first, with standup id."""
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(
                 select(conversations, runs.c.standup_id, runs.c.run_date)
                 .join(runs, runs.c.id == conversations.c.run_id)
@@ -202,7 +203,7 @@ class RunStore(AnswerRows):
     ) -> list[tuple[ConversationRecord, int, dt.date]]:
         """The person's conversations whose prompt is due but not asked yet (held while they
         answered another standup), first held first, with standup id and run date."""
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(
                 select(conversations, runs.c.standup_id, runs.c.run_date)
                 .join(runs, runs.c.id == conversations.c.run_id)
@@ -223,7 +224,7 @@ class RunStore(AnswerRows):
     ) -> list[ConversationRecord]:
         """The person's conversations of earlier runs still pending or asking."""
         earlier = select(runs.c.id).where(runs.c.standup_id == standup_id, runs.c.run_date < before)
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(
                 select(conversations)
                 .where(
@@ -239,7 +240,7 @@ class RunStore(AnswerRows):
         self, realm_id: int, since: dt.datetime
     ) -> list[tuple[ConversationRecord, int, RunRecord]]:
         """Asking or finished conversations changed since ``since``, with standup id and run."""
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(
                 select(conversations, runs.c.standup_id.label("run_standup_id"))
                 .join(runs, runs.c.id == conversations.c.run_id)
@@ -260,7 +261,7 @@ class RunStore(AnswerRows):
         return [(_conversation(r), int(r.run_standup_id), run_rows[r.run_id]) for r in rows]
 
     def conversations_of_run(self, run_id: int) -> list[ConversationRecord]:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(
                 select(conversations)
                 .where(conversations.c.run_id == run_id)

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, and_, select, update
 
 from zulip_standup.domain.scheduling.handoffs import HandedOff, HandOffCandidate
 from zulip_standup.domain.scheduling.jobs import JobKind, JobStatus
+from zulip_standup.storage.engine import reading
 from zulip_standup.storage.tables import conversations, jobs, people, runs, standups
 
 _CHUNK = 500
@@ -24,14 +25,14 @@ class HandOffStore:
         self.engine = engine
 
     def scheduled_id_of(self, job_key: str) -> int | None:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             value = conn.execute(
                 select(jobs.c.scheduled_message_id).where(jobs.c.key == job_key)
             ).scalar_one_or_none()
         return None if value is None else int(value)
 
     def in_use(self) -> bool:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             flagged = conn.execute(
                 select(standups.c.id).where(standups.c.use_scheduled_messages.is_(True)).limit(1)
             ).first()
@@ -48,7 +49,7 @@ class HandOffStore:
     def handed_off(self, scheduled_ids: Sequence[int]) -> dict[int, HandedOff]:
         ids = list(scheduled_ids)
         found: dict[int, HandedOff] = {}
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             for start in range(0, len(ids), _CHUNK):
                 rows = conn.execute(
                     select(
@@ -106,7 +107,7 @@ class HandOffStore:
     def candidates(
         self, now: dt.datetime, min_lead: dt.timedelta, lead: dt.timedelta, limit: int
     ) -> list[HandOffCandidate]:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(
                 select(jobs.c.id, jobs.c.standup_id, jobs.c.run_date, jobs.c.user_id, jobs.c.due_at)
                 .select_from(jobs.join(standups, standups.c.id == jobs.c.standup_id))

@@ -24,6 +24,7 @@ from zulip_standup.domain.scheduling.schedule import (
     parse_weekdays,
     parse_zone,
 )
+from zulip_standup.storage.engine import reading
 from zulip_standup.storage.tables import jobs, participants, people, standups, time_off
 
 log = logging.getLogger(__name__)
@@ -86,7 +87,7 @@ class ScheduleReader:
             .order_by(standups.c.planned_until.is_not(None), standups.c.planned_until)
             .limit(limit)
         )
-        with self._engine.connect() as conn:
+        with reading(self._engine) as conn:
             return [int(i) for i in conn.execute(query).scalars()]
 
     def load(self, standup_id: int, time_off_from: dt.date) -> PlanInput | None:
@@ -94,7 +95,7 @@ class ScheduleReader:
 
         Time off that ended before ``time_off_from`` is not read.
         """
-        with self._engine.connect() as conn:
+        with reading(self._engine) as conn:
             row = conn.execute(select(standups).where(standups.c.id == standup_id)).first()
             if row is None:
                 return None
@@ -152,7 +153,7 @@ class ScheduleReader:
             jobs.c.run_date == run_date,
             jobs.c.user_id.is_not(None),
         )
-        with self._engine.connect() as conn:
+        with reading(self._engine) as conn:
             return {int(r.user_id): JobStatus(r.status) for r in conn.execute(query)}
 
 

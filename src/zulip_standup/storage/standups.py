@@ -25,6 +25,7 @@ from zulip_standup.domain.standup import (
     Standup,
     StandupSettings,
 )
+from zulip_standup.storage.engine import reading
 from zulip_standup.storage.participants import (
     add_participant_rows,
     remove_participant_rows,
@@ -153,12 +154,12 @@ class StandupStore(PersonRows):
             return _get(conn, _insert(conn, realm_id, new, settings, now))
 
     def get(self, standup_id: int) -> Standup | None:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(select(standups).where(standups.c.id == standup_id)).first()
         return None if row is None else _standup(row._mapping)
 
     def in_channel(self, realm_id: int, stream_id: int) -> list[Standup]:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(
                 select(standups)
                 .where(standups.c.realm_id == realm_id, standups.c.stream_id == stream_id)
@@ -167,7 +168,7 @@ class StandupStore(PersonRows):
         return [_standup(r._mapping) for r in rows]
 
     def in_realm(self, realm_id: int) -> list[Standup]:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(
                 select(standups).where(standups.c.realm_id == realm_id).order_by(standups.c.id)
             ).all()
@@ -175,7 +176,7 @@ class StandupStore(PersonRows):
 
     def of_participant(self, realm_id: int, user_id: int) -> list[Standup]:
         """Standups the person takes part in (active membership)."""
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(
                 select(standups)
                 .join(participants, participants.c.standup_id == standups.c.id)
@@ -203,7 +204,7 @@ class StandupStore(PersonRows):
         query = query.where(participants.c.standup_id == standup_id)
         if active_only:
             query = query.where(participants.c.active.is_(True))
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(query.order_by(participants.c.display_name)).all()
         return [ParticipantRecord(int(r.user_id), r.display_name, bool(r.active)) for r in rows]
 
