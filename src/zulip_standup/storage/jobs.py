@@ -13,8 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Insert, delete, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Engine, delete, func, or_, select, update
 
 from zulip_standup.domain.scheduling.jobs import (
     DueJob,
@@ -25,19 +24,10 @@ from zulip_standup.domain.scheduling.jobs import (
     StoreStats,
 )
 from zulip_standup.domain.scheduling.planning import Occurrence
+from zulip_standup.storage.conflicts import insert_ignoring_duplicates
 from zulip_standup.storage.engine import reading
 from zulip_standup.storage.tables import jobs, standups
 from zulip_standup.storage.work_counter import WorkCounter
-
-
-def _insert_ignoring_duplicates(conn: Connection) -> Insert:
-    """An INSERT that skips rows whose natural key already exists."""
-    if conn.dialect.name == "postgresql":
-        return postgresql.insert(jobs).on_conflict_do_nothing(index_elements=["key"])
-    if conn.dialect.name == "sqlite":
-        return sqlite.insert(jobs).on_conflict_do_nothing(index_elements=["key"])
-    msg = f"the job store does not support {conn.dialect.name}"
-    raise NotImplementedError(msg)
 
 
 def _row_values(occurrence: Occurrence, version: int) -> dict[str, Any]:
@@ -128,7 +118,7 @@ class JobStore:
     def _insert_new(conn: Connection, occurrences: Sequence[Occurrence], version: int) -> int:
         if not occurrences:
             return 0
-        statement = _insert_ignoring_duplicates(conn).returning(jobs.c.id)
+        statement = insert_ignoring_duplicates(conn, jobs, "key").returning(jobs.c.id)
         rows = [_row_values(occ, version) for occ in occurrences]
         return len(conn.execute(statement, rows).all())
 

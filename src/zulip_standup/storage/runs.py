@@ -6,8 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, literal, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine, func, literal, select, update
 
 from zulip_standup.domain.conversation.state import ConversationState, Phase
 from zulip_standup.domain.records import (
@@ -19,6 +18,7 @@ from zulip_standup.domain.records import (
     state_columns,
 )
 from zulip_standup.storage.answers import AnswerRows
+from zulip_standup.storage.conflicts import insert_ignoring_duplicates
 from zulip_standup.storage.crypto import AnswerCipher
 from zulip_standup.storage.engine import reading
 from zulip_standup.storage.inbox import mark_done
@@ -71,28 +71,20 @@ class RunStore(AnswerRows):
     # -- runs ---------------------------------------------------------------
     def run_for(self, standup_id: int, run_date: dt.date, now: dt.datetime) -> RunRecord:
         """The run of that standup on that date, created on first use (race-safe)."""
+        found = self.find_run(standup_id, run_date)
+        if found is not None:
+            return found
         with self.engine.begin() as conn:
             row = conn.execute(
-                select(runs).where(runs.c.standup_id == standup_id, runs.c.run_date == run_date)
+                insert_ignoring_duplicates(conn, runs, "standup_id", "run_date")
+                .values(standup_id=standup_id, run_date=run_date, digest_message_ids=[])
+                .values(created_at=now)
+                .returning(*runs.c)
             ).first()
-            if row is not None:
-                return _run(row)
-        try:
-            with self.engine.begin() as conn:
-                conn.execute(
-                    insert(runs).values(
-                        standup_id=standup_id,
-                        run_date=run_date,
-                        digest_message_ids=[],
-                        created_at=now,
-                    )
-                )
-        except IntegrityError:
-            pass  # another worker created it first
-        with reading(self.engine) as conn:
-            row = conn.execute(
-                select(runs).where(runs.c.standup_id == standup_id, runs.c.run_date == run_date)
-            ).one()
+            if row is None:  # another worker created it first
+                row = conn.execute(
+                    select(runs).where(runs.c.standup_id == standup_id, runs.c.run_date == run_date)
+                ).one()
         return _run(row)
 
     def get_run(self, run_id: int) -> RunRecord | None:
@@ -141,26 +133,22 @@ class RunStore(AnswerRows):
         existing = self.conversation(run_id, user_id)
         if existing is not None:
             return existing, False
-        try:
-            with self.engine.begin() as conn:
-                conn.execute(
-                    insert(conversations).values(
-                        run_id=run_id,
-                        user_id=user_id,
-                        state=Phase.PENDING.value,
-                        question_index=0,
-                        data={},
-                        late=False,
-                        report_message_ids=[],
-                        updated_at=now,
-                    )
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                insert_ignoring_duplicates(conn, conversations, "run_id", "user_id")
+                .values(run_id=run_id, user_id=user_id, state=Phase.PENDING.value)
+                .values(question_index=0, data={}, late=False, report_message_ids=[])
+                .values(updated_at=now)
+                .returning(*conversations.c)
+            ).first()
+            if row is not None:
+                return _conversation(row), True
+            row = conn.execute(  # another worker created it first
+                select(conversations).where(
+                    conversations.c.run_id == run_id, conversations.c.user_id == user_id
                 )
-            created = True
-        except IntegrityError:
-            created = False
-        found = self.conversation(run_id, user_id)
-        assert found is not None
-        return found, created
+            ).one()
+        return _conversation(row), False
 
     def save_conversation(self, conversation_id: int, now: dt.datetime, **values: Any) -> None:
         with self.engine.begin() as conn:
