@@ -223,7 +223,11 @@ class BotServices:
         try:
             if job.kind is JobKind.PROMPT and job.user_id is not None:
                 outcome = await self.conversations.prompt(
-                    standup, job.run_date, job.user_id, late=job.late
+                    standup,
+                    job.run_date,
+                    job.user_id,
+                    late=job.late,
+                    handoff=job.scheduled_message_id is not None,
                 )
             elif job.kind is JobKind.REMINDER and job.user_id is not None:
                 outcome = await self.conversations.remind(standup, job.run_date, job.user_id)

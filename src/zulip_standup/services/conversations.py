@@ -17,7 +17,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 
 from zulip_standup.domain.conversation import texts
 from zulip_standup.domain.conversation.machine import (
-    Absence,
     Absent,
     AnswerEdited,
     AskQuestion,
@@ -43,6 +42,7 @@ from zulip_standup.domain.conversation.machine import (
     step,
 )
 from zulip_standup.domain.records import NewAnswer, RunRecord
+from zulip_standup.domain.scheduling.planning import Participant
 from zulip_standup.domain.standup import Standup
 from zulip_standup.ports import ChatRefused
 from zulip_standup.services.answer_queue import held_notice, next_after
@@ -98,10 +98,10 @@ class Conversations:
         """The person's conversation in that run, created (pending) if new."""
         return await load_turn(self.rt, standup, run_date, user_id)
 
-    async def _past_deadline(self, turn: Turn, user_id: int) -> bool:
+    async def _past_deadline(self, turn: Turn, user_id: int, known: Participant | None) -> bool:
         """Answers are late only after the person's own deadline: the later of the team's
         cutoff and the cutoff on their own clock (people far west answer after the digest)."""
-        participant = await participant_of(self.rt, user_id)
+        participant = known or await participant_of(self.rt, user_id)
         deadline = personal_deadline(turn.standup, participant, turn.run.run_date)
         return self.rt.now() >= deadline
 
@@ -115,6 +115,7 @@ class Conversations:
         message_id: int | None = None,
         direct_prompt: bool = False,
         claim_prompt: bool = False,
+        participant: Participant | None = None,
     ) -> ConversationState:
         """Step the machine; store its answers, its state, (for a message) that the message
         is handled and (``claim_prompt``) the prompt's claim in one transaction; then carry
@@ -122,13 +123,14 @@ class Conversations:
 
         A crash before the commit leaves the message to be handled again on restart; after
         it, only chat effects can be lost, and ``resume`` sends what a person is missing.
+        ``participant``: the person as the caller has just read them (else read here).
         """
         rt = self.rt
         context = ConversationContext(
             standup=turn.standup.name, day=turn.run.run_date, report_out=report_out(turn)
         )
         state = turn.state
-        if not state.cutoff_passed and await self._past_deadline(turn, reply_to):
+        if not state.cutoff_passed and await self._past_deadline(turn, reply_to, participant):
             state = step(state, CutoffPassed(), context)[0]
         new_state, effects = step(state, event, context)
         questions = turn.standup.settings.questions
@@ -232,17 +234,16 @@ class Conversations:
             )
 
     # -- prompts and reminders ------------------------------------------------
-    async def prompt_text(self, turn: Turn, user_id: int) -> str:
-        """The prompt this person gets for the turn's run (see ``prompt_content``)."""
-        return await prompt_text(self.rt, turn, user_id)
-
-    async def prompt(self, standup: Standup, run_date: dt.date, user_id: int, *, late: bool) -> str:
-        """Run a prompt job exactly once; return what happened (for logs and tests)."""
+    async def prompt(
+        self, standup: Standup, run_date: dt.date, user_id: int, *, late: bool, handoff: bool | None
+    ) -> str:
+        """Run a prompt job exactly once; return what happened (for logs and tests).
+        ``handoff``: whether the claimed job was handed to Zulip (None: unknown, look it up)."""
         async with self._person_job(user_id):
-            return await self._prompt(standup, run_date, user_id, late=late)
+            return await self._prompt(standup, run_date, user_id, late=late, handoff=handoff)
 
     async def _prompt(
-        self, standup: Standup, run_date: dt.date, user_id: int, *, late: bool
+        self, standup: Standup, run_date: dt.date, user_id: int, *, late: bool, handoff: bool | None
     ) -> str:
         rt = self.rt
         turn = await self.load(standup, run_date, user_id)
@@ -257,7 +258,8 @@ class Conversations:
                 await send_prompt(rt, turn, user_id)
                 return "prompt re-sent"
             return "already started"
-        absence = await self._absence(standup, run_date, user_id)
+        participant = await participant_of(rt, user_id)
+        absence = absence_on(standup, participant, run_date)
         if absence is not None:
             state, _ = step(
                 turn.state, Absent(absence), ConversationContext(standup.name, run_date)
@@ -266,7 +268,7 @@ class Conversations:
             return f"away ({absence.value})"
         if turn.record.prompted_at is not None and turn.record.prompt_message_id is None:
             # A previous attempt claimed the prompt and may have sent it before dying.
-            content = await self.prompt_text(turn, user_id)
+            content = await prompt_text(rt, turn, user_id)
             found = await rt.chat.find_sent_dm([user_id], content)
             if found is not None:
                 state, _ = step(turn.state, Prompted(), ConversationContext(standup.name, run_date))
@@ -283,7 +285,9 @@ class Conversations:
             return "held: answering another standup"
         if late:
             await rt.chat.send_dm([user_id], texts.late_prompt_text(standup.name))
-        await self.apply(turn, Prompted(), user_id)
+        # Known not handed off (the claim read it): sent without looking again.
+        ours = handoff is False
+        await self.apply(turn, Prompted(), user_id, direct_prompt=ours, participant=participant)
         rt.metrics.prompts_sent.labels(late=str(late).lower()).inc()
         log.info("prompt_sent", extra={"standup_id": standup.id, "user_id": user_id, "late": late})
         return "prompted"
@@ -304,7 +308,7 @@ class Conversations:
                 if await self._ask_next(run_date, user_id, only=standup.id):
                     return "held prompt sent"
                 return "prompt in progress"
-            outcome = await self._prompt(standup, run_date, user_id, late=True)
+            outcome = await self._prompt(standup, run_date, user_id, late=True, handoff=None)
             return f"prompt instead of a reminder: {outcome}"
         if record.state is not Phase.ASKING:
             return "nothing to remind"
@@ -352,9 +356,6 @@ class Conversations:
         elif turn.state.phase is Phase.PENDING:
             await self.apply(turn, Prompted(), user_id, direct_prompt=True)
         return True
-
-    async def _absence(self, standup: Standup, run_date: dt.date, user_id: int) -> Absence | None:
-        return absence_on(standup, await participant_of(self.rt, user_id), run_date)
 
     async def _close_older(self, standup: Standup, user_id: int, run_date: dt.date) -> None:
         """A new run starts: the person's unfinished older conversations become missed."""

@@ -44,6 +44,7 @@ from zulip_standup.domain.conversation.machine import Phase
 from zulip_standup.domain.scheduling.jobs import JobStatus
 from zulip_standup.ports import ChatError, ChatRefused
 from zulip_standup.services.conversations import Conversations
+from zulip_standup.services.prompt_delivery import prompt_text
 from zulip_standup.services.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -214,7 +215,7 @@ class ScheduledPrompts:
             if turn.record.prompted_at is not None or turn.state.phase is not Phase.PENDING:
                 self._skipped.add(job.job_id)
                 continue
-            content = await self.conversations.prompt_text(turn, job.user_id)
+            content = await prompt_text(self.rt, turn, job.user_id)
             deliver_at = math.ceil(job.due_at.timestamp())
             try:
                 sid = await rt.chat.schedule_dm([job.user_id], content, deliver_at)

@@ -63,6 +63,7 @@ def due_job_of(row: Mapping[Any, Any]) -> DueJob:
         due_at=row["due_at"],
         deadline_at=row["deadline_at"],
         attempt=int(row["attempts"]),
+        scheduled_message_id=row.get("scheduled_message_id"),
     )
 
 

@@ -75,6 +75,9 @@ class DueJob:
     ``attempt`` counts claims including this one; above 1 an earlier attempt
     may already have sent something, so the handler reconciles before sending.
     ``late`` says the job runs noticeably after its due time (see module doc).
+    ``scheduled_message_id``: the Zulip scheduled message a prompt was handed off as, read
+    with the claim (hand-offs are recorded and cleared only on pending jobs, so it holds
+    while the job is claimed).
     """
 
     id: int
@@ -88,6 +91,7 @@ class DueJob:
     deadline_at: dt.datetime | None
     attempt: int
     late: bool = False
+    scheduled_message_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
