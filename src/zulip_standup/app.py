@@ -70,7 +70,8 @@ class RunOptions:
     # runs on a test clock.
     zulip_clock: Clock | None = None
     limiter_burst: int | None = None
-    worker_concurrency: int = 8
+    # Jobs the worker runs at once; None: as many as the Zulip pacer admits (``Pacer.width``).
+    worker_concurrency: int | None = None
 
 
 class BotProcess:
@@ -298,7 +299,8 @@ class BotProcess:
             self.bot.handle_job,
             worker_id=lease.claim_tag,
             realm_id=lease.realm_id,
-            concurrency=self.options.worker_concurrency,
+            concurrency=self.options.worker_concurrency or 8,
+            width=self.rest.pacer.width if self.options.worker_concurrency is None else None,
             is_transient=is_transient_failure,
         )
         # The queue registered above is used by the stream: catch up on what

@@ -44,6 +44,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_HORIZON = dt.timedelta(hours=36)
 DEFAULT_BACKFILL = dt.timedelta(hours=24)
+# However wide the pacer would let a fan-out be, the jobs claimed and running at once.
+MAX_IN_FLIGHT = 1000
 # Time off that ended this long ago cannot affect any occurrence still to plan.
 _TIME_OFF_MARGIN = dt.timedelta(days=2)
 
@@ -212,6 +214,7 @@ class Worker:
         transient: tuple[type[BaseException], ...] = (TransientJobError,),
         is_transient: Callable[[BaseException], bool] | None = None,
         realm_id: int | None = None,
+        width: Callable[[], int] | None = None,
     ) -> None:
         if batch_size < 1:
             msg = f"batch size must be positive, got {batch_size}"
@@ -221,9 +224,10 @@ class Worker:
         self._handler = handler
         self.worker_id = worker_id or default_worker_id()
         self.batch_size = batch_size
-        # Jobs mostly wait on Zulip; running a few at once lets the pacer, not the round
-        # trips, set the pace of a 09:30 fan-out. Each person has one job due at a time.
+        # Jobs mostly wait on Zulip: running as many as ``width`` (the pacer's) allows, else
+        # ``concurrency``, lets the pacer set a fan-out's pace; a person has one job due at a time.
         self.concurrency = max(1, concurrency)
+        self._width = width
         self._slots = asyncio.Semaphore(self.concurrency)
         self._lateness = lateness or LatenessPolicy()
         self._retry = retry or RetryPolicy()
@@ -340,7 +344,8 @@ class Worker:
             planner.on_jobs_changed = self.wake
         try:
             while not stop.is_set():
-                free = self.concurrency - len(running)
+                width = self.concurrency if self._width is None else self._width()
+                free = min(width, MAX_IN_FLIGHT) - len(running)
                 if free <= 0:
                     await self._wait_any(stop, running)
                     continue

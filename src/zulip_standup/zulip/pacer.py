@@ -75,6 +75,19 @@ class Pacer:
                 self.waited_s += wait
                 await self._clock.sleep(wait + 0.001)
 
+    def width(self) -> int:
+        """How many sends may usefully be under way now, so a fan-out's width follows the
+        limit: what the window still admits at once, and never less than what the allowed
+        rate keeps busy over one round trip (1 while a 429 blocks). Sends beyond what the
+        window holds just wait in ``admit``."""
+        now = self._now()
+        if self._blocked_until > now:
+            return 1
+        self._prune(now - self._round_trip_s)
+        left = self._budget() - len(self._sent)
+        busy = math.ceil(self._budget() / self.window_s * self._round_trip_s)
+        return max(1, left, busy)
+
     def observe(
         self,
         status: int,
