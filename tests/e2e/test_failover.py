@@ -23,7 +23,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from localzulip import LocalZulip, ServerConfig
+from localzulip import LocalZulip, RateLimitConfig, ServerConfig
 from localzulip.models import ROLE_MEMBER, ROLE_OWNER
 from localzulip.realm import Realm, RealmSettings
 from zulip_standup.clock import SystemClock
@@ -145,7 +145,11 @@ async def until(condition: object, within: float, what: str) -> None:
 
 @pytest.fixture
 def server() -> Iterator[LocalZulip]:
-    with LocalZulip(realm=_realm(), config=ServerConfig(heartbeat_seconds=2)) as zulip:
+    # A tight rate limit (15 per 5 s an account) stretches the big team's fan-out over
+    # several windows, so the kill lands in the middle of it: only the pacer limits how
+    # many prompts go out at once.
+    config = ServerConfig(heartbeat_seconds=2, rate_limit=RateLimitConfig(limit=15, window=5.0))
+    with LocalZulip(realm=_realm(), config=config) as zulip:
         yield zulip
 
 
