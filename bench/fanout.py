@@ -124,4 +124,13 @@ def cases(short: bool) -> list[tuple[int, float]]:
 
 
 async def run(short: bool) -> dict[str, Any]:
-    return {"cases": [await run_one(n, window) for n, window in cases(short)]}
+    results = []
+    for n, window in cases(short):
+        case = await run_one(n, window)
+        print(
+            f"   N={n} at {LIMIT}/{window:g}s: {case['prompts_delivered']} prompts, "
+            f"achieved/allowed {case['achieved_over_allowed']}, 429s {case['http_429']}",
+            flush=True,
+        )
+        results.append(case)
+    return {"cases": results}
