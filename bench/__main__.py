@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import answers, cost, fanout, memory, scaling, timeliness
+from bench import answers, cost, fanout, lateness, memory, scaling, timeliness
+from bench.botproc import BOT_SRC_ENV, bot_src
 from zulip_standup.clock import SystemClock
 
 
@@ -46,11 +47,14 @@ async def run_all(short: bool, only: set[str] | None) -> dict[str, Any]:
             coro.close()
             return
         start = time.perf_counter()
-        print(f"-- {name} ...", flush=True)
+        load = os.getloadavg()
+        print(f"-- {name} ... (load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f})", flush=True)
         results[name] = await coro
+        results[name]["load_average_at_start"] = load
         timings[name] = round(time.perf_counter() - start, 1)
         print(f"   {name} done in {timings[name]} s", flush=True)
 
+    await step("lateness", lateness.run(short))
     await step("fanout", fanout.run(short))
     direct = results.get("fanout", {}).get("cases", [])
     await step("timeliness", timeliness.run(short, direct))
@@ -65,13 +69,21 @@ async def run_all(short: bool, only: set[str] | None) -> dict[str, Any]:
 def table(results: dict[str, Any]) -> str:
     lines: list[str] = []
     add = lines.append
+    for case in results.get("lateness", {}).get("cases", []):
+        s = case["lateness_s"]
+        add(
+            f"lateness {case['prompts_delivered']}/{case['people']} prompts at one minute, "
+            f"production settings: p50/p99/max {s['p50']:.3f}/{s['p99']:.3f}/{s['max']:.3f}s, "
+            f"429s {case['http_429']}"
+        )
     for case in results.get("fanout", {}).get("cases", []):
         add(
             f"fan-out N={case['n']:>6} limit {case['limit']}/{case['window_s']}s: "
             f"achieved/allowed {case['achieved_over_allowed']:.3f} "
             f"(sustained {case['sustained_over_allowed']:.3f}), 429s {case['http_429']}, "
             f"last prompt {case['last_prompt_lateness_s']:.2f}s vs minimum "
-            f"{case['theoretical_minimum_s']:.2f}s (x{case['last_over_minimum']:.2f})"
+            f"{case['theoretical_minimum_s']:.2f}s (x{case['last_over_minimum']:.2f}); "
+            f"bot CPU {case['bot_cpu_ms_per_prompt']} ms/prompt"
         )
     for case in results.get("timeliness", {}).get("cases", []):
         s = case["scheduled"]["lateness_s"]
@@ -87,7 +99,9 @@ def table(results: dict[str, Any]) -> str:
         e = case["sent_to_next_question_s"]
         st = case["sent_to_stored_s"]
         add(
-            f"answers {case['db']:>8} P={case['people']}: {case['answers_per_s']} answers/s; "
+            f"answers {case['db']:>8} P={case['people']}: {case['answers_per_s']} answers/s "
+            f"(encrypted {case['answers_stored_encrypted']}/{case['answers']}, bot CPU "
+            f"{case['bot_cpu_ms_per_answer']} ms/answer); "
             f"sent->stored p50/p99 {st['p50']:.3f}/{st['p99']:.3f}s; "
             f"sent->next question p50/p99 {e['p50']:.3f}/{e['p99']:.3f}s"
         )
@@ -108,7 +122,9 @@ def table(results: dict[str, Any]) -> str:
         )
     for case in results.get("cost", {}).get("cases", []):
         add(
-            f"cost P={case['participants']}: {case['per_participant_per_day']} requests per "
+            f"cost P={case['participants']}: bot CPU {case['bot_cpu_ms_per_participant_day']} ms "
+            f"per participant-day ({case['bot_cpu_ms_per_participant_day_less_idle']} less idle), "
+            f"bot RSS {case['bot_rss_mib']} MiB; {case['per_participant_per_day']} requests per "
             f"participant per day {case['bot_requests_by_operation']}"
         )
     return "\n".join(lines)
@@ -119,9 +135,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--short", action="store_true", help="small N (CI); well under 3 minutes")
     parser.add_argument("--output", type=Path, default=Path("bench/results.json"))
     parser.add_argument("--only", action="append", help="run only these benchmarks")
+    parser.add_argument(
+        "--bot-src",
+        type=Path,
+        help="the bot process imports the product from this src directory (baseline figures)",
+    )
     args = parser.parse_args(argv)
+    if args.bot_src:
+        os.environ[BOT_SRC_ENV] = str(args.bot_src.resolve())
     logging.basicConfig(level=logging.ERROR, stream=sys.stderr)
     started = SystemClock().now()
+    load_before = os.getloadavg()
     wall = time.perf_counter()
     results = asyncio.run(run_all(args.short, set(args.only) if args.only else None))
     document = {
@@ -129,7 +153,10 @@ def main(argv: list[str] | None = None) -> int:
         "mode": "short" if args.short else "full",
         "command": "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:]),
         "machine": machine(),
+        "bot_src": bot_src(),
+        "load_average_before": load_before,
         "total_seconds": round(time.perf_counter() - wall, 1),
+        "load_average_after": os.getloadavg(),
         "results": results,
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,11 @@ under Zulip's real 200 requests a minute the bot's sends are the bound.
 Measured per answer: message sent -> answer stored (``answers.created_at``) and
 message sent -> the bot's next message to that person arrives (the next
 question, or the recap after the last one).
+
+The bot is its own process (``bench.bot_main``, ``RunOptions()`` defaults) with answer
+encryption on (a Fernet key in ``STANDUP_ENCRYPTION_KEYS``), so the rate is one bot
+process's and its CPU-seconds over the answering (from /proc) exclude localzulip and the
+P clients, which run in the benchmark process.
 """
 
 from __future__ import annotations
@@ -19,15 +24,16 @@ import datetime as dt
 from typing import Any
 
 import httpx
+from cryptography.fernet import Fernet
 from sqlalchemy import select
 
+from bench.botproc import bot_process
 from bench.common import (
     Stopwatch,
     Timeline,
     big_realm,
     database,
     postgres_available,
-    running_bot,
     seed_team,
     serve,
     server_config,
@@ -108,9 +114,16 @@ async def run_one(people: int, db_kind: str) -> dict[str, Any]:
         engine, _, _ = seed_team(server, db.url, ids, now)
         inbox = Inbox(server, timeline, asyncio.get_running_loop())
         bot_id = server.bot.user_id
-        async with running_bot(server, db.url, timeline, window_s=None, limit=10**9):
+        key = Fernet.generate_key().decode()
+        async with bot_process(
+            server,
+            db.url,
+            timeline=timeline,
+            limit=10**9,
+            env={"STANDUP_ENCRYPTION_KEYS": key},
+        ) as bot:
             await wait_until(lambda: unplanned(engine) == 0, timeout=600)
-            timeline.jump_to(DUE - dt.timedelta(seconds=0.2))
+            bot.jump_to(DUE - dt.timedelta(seconds=0.2))
             await wait_until(lambda: inbox.prompts >= people, timeout=600)
             await asyncio.sleep(0.5)
             sent: list[tuple[int, float]] = []
@@ -120,6 +133,7 @@ async def run_one(people: int, db_kind: str) -> dict[str, Any]:
                 base_url=server.url + "/api/v1/", limits=limits, timeout=120
             ) as client:
                 start = Stopwatch()
+                before = bot.mark("before")
                 await asyncio.gather(
                     *(
                         _person(
@@ -136,12 +150,18 @@ async def run_one(people: int, db_kind: str) -> dict[str, Any]:
                     )
                 )
                 elapsed = start.elapsed()
+                after = bot.mark("after")
             await asyncio.sleep(0.5)
             with engine.connect() as conn:
-                stored = {
-                    int(r.source_message_id): r.created_at
-                    for r in conn.execute(select(answers.c.source_message_id, answers.c.created_at))
-                }
+                rows = list(
+                    conn.execute(
+                        select(
+                            answers.c.source_message_id, answers.c.created_at, answers.c.encrypted
+                        )
+                    )
+                )
+            stored = {int(r.source_message_id): r.created_at for r in rows}
+            encrypted = sum(1 for r in rows if r.encrypted)
         engine.dispose()
     sent_at = dict(sent)
     to_store = [stored[mid].timestamp() - sent_at[mid] for mid in sent_at if mid in stored]
@@ -150,6 +170,13 @@ async def run_one(people: int, db_kind: str) -> dict[str, Any]:
         "db": db_kind,
         "answers": len(sent),
         "answers_stored": len(to_store),
+        "answers_stored_encrypted": encrypted,
+        "bot": "separate process, RunOptions() defaults, encryption on",
+        "bot_cpu_s_answering": round(after["cpu_s"] - before["cpu_s"], 2),
+        "bot_cpu_ms_per_answer": round(
+            (after["cpu_s"] - before["cpu_s"]) * 1000 / max(1, len(sent)), 2
+        ),
+        "bot_rss_mib_after": after["rss_mib"],
         "elapsed_s": round(elapsed, 2),
         "answers_per_s": round(len(sent) / elapsed, 1),
         "sent_to_stored_s": spread(to_store),

@@ -1,8 +1,8 @@
-"""Shared machinery of the benchmarks: a shared time line, realms, databases, the running bot.
+"""Shared machinery of the benchmarks: a shared time line, localzulip, realms, databases.
 
-Time: the bot and localzulip both read one :class:`Timeline` (real time plus an
-offset), so rate limits, pacing and delivery all run at real speed while a
-benchmark may jump the clock forward (to skip the idle minutes before 09:30).
+Time: the bot (a separate process, ``bench.botproc``) and localzulip both read one
+:class:`Timeline` (real time plus an offset), so rate limits, pacing and delivery all run
+at real speed while a benchmark may jump the clock forward (to skip idle minutes or hours).
 """
 
 from __future__ import annotations
@@ -18,8 +18,7 @@ import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,12 +30,8 @@ from sqlalchemy import Engine, func, insert, select
 from localzulip import LocalZulip
 from localzulip.clock import TimerHandle, wall_time
 from localzulip.core import ServerConfig
-from localzulip.models import Message
 from localzulip.ratelimit import RateLimitConfig
 from localzulip.realm import Realm, RealmSettings
-from zulip_standup.app import BotProcess, RunOptions
-from zulip_standup.clock import SystemClock
-from zulip_standup.demo import local_bot_settings
 from zulip_standup.domain.scheduling.schedule import DeliveryMode
 from zulip_standup.domain.standup import StandupSettings
 from zulip_standup.storage import migrate
@@ -64,20 +59,6 @@ class Timeline:
     def jump_to(self, instant: dt.datetime) -> None:
         """Move forward (never back) so that now() is ``instant``."""
         self.offset = max(self.offset, instant.timestamp() - wall_time())
-
-
-class BotClock:
-    """The bot's Clock protocol on a Timeline; sleeps are real."""
-
-    def __init__(self, timeline: Timeline) -> None:
-        self._timeline = timeline
-        self._system = SystemClock()
-
-    def now(self) -> dt.datetime:
-        return self._system.now() + dt.timedelta(seconds=self._timeline.offset)
-
-    async def sleep(self, seconds: float) -> None:
-        await asyncio.sleep(max(0.0, seconds))
 
 
 class ServerClock:
@@ -191,51 +172,6 @@ def serve(realm: Realm, timeline: Timeline, config: ServerConfig) -> Iterator[Lo
     server = LocalZulip(realm, clock=ServerClock(timeline), config=config)  # type: ignore[arg-type]
     with server:
         yield server
-
-
-class Arrivals:
-    """Server-side record of the bot's direct messages: (server time, message), in order."""
-
-    def __init__(self, server: LocalZulip, timeline: Timeline) -> None:
-        self.items: list[tuple[float, Message]] = []
-        self._bot = server.bot.user_id
-        self._timeline = timeline
-        self._server = server
-        self._waiters: list[
-            tuple[Callable[[], bool], asyncio.Event, asyncio.AbstractEventLoop]
-        ] = []
-
-        def listener(message: Message) -> None:
-            if message.sender_id == self._bot:
-                self.items.append((self._timeline.now(), message))
-                for check, event, loop in list(self._waiters):
-                    if check():
-                        loop.call_soon_threadsafe(event.set)
-
-        self._listener = listener
-        server.call(lambda: server.core.actions.message_listeners.append(listener))
-
-    def close(self) -> None:
-        def remove() -> None:
-            with contextlib.suppress(ValueError):
-                self._server.core.actions.message_listeners.remove(self._listener)
-
-        self._server.call(remove)
-
-    async def wait(self, check: Callable[[], bool], timeout: float) -> bool:  # noqa: ASYNC109
-        event = asyncio.Event()
-        entry = (check, event, asyncio.get_running_loop())
-        self._waiters.append(entry)
-        try:
-            if check():
-                return True
-            try:
-                await asyncio.wait_for(event.wait(), timeout)
-            except TimeoutError:
-                return check()
-            return True
-        finally:
-            self._waiters.remove(entry)
 
 
 # --------------------------------------------------------------------------- databases
@@ -410,51 +346,7 @@ def unplanned(engine: Engine) -> int:
         )
 
 
-# --------------------------------------------------------------------------- the bot
-bot_settings = local_bot_settings  # the demo's: settings for a localzulip bot
-
-
-@asynccontextmanager
-async def running_bot(
-    server: LocalZulip,
-    database_url: str,
-    timeline: Timeline,
-    *,
-    window_s: float | None,
-    limit: int | None = None,
-    poll_s: float = 0.05,
-    ready_timeout: float = 300.0,
-) -> AsyncIterator[BotProcess]:
-    """The real bot (as ``zulip-standup run`` builds it) in this loop, paced for ``window_s``."""
-    process = BotProcess(
-        bot_settings(server, database_url),
-        clock=BotClock(timeline),
-        options=RunOptions(health=False, worker_poll_seconds=poll_s),
-    )
-    if window_s is not None:
-        # The scaled limit: the pacer must know the window, as a real bot knows Zulip's 60 s.
-        process.rest.pacer.window_s = window_s
-    if limit is not None:
-        process.rest.pacer.limit = limit
-    task = asyncio.create_task(process.run())
-    ready = asyncio.create_task(process.ready.wait())
-    done, _ = await asyncio.wait(
-        {task, ready}, timeout=ready_timeout, return_when=asyncio.FIRST_COMPLETED
-    )
-    if task in done:
-        task.result()
-    if ready not in done:
-        process.stop()
-        msg = f"the bot did not become ready in {ready_timeout} s"
-        raise RuntimeError(msg)
-    try:
-        yield process
-    finally:
-        process.stop()
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(task, 60)
-
-
+# --------------------------------------------------------------------------- waiting
 async def wait_until(
     check: Callable[[], bool],
     timeout: float,  # noqa: ASYNC109

@@ -1,11 +1,15 @@
 """Benchmark 1: prompt fan-out under the rate limit.
 
 N participants (standups of 10) are all prompted at 09:30. localzulip enforces
-Zulip's limit scaled in time (200 requests per ``window`` seconds instead of
-per 60 s) and the bot's pacer is told the same window. The real bot (planner,
-worker, gateway, pacer) sends the prompts; localzulip records when each one
-arrived. Reported: achieved send rate ÷ allowed rate, 429s, and the lateness
-of the last prompt against the theoretical minimum N ÷ allowed rate.
+200 requests per ``window`` seconds: Zulip's own 200 per 60 s, or the same limit
+scaled in time (per 2 s) so that 10,000 prompts fit in minutes, the bot's pacer
+then being told that window. The bot runs as its own process with production
+options (15 s worker poll; see ``bench.bot_main``) on a clock shared with
+localzulip, which jumps from start-up to 09:29:59.5. localzulip records when
+each prompt arrived. Reported: achieved rate (prompts ÷ last arrival after
+09:30) ÷ allowed rate, the sustained rate (first to last arrival), 429s, the
+lateness of the last prompt against the minimum N ÷ allowed rate, and the bot
+process's CPU-seconds over the fan-out.
 """
 
 from __future__ import annotations
@@ -14,13 +18,13 @@ import asyncio
 import datetime as dt
 from typing import Any
 
+from bench.arrivals import Arrivals
+from bench.botproc import bot_process
 from bench.common import (
-    Arrivals,
     Stopwatch,
     Timeline,
     big_realm,
     database,
-    running_bot,
     seed_team,
     serve,
     server_config,
@@ -31,6 +35,7 @@ from bench.common import (
 
 DUE = dt.datetime(2026, 11, 30, 9, 30, tzinfo=dt.UTC)  # a Monday
 LIMIT = 200
+ZULIP_WINDOW_S = 60.0
 
 
 def is_prompt(content: str) -> bool:
@@ -49,32 +54,27 @@ async def run_one(n: int, window: float, db_kind: str = "sqlite") -> dict[str, A
     ):
         now = dt.datetime.fromtimestamp(timeline.now(), dt.UTC)
         engine, _, _ = seed_team(server, db.url, ids, now)
-        arrivals = Arrivals(server, timeline)
+        arrivals = Arrivals(server, timeline, lambda m: is_prompt(m.content))
         setup_s = watch.elapsed()
-        async with running_bot(server, db.url, timeline, window_s=window) as bot:
+        told = None if window == ZULIP_WINDOW_S else window
+        async with bot_process(server, db.url, timeline=timeline, window_s=told) as bot:
             await wait_until(lambda: unplanned(engine) == 0, timeout=600)
             planned_s = watch.elapsed()
             # Let the start-up requests leave the window, then start from a clean count.
-            await asyncio.sleep(window + 0.2)
+            await asyncio.sleep(min(window, 5.0) + 0.2)
             server.stats.reset()
-            pacer = bot.rest.pacer
-            waits_before = pacer.waits
-            timeline.jump_to(DUE - dt.timedelta(seconds=0.5))
+            before = bot.mark("before")
+            bot.jump_to(DUE - dt.timedelta(seconds=0.5))
             minimum = n / allowed
-            done = await arrivals.wait(
-                lambda: sum(1 for _, m in arrivals.items if is_prompt(m.content)) >= n,
-                timeout=minimum * 4 + 120,
-            )
-            prompts = [(t, m) for t, m in arrivals.items if is_prompt(m.content)]
+            done = await arrivals.wait(lambda: len(arrivals.items) >= n, timeout=minimum * 4 + 120)
+            prompts = list(arrivals.items)
+            after = bot.mark("after")
             # Let the last completions reach the database before stopping.
             await asyncio.sleep(0.5)
             stats = server.stats
-            by_op = dict(stats.by_user_operation)
             bot_id = server.bot.user_id
-            bot_ops = {op: c for (uid, op), c in by_op.items() if uid == bot_id}
+            bot_ops = {op: c for (uid, op), c in stats.by_user_operation.items() if uid == bot_id}
             rate_limited = stats.rate_limited
-            pacer_waits = pacer.waits - waits_before
-            pacer_429 = pacer.rate_limited
         arrivals.close()
         engine.dispose()
     due = DUE.timestamp()
@@ -84,12 +84,14 @@ async def run_one(n: int, window: float, db_kind: str = "sqlite") -> dict[str, A
     achieved = len(prompts) / last if last > 0 else float("nan")
     sustained = (len(prompts) - 1) / (last - first) if len(prompts) > 1 and last > first else 0.0
     django_requests = sum(c for op, c in bot_ops.items() if op != "get-events")
+    cpu = round(after["cpu_s"] - before["cpu_s"], 2)
     return {
         "n": n,
         "db": db_kind,
         "limit": LIMIT,
         "window_s": window,
-        "allowed_rate_per_s": allowed,
+        "pacer_told_window_s": told,
+        "allowed_rate_per_s": round(allowed, 3),
         "completed": done,
         "prompts_delivered": len(prompts),
         "achieved_rate_per_s": round(achieved, 2),
@@ -97,13 +99,14 @@ async def run_one(n: int, window: float, db_kind: str = "sqlite") -> dict[str, A
         "sustained_rate_per_s": round(sustained, 2),
         "sustained_over_allowed": round(sustained / allowed, 3),
         "http_429": rate_limited,
-        "pacer_saw_429": pacer_429,
-        "pacer_waits": pacer_waits,
         "first_prompt_lateness_s": round(first, 3),
         "last_prompt_lateness_s": round(last, 3),
         "theoretical_minimum_s": round(minimum, 3),
         "last_over_minimum": round(last / minimum, 3),
         "lateness_s": spread(lateness),
+        "bot_cpu_s": cpu,
+        "bot_cpu_ms_per_prompt": round(cpu * 1000 / max(1, len(prompts)), 2),
+        "bot_rss_mib_after": after["rss_mib"],
         "bot_requests_by_operation": bot_ops,
         "bot_requests_rate_limited_bucket": django_requests,
         "setup_s": round(setup_s, 1),
@@ -112,7 +115,22 @@ async def run_one(n: int, window: float, db_kind: str = "sqlite") -> dict[str, A
     }
 
 
+def cases(short: bool) -> list[tuple[int, float]]:
+    """(N, window): 10,000 at Zulip's own 200 per 60 s would take 50 minutes of API budget,
+    so 10,000 runs at the time-scaled 200 per 2 s; 1,000 runs at both."""
+    if short:
+        return [(200, 2.0)]
+    return [(1000, 2.0), (10000, 2.0), (1000, ZULIP_WINDOW_S)]
+
+
 async def run(short: bool) -> dict[str, Any]:
-    # The last case makes the limit bind (the bot alone sends faster than 40/s here).
-    cases = [(200, 2.0), (200, 5.0)] if short else [(1000, 2.0), (10000, 2.0), (1000, 5.0)]
-    return {"cases": [await run_one(n, window) for n, window in cases]}
+    results = []
+    for n, window in cases(short):
+        case = await run_one(n, window)
+        print(
+            f"   N={n} at {LIMIT}/{window:g}s: {case['prompts_delivered']} prompts, "
+            f"achieved/allowed {case['achieved_over_allowed']}, 429s {case['http_429']}",
+            flush=True,
+        )
+        results.append(case)
+    return {"cases": results}

@@ -11,6 +11,9 @@ localzulip delivers every message due in a minute in one batch on the minute;
 a real Zulip server delivers them one after another at about 35 per second
 (``../shared/zulip-golden/scheduled-delivery.md``). The estimate for a real
 server, N ÷ 35 s for the last one, is printed next to the measurement.
+
+The bot is its own process with production options (``bench.bot_main``), on a clock
+shared with localzulip.
 """
 
 from __future__ import annotations
@@ -22,14 +25,14 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from bench.arrivals import Arrivals
+from bench.botproc import bot_process
 from bench.common import (
-    Arrivals,
     Stopwatch,
     Timeline,
     bench_settings,
     big_realm,
     database,
-    running_bot,
     seed_team,
     serve,
     server_config,
@@ -68,9 +71,9 @@ async def run_one(n: int, window: float) -> dict[str, Any]:
             now,
             settings=bench_settings(prompt_time="09:30", use_scheduled_messages=True),
         )
-        arrivals = Arrivals(server, timeline)
+        arrivals = Arrivals(server, timeline, lambda m: is_prompt(m.content))
         bot_id = server.bot.user_id
-        async with running_bot(server, db.url, timeline, window_s=window):
+        async with bot_process(server, db.url, timeline=timeline, window_s=window) as bot:
             await wait_until(lambda: unplanned(engine) == 0, timeout=600)
             handoff_watch = Stopwatch()
             handed_all = await wait_until(
@@ -85,15 +88,15 @@ async def run_one(n: int, window: float) -> dict[str, Any]:
             rate_limited = server.stats.rate_limited
             await asyncio.sleep(window + 0.2)
             server.stats.reset()
-            timeline.jump_to(DUE - dt.timedelta(seconds=1))
+            bot.jump_to(DUE - dt.timedelta(seconds=1))
             done = await arrivals.wait(
-                lambda: sum(1 for _, m in arrivals.items if is_prompt(m.content)) >= n,
+                lambda: len(arrivals.items) >= n,
                 timeout=120,
             )
             # Give the prompt jobs time to run (they adopt the delivered prompts).
             await wait_until(lambda: _pending_prompts(engine) == 0, timeout=120)
             await asyncio.sleep(1.0)
-            prompts = [(t, m) for t, m in arrivals.items if is_prompt(m.content)]
+            prompts = list(arrivals.items)
             after_ops = {
                 op: c
                 for (uid, op), c in server.stats.by_user_operation.items()
