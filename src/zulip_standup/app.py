@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, text
 
@@ -14,7 +15,7 @@ from zulip_standup.charts import MatplotlibCharts
 from zulip_standup.clock import SystemClock
 from zulip_standup.domain.chat import ChatEvent, IncomingMessage
 from zulip_standup.http.metrics import Metrics
-from zulip_standup.http.server import HealthServer, Ping
+from zulip_standup.http.probes import Ping
 from zulip_standup.leasing import LeaseKeeper, LeaseLostError, default_instance_id
 from zulip_standup.llm.openai_compat import AIConfig, AISummariser
 from zulip_standup.ports import Clock
@@ -43,12 +44,24 @@ from zulip_standup.zulip.events import EventStream, FatalZulipError
 from zulip_standup.zulip.gateway import ZulipGateway
 from zulip_standup.zulip.rest import ZulipRest, is_transient
 
+if TYPE_CHECKING:
+    from zulip_standup.http.server import HealthServer
+
 log = logging.getLogger(__name__)
 
 SHUTDOWN_GRACE_S = 10.0
 # Catch-up looks again at messages received this recently (at most) for edits made while
 # the bot was down; Zulip's edit window (600 s by default) bounds what can have changed.
 EDIT_LOOKBACK_MAX_S = 86_400
+
+
+async def start_health_server(metrics: Metrics, pings: dict[str, Ping], bind: str) -> HealthServer:
+    """Listen for probes on ``bind``; aiohttp is imported here, by a process that listens."""
+    from zulip_standup.http.server import HealthServer  # noqa: PLC0415
+
+    server = HealthServer(metrics, pings)
+    await server.start(bind)
+    return server
 
 
 def is_transient_failure(exc: BaseException) -> bool:
@@ -169,8 +182,9 @@ class BotProcess:
             self.leases.realm, self.settings.zulip_site, self.account, self.real_clock.now()
         )
         if self.options.health and self.settings.http_bind:
-            self.health = HealthServer(self.metrics, self.pings())
-            await self.health.start(self.settings.http_bind)
+            self.health = await start_health_server(
+                self.metrics, self.pings(), self.settings.http_bind
+            )
         try:
             while not self.stop_event.is_set():
                 lease = await self.keeper.acquire(self.realm_id)

@@ -5,6 +5,10 @@ canvas) instead of ``pyplot``: pyplot keeps global figure state that leaks
 memory in a long-running bot and is not thread-safe, and it may try to pick a
 GUI backend. The PNG carries no software/version metadata, so the same input
 gives the same bytes on the same matplotlib version.
+
+matplotlib (with numpy and PIL, some 40 MiB and a second of start-up) is
+imported by the first chart drawn, not with this module: most bot processes
+never draw one.
 """
 
 from __future__ import annotations
@@ -12,10 +16,6 @@ from __future__ import annotations
 import io
 import warnings
 from collections.abc import Sequence
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 from zulip_standup.domain.reports import texts
 from zulip_standup.domain.reports.stats import DayStats
@@ -31,6 +31,10 @@ _RATE_COLOUR = "#e07b00"
 
 def render_participation_chart(rows: Sequence[DayStats], title: str) -> bytes:
     """A bar chart of answered vs expected people per run day, with the rate as a line."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415 - see above
+    from matplotlib.figure import Figure  # noqa: PLC0415
+    from matplotlib.ticker import MaxNLocator  # noqa: PLC0415
+
     figure = Figure(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()

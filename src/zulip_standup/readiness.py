@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Protocol
 
-from zulip_standup.http.server import Ping
+from zulip_standup.http.probes import Ping
 from zulip_standup.leasing import LeaseKeeper
 from zulip_standup.ports import Clock
 from zulip_standup.storage.jobs import JobStore

@@ -11,15 +11,19 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from zulip_standup.app import BotProcess, RunOptions
+from zulip_standup.app import BotProcess, RunOptions, start_health_server
 from zulip_standup.http.metrics import Metrics
-from zulip_standup.http.server import HealthServer, Ping
+from zulip_standup.http.probes import Ping
 from zulip_standup.ports import Clock
 from zulip_standup.settings import Settings
 from zulip_standup.storage import migrate as migrations
 from zulip_standup.storage.engine import make_engine
 from zulip_standup.zulip.events import FatalZulipError
+
+if TYPE_CHECKING:
+    from zulip_standup.http.server import HealthServer
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +67,9 @@ class Service:
             if self.options.migrate:
                 await asyncio.to_thread(migrations.upgrade, self.engine)
             if self.options.health and self.settings.http_bind:
-                self.health = HealthServer(self.metrics, self._pings())
-                await self.health.start(self.settings.http_bind)
+                self.health = await start_health_server(
+                    self.metrics, self._pings(), self.settings.http_bind
+                )
             results = await asyncio.gather(
                 *(self._run_one(p) for p in self.processes), return_exceptions=True
             )

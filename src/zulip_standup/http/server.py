@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from zulip_standup.http.metrics import Metrics
+from zulip_standup.http.probes import Ping, run_pings
 
 log = logging.getLogger(__name__)
-
-Ping = Callable[[], Awaitable[bool]]
-PING_TIMEOUT_S = 3.0
 
 
 class HealthServer:
@@ -53,13 +49,7 @@ class HealthServer:
         return web.json_response({"status": "ok"})
 
     async def _readyz(self, _request: web.Request) -> web.Response:
-        results: dict[str, str] = {}
-        for name, ping in self._pings.items():
-            try:
-                ok = await asyncio.wait_for(ping(), PING_TIMEOUT_S)
-            except Exception:  # a failing ping is a "not ready", never a crash
-                ok = False
-            results[name] = "ok" if ok else "failing"
+        results = await run_pings(self._pings)
         ready = all(state == "ok" for state in results.values())
         return web.json_response(
             {"status": "ready" if ready else "not ready", "checks": results},
