@@ -150,12 +150,15 @@ def make_dispatch(core: Core, r: Route) -> Callable[[web.Request], Awaitable[web
     async def dispatch(request: web.Request) -> web.StreamResponse:
         holder: list[User] = []
         status = 500
+        sent = 0
         try:
             response = await _dispatch(core, r, request, holder)
             status = response.status
+            if isinstance(response, web.Response) and isinstance(response.body, bytes):
+                sent = len(response.body)
             return response
         finally:
-            core.stats.record(r.name, holder[0].user_id if holder else None, status)
+            core.stats.record(r.name, holder[0].user_id if holder else None, status, sent)
 
     return dispatch
 

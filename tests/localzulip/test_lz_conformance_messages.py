@@ -171,6 +171,29 @@ def test_events(env: Any, v: Validator) -> None:
         assert op_count(env, op) > 0
 
 
+def test_register_fetches_only_the_state_asked_for(env: Any, v: Validator) -> None:
+    """fetch_event_types picks the initial state as on Zulip (its recorded register without
+    "realm" has no realm limits); event_types alone picks what the queue delivers."""
+    bot = client(env, "bot")
+    dave = client(env, "dave")
+    reg = bot.register(event_types=["realm_user"], fetch_event_types=["message", "realm"])
+    assert "max_message_id" in reg
+    assert reg["max_message_length"] == 10000
+    assert not {"realm_users", "realm_non_active_users", "cross_realm_bots"} & set(reg)
+    dave.call_endpoint("settings", "PATCH", {"timezone": "Asia/Tokyo"})
+    events = bot.get_events(queue_id=reg["queue_id"], last_event_id=-1, dont_block=True)
+    people = [e["person"] for e in events["events"] if e["type"] == "realm_user"]
+    assert [(p["user_id"], p["timezone"]) for p in people] == [
+        (env[0].user("dave").user_id, "Asia/Tokyo")
+    ]
+    assert bot.deregister(reg["queue_id"])["result"] == "success"
+    users_only = bot.register(event_types=["message"], fetch_event_types=["realm_user"])
+    assert {"realm_users", "realm_non_active_users", "cross_realm_bots"} <= set(users_only)
+    assert "max_message_id" not in users_only
+    assert "max_message_length" not in users_only
+    assert bot.deregister(users_only["queue_id"])["result"] == "success"
+
+
 def test_scheduled_messages(env: Any, v: Validator) -> None:
     """Scheduled-message CRUD conforms, including its 404 and validation errors."""
     bot = client(env, "bot")

@@ -285,3 +285,14 @@ def test_realm_from_dict() -> None:
     assert bot.bot_owner_id == realm.user_by_name("ann").user_id
     assert realm.settings.message_content_edit_limit_seconds == 60
     assert realm.stream_by_name("team").subscribers == {1, 2}  # type: ignore[union-attr]
+
+
+def test_stats_count_the_response_bytes_each_user_received(server: LocalZulip) -> None:
+    """What a client downloaded, per operationId: the bodies' exact lengths, summed."""
+    users = api(server, "bot", "GET", "users")
+    me = api(server, "bot", "GET", "users/me")
+    again = api(server, "bot", "GET", "users")
+    bot = server.bot.user_id
+    assert server.stats.sent_bytes("get-users", bot) == len(users.content) + len(again.content)
+    assert server.stats.sent_bytes("get-own-user", bot) == len(me.content)
+    assert server.stats.sent_bytes("get-users", server.user("carol").user_id) == 0

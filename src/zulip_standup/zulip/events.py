@@ -44,6 +44,8 @@ LONGPOLL_READ_TIMEOUT_S = 90.0
 BACKOFF_MAX_S = 60.0
 CATCH_UP_BATCH = 100
 CATCH_UP_MAX_BATCHES = 50
+# The initial state /register returns: max_message_id ("message") and the realm's limits.
+FETCHED_STATE = ("message", "realm")
 
 # Told of each batch of messages before any of them is handled, so the inbox holds them
 # as received: a crash then leaves them unfinished and the next catch-up starts below them.
@@ -101,10 +103,15 @@ class EventStream:
         self._catch_up_wanted = True
 
     async def register(self) -> ServerInfo:
-        """Register a queue for the event types the bot uses and read the realm limits."""
+        """Register a queue for the event types the bot uses and read the realm limits.
+
+        The initial state asked for is the newest message id and the realm's limits only:
+        the people come from one ``GET /users`` after this (``ZulipGateway.get_people``),
+        so ``realm_user`` stays an event type (profile changes arrive) but is not fetched
+        here, where it would send the whole user list a second time."""
         params: dict[str, Any] = {
             "event_types": list(EVENT_TYPES),
-            "fetch_event_types": ["message", "realm", "realm_user"],
+            "fetch_event_types": list(FETCHED_STATE),
             "all_public_streams": False,
             "apply_markdown": False,
             "client_gravatar": True,

@@ -1,12 +1,17 @@
-"""A started bot has not imported what it may never use: charting, Alembic, the web server.
+"""What starting the bot costs: the libraries it loads and the people it downloads.
 
-The bot runs in a subprocess (other tests' imports would hide the point) with the
+A started bot has not imported what it may never use (charting, Alembic, the web server).
+That bot runs in a subprocess (other tests' imports would hide the point) with the
 composition ``zulip-standup run`` builds, against localzulip and a SQLite file, until it is
 ready; then it reports which of the heavy libraries it has loaded.
+
+The realm's people come to the bot once, from ``GET /users``, not also in ``/register``.
 """
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import json
 import os
 import subprocess
@@ -16,9 +21,13 @@ from pathlib import Path
 import pytest
 
 from chaos.runner import free_port
-from localzulip import LocalZulip
+from e2e.harness import running_bot, settle
+from localzulip import LocalZulip, ServerConfig, sample_realm
+from zulip_standup.clock import SteppedClock
 from zulip_standup.storage import migrate
 from zulip_standup.storage.engine import make_engine
+
+MONDAY = dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.UTC)
 
 HEAVY = ("matplotlib", "numpy", "PIL", "alembic", "mako", "aiohttp")
 
@@ -106,3 +115,32 @@ def test_a_bot_that_listens_for_probes_imports_the_web_server(
 ) -> None:
     bind = f"127.0.0.1:{free_port()}"
     assert _started_bot_loads(zulip, migrated_url, http_bind=bind) == ["aiohttp"]
+
+
+async def test_the_people_are_downloaded_once_at_start(migrated_url: str) -> None:
+    """One ``GET /users`` fills the directory; the register response carries no user list
+    (with a thousand people it is smaller than their email addresses alone); profile
+    changes still arrive."""
+    realm = sample_realm()
+    for i in range(1000):
+        realm.add_user(f"person{i:03d}@example.com", f"Person {i:03d}")
+    with LocalZulip(realm, config=ServerConfig(heartbeat_seconds=1.0)) as zulip:
+        bot = zulip.bot.user_id
+        async with running_bot(zulip, migrated_url, SteppedClock(MONDAY)) as process:
+            assert zulip.stats.count("get-users", bot) == 1
+            assert zulip.stats.count("register-queue", bot) == 1
+            emails = sum(len(user.email) for user in realm.users.values())
+            assert zulip.stats.sent_bytes("register-queue", bot) < emails
+            assert process.bot is not None
+            directory = process.bot.services.runtime.directory
+            assert {p.user_id for p in directory.humans(realm.users)} == {
+                u.user_id for u in realm.users.values() if u.is_active and not u.is_bot
+            }
+            (person,) = directory.find(user_id=None, name="Person 007", email=None)
+            assert person.timezone == ""
+            await asyncio.to_thread(zulip.human(person.user_id).set_timezone, "Asia/Tokyo")
+            await settle(process)
+            changed = directory.get(person.user_id)
+            assert changed is not None
+            assert changed.timezone == "Asia/Tokyo"
+            assert zulip.stats.count("get-users", bot) == 1
