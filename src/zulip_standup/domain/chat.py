@@ -16,9 +16,9 @@ class Role(enum.IntEnum):
     GUEST = 600
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Person:
-    """A Zulip account as the bot sees it."""
+    """A Zulip account as the bot sees it (slotted: a realm's worth are kept in memory)."""
 
     user_id: int
     full_name: str
