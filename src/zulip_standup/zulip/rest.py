@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from typing import Any, TypedDict
 
 import httpx
@@ -18,6 +19,10 @@ from zulip_standup.ports import ChatError, ChatRefused, ChatUnreachable, Clock
 from zulip_standup.zulip.pacer import Pacer
 
 log = logging.getLogger(__name__)
+
+# Turns each JSON object of a body into what the caller keeps, as it is decoded (json's
+# object_hook): a large list then never exists as dicts all at once.
+ObjectHook = Callable[[dict[str, Any]], Any]
 
 # How often a call is tried when Zulip answers 429; each try waits what the server asks.
 MAX_RATE_LIMITED_TRIES = 6
@@ -147,6 +152,7 @@ class ZulipRest:
         paced: bool = True,
         retry_transient: bool | None = None,
         files: dict[str, tuple[str, bytes, str]] | None = None,
+        object_hook: ObjectHook | None = None,
     ) -> dict[str, Any]:
         """Send one request through the pacer and return its success body.
 
@@ -166,7 +172,7 @@ class ZulipRest:
                     self.pacer.observe(
                         response.status_code, response.headers, _retry_after(response), sent_at
                     )
-                return decode(response, self.site)
+                return decode(response, self.site, object_hook)
             except ZulipApiError as exc:
                 if exc.status == 429 and rate_limited + 1 < MAX_RATE_LIMITED_TRIES:
                     rate_limited += 1
@@ -207,10 +213,12 @@ class ZulipRest:
         )
 
 
-def decode(response: httpx.Response, site: str) -> dict[str, Any]:
+def decode(
+    response: httpx.Response, site: str, object_hook: ObjectHook | None = None
+) -> dict[str, Any]:
     """Zulip's success body, or the ZulipApiError its error body describes."""
     try:
-        body = response.json()
+        body = response.json(object_hook=object_hook)
     except ValueError:
         body = None
     if not isinstance(body, dict):
