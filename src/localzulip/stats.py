@@ -21,9 +21,7 @@ class Stats:
     total: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def record(
-        self, operation: str, user_id: int | None, status: int, sent_bytes: int = 0
-    ) -> None:
+    def record(self, operation: str, user_id: int | None, status: int, sent_bytes: int = 0) -> None:
         with self._lock:
             self.total += 1
             self.by_operation[operation] += 1

@@ -14,8 +14,6 @@ import re
 import zoneinfo
 from dataclasses import dataclass
 
-import holidays
-
 from zulip_standup.domain.limits import MAX_RANGE_DAYS, MAX_TOPIC_CHARS
 from zulip_standup.domain.scheduling.schedule import (
     DAY_WORDS,
@@ -234,6 +232,9 @@ class HolidayRegion:
 
 @functools.cache
 def _supported_regions() -> dict[str, tuple[str, ...]]:
+    # Imported at first use, as in scheduling.holidays_calendar: most processes never ask.
+    import holidays  # noqa: PLC0415
+
     return {code: tuple(subs) for code, subs in holidays.list_supported_countries().items()}
 
 

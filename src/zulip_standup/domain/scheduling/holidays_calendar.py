@@ -4,6 +4,9 @@ A calendar code is a country code as the `holidays` library knows it, optionally
 followed by a dash and a subdivision code: ``US``, ``DE-BY``, ``NG``, ``GB-SCT``.
 Observed days (a holiday moved off a weekend) count as holidays, because that is
 the day people actually have off.
+
+The library (some 4 MiB of country tables) is imported by the first calendar used,
+not with this module: a realm whose standups keep no holiday calendar never loads it.
 """
 
 from __future__ import annotations
@@ -12,26 +15,30 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 
-import holidays
-
 NO_CALENDAR_WORDS = frozenset({"", "none", "off", "-"})
 
 
 @functools.cache
 def _supported() -> dict[str, tuple[str, ...]]:
     """Country code -> subdivision codes, as the installed `holidays` release supports them."""
+    import holidays  # noqa: PLC0415 - see the module docstring
+
     return {code: tuple(subdivs) for code, subdivs in holidays.list_supported_countries().items()}
 
 
 @functools.lru_cache(maxsize=512)
 def _holiday_dates(country: str, subdiv: str | None, year: int) -> frozenset[dt.date]:
     """All holiday dates of one calendar year; cached because building them is slow."""
+    import holidays  # noqa: PLC0415
+
     table = holidays.country_holidays(country, subdiv=subdiv, years=year)
     return frozenset(day for day in table if day.year == year)
 
 
 @functools.lru_cache(maxsize=512)
 def _holiday_names(country: str, subdiv: str | None, year: int) -> dict[dt.date, str]:
+    import holidays  # noqa: PLC0415
+
     table = holidays.country_holidays(country, subdiv=subdiv, years=year)
     return {day: str(name) for day, name in table.items() if day.year == year}
 
