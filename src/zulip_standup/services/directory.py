@@ -1,15 +1,14 @@
 """Who is who in the realm: a cache of Zulip accounts kept fresh by realm_user events.
 
 Every account of the realm is kept (an answer may name anyone), so each is kept small:
-a slotted ``Person`` whose time zone and role are shared with everyone else's in the same
-zone and role rather than one copy per person as decoded from JSON.
+a slotted ``Person`` whose time zone and role are objects shared with everyone else's in
+the same zone and role (``zulip.wire`` decodes them so), not one copy per person.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import replace
 
 from zulip_standup.domain.chat import Person, UserChanged
 from zulip_standup.domain.reports.report import PersonRef
@@ -22,23 +21,13 @@ class Directory:
 
     def __init__(self, people: Iterable[Person] = ()) -> None:
         self._by_id: dict[int, Person] = {}
-        # One object per distinct time zone name and role code, shared by the people.
-        self._zones: dict[str, str] = {}
-        self._roles: dict[int, int] = {}
         self.replace(people)
 
     def replace(self, people: Iterable[Person]) -> None:
-        self._by_id = {p.user_id: self._compact(p) for p in people}
+        self._by_id = {p.user_id: p for p in people}
 
     def add(self, person: Person) -> None:
-        self._by_id[person.user_id] = self._compact(person)
-
-    def _compact(self, person: Person) -> Person:
-        zone = self._zones.setdefault(person.timezone, person.timezone)
-        role = self._roles.setdefault(person.role, person.role)
-        if zone is person.timezone and role is person.role:
-            return person
-        return replace(person, timezone=zone, role=role)
+        self._by_id[person.user_id] = person
 
     def known_people(self) -> tuple[PersonRef, ...]:
         """Every human the bot knows, active or not, by user id: names an answer may contain."""
@@ -81,8 +70,8 @@ class Directory:
             is_bot=old.is_bot,
             is_active=change.is_active if change.is_active is not None else old.is_active,
         )
-        self.add(new)
-        return self._by_id[new.user_id]
+        self._by_id[new.user_id] = new
+        return new
 
     def humans(self, user_ids: Iterable[int]) -> list[Person]:
         """The active human accounts among ``user_ids``, by name."""

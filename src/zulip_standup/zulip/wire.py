@@ -8,6 +8,7 @@ participant in ``display_recipient``.
 
 from __future__ import annotations
 
+import sys
 from typing import Any, TypedDict
 
 from zulip_standup.domain.chat import (
@@ -15,6 +16,7 @@ from zulip_standup.domain.chat import (
     IncomingMessage,
     MessageEdited,
     Person,
+    Role,
     StatusChanged,
     SubscriptionChanged,
     UserChanged,
@@ -86,13 +88,27 @@ def message_from_wire(raw: dict[str, Any], flags: list[str]) -> IncomingMessage:
     )
 
 
+# One object per role code for every person (codes above 256 are not shared by Python).
+_ROLE_CODES = {int(role): int(role) for role in Role}
+
+
+def _zone(value: Any) -> str:
+    """A time zone name shared by everyone in that zone, not one copy per decoded person:
+    the directory keeps every account of a realm (100,000 copies of "UTC" add up)."""
+    return sys.intern(str(value or ""))
+
+
+def _role(code: int) -> int:
+    return _ROLE_CODES.get(code, code)
+
+
 def person_from_wire(raw: dict[str, Any]) -> Person:
     return Person(
         user_id=int(raw["user_id"]),
         full_name=str(raw.get("full_name", "")),
         email=str(raw.get("email", "")),
-        timezone=str(raw.get("timezone") or ""),
-        role=int(raw.get("role") or 400),
+        timezone=_zone(raw.get("timezone")),
+        role=_role(int(raw.get("role") or Role.MEMBER)),
         is_bot=bool(raw.get("is_bot", False)),
         is_active=bool(raw.get("is_active", True)),
     )
@@ -144,8 +160,8 @@ def _user_event(raw: dict[str, Any]) -> ChatEvent | None:
         return UserChanged(
             user_id=user_id,
             full_name=person.get("full_name"),
-            timezone=person.get("timezone"),
-            role=_int_or_none(person.get("role")),
+            timezone=None if person.get("timezone") is None else _zone(person["timezone"]),
+            role=None if person.get("role") is None else _role(int(person["role"])),
             is_active=bool(person.get("is_active", True)),
         )
     if op == "remove":
@@ -154,8 +170,8 @@ def _user_event(raw: dict[str, Any]) -> ChatEvent | None:
         return UserChanged(
             user_id=user_id,
             full_name=person.get("full_name"),
-            timezone=person.get("timezone"),
-            role=_int_or_none(person.get("role")),
+            timezone=None if person.get("timezone") is None else _zone(person["timezone"]),
+            role=None if person.get("role") is None else _role(int(person["role"])),
             is_active=person.get("is_active"),
         )
     return None
