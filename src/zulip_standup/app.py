@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import gc
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -261,6 +262,10 @@ class BotProcess:
         server = await self.stream.register()
         gateway = ZulipGateway(self.rest, server.bot_user_id)
         directory.replace(await gateway.get_people())
+        # httpx keeps each response in a reference cycle (response <-> its stream), so the
+        # user list's body (some 35 MB for 100,000 people) would stay until the next full
+        # collection, which an idle bot may not reach for a long time: collect it now.
+        gc.collect()
         assert self.settings.zulip_site
         realm_id = await asyncio.to_thread(
             standups.realm_id,
