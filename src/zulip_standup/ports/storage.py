@@ -38,7 +38,9 @@ class Delivery:
 class Inbox(Protocol):
     """Received messages and how far their handling got."""
 
-    def receive(self, realm_id: int, message_ids: Sequence[int], now: dt.datetime) -> None: ...
+    # Records a batch; returns the messages new to the inbox, whose first delivery the
+    # receipt begins (so their handling needs no ``begin``).
+    def receive(self, realm_id: int, message_ids: Sequence[int], now: dt.datetime) -> list[int]: ...
 
     def begin(self, realm_id: int, message_id: int, now: dt.datetime) -> Delivery: ...
 
