@@ -134,6 +134,10 @@ class StandupRepository(Protocol):
     # (the plan horizon cleared) for each standup they take part in when prompts may move.
     def apply_personal_change(self, change: PersonalChange) -> PersonalChangeResult: ...
 
+    # After ``RunRepository.forget_person`` deleted a person's rows: drop whatever of them is
+    # kept in memory (``services.standup_cache``), so nothing forgotten is served.
+    def forget_kept(self, realm_id: int, user_id: int) -> None: ...
+
     def audit(
         self,
         realm_id: int,

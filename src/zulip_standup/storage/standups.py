@@ -239,6 +239,9 @@ class StandupStore(PersonRows):
             _audit(conn, realm_id, standup_id, Audited(actor_user_id, action, detail), now)
 
     # -- one change, one transaction ----------------------------------------
+    def forget_kept(self, realm_id: int, user_id: int) -> None:
+        """Nothing of a person is kept outside the stored rows (a cache in front keeps some)."""
+
     def apply_change(self, change: StandupChange) -> StandupChanged:
         """All of a change's writes in one transaction (see ``StandupChange``)."""
         now = change.now
