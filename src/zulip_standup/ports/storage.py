@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -12,6 +12,7 @@ from zulip_standup.domain.records import (
     AnswerRecord,
     ConversationRecord,
     NewAnswer,
+    OpenConversation,
     ParticipantRecord,
     PersonalChange,
     PersonalChangeResult,
@@ -19,6 +20,7 @@ from zulip_standup.domain.records import (
     RunRecord,
     StandupChange,
     StandupChanged,
+    StepWrite,
 )
 from zulip_standup.domain.standup import Standup, StandupSettings
 
@@ -33,6 +35,19 @@ class Delivery:
 
     finished: bool
     attempt: int
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerStep:
+    """How an answer step went: the person's open conversations it read and whether it
+    stored a step (None: none was planned; False: the message was handled before)."""
+
+    open_conversations: list[OpenConversation]
+    stored: bool | None
+
+
+# Given the person's open conversations, the step to store with the message (or None).
+StepPlan = Callable[[list[OpenConversation]], StepWrite | None]
 
 
 class Inbox(Protocol):
@@ -178,6 +193,21 @@ class RunRepository(Protocol):
     def open_conversations(
         self, realm_id: int, user_id: int
     ) -> list[tuple[ConversationRecord, int, dt.date]]: ...
+
+    # The person's conversations still asking questions (newest run first), with run and
+    # standup, in one read.
+    def open_turns(self, realm_id: int, user_id: int) -> list[OpenConversation]: ...
+
+    # An answer in ONE transaction: the open conversations read, ``plan`` (pure) given
+    # them, and the step it returns stored with its answers and the message handled.
+    def answer_step(
+        self,
+        realm_id: int,
+        user_id: int,
+        processed: tuple[int, int],
+        now: dt.datetime,
+        plan: StepPlan,
+    ) -> AnswerStep: ...
 
     def waiting_conversations(
         self, realm_id: int, user_id: int

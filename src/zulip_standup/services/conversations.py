@@ -23,7 +23,6 @@ from zulip_standup.domain.conversation.machine import (
     AskQuestion,
     ConversationContext,
     ConversationState,
-    CutoffPassed,
     Effect,
     Event,
     MarkSkipped,
@@ -42,7 +41,7 @@ from zulip_standup.domain.conversation.machine import (
     UpdateReport,
     step,
 )
-from zulip_standup.domain.records import NewAnswer, RunRecord
+from zulip_standup.domain.records import RunRecord
 from zulip_standup.domain.standup import Standup
 from zulip_standup.ports import ChatRefused
 from zulip_standup.services.answer_queue import held_notice, next_after
@@ -50,18 +49,17 @@ from zulip_standup.services.people import (
     absence_on,
     last_reminder_instant,
     participant_of,
-    personal_deadline,
 )
 from zulip_standup.services.prompt_delivery import prompt_lost, prompt_text, send_prompt
 from zulip_standup.services.resumption import MissingReportHook, resume, resume_one
 from zulip_standup.services.runtime import Runtime
 from zulip_standup.services.turns import (
+    Stepped,
     Turn,
-    completed_at,
     load_turn,
-    report_out,
     save_state,
     state_of,
+    stepped,
 )
 
 log = logging.getLogger(__name__)
@@ -98,13 +96,6 @@ class Conversations:
         """The person's conversation in that run, created (pending) if new."""
         return await load_turn(self.rt, standup, run_date, user_id)
 
-    async def _past_deadline(self, turn: Turn, user_id: int) -> bool:
-        """Answers are late only after the person's own deadline: the later of the team's
-        cutoff and the cutoff on their own clock (people far west answer after the digest)."""
-        participant = await participant_of(self.rt, user_id)
-        deadline = personal_deadline(turn.standup, participant, turn.run.run_date)
-        return self.rt.now() >= deadline
-
     # -- stepping -----------------------------------------------------------
     async def apply(
         self,
@@ -124,36 +115,46 @@ class Conversations:
         it, only chat effects can be lost, and ``resume`` sends what a person is missing.
         """
         rt = self.rt
-        context = ConversationContext(
-            standup=turn.standup.name, day=turn.run.run_date, report_out=report_out(turn)
-        )
-        state = turn.state
-        if not state.cutoff_passed and await self._past_deadline(turn, reply_to):
-            state = step(state, CutoffPassed(), context)[0]
-        new_state, effects = step(state, event, context)
-        questions = turn.standup.settings.questions
-        new_answers = [
-            NewAnswer(e.index, questions[e.index].text, e.text, e.source_message_id, e.edited)
-            for e in effects
-            if isinstance(e, StoreAnswer)
-        ]
+        done = stepped(turn, event, await participant_of(rt, reply_to), rt.now())
         committed = await rt.db(
             rt.runs.commit_step,
             turn.record.id,
             rt.now(),
-            new_state,
-            new_answers,
+            done.state,
+            done.new_answers,
             (rt.realm_id, message_id) if message_id is not None else None,
-            completed_at=completed_at(rt, turn, new_state),
+            completed_at=done.completed_at,
             claim_prompt=claim_prompt,
         )
+        return await self.carry_out(
+            turn,
+            done,
+            reply_to,
+            committed=committed,
+            message_id=message_id,
+            direct_prompt=direct_prompt,
+        )
+
+    async def carry_out(
+        self,
+        turn: Turn,
+        done: Stepped,
+        reply_to: int,
+        *,
+        committed: bool,
+        message_id: int | None = None,
+        direct_prompt: bool = False,
+    ) -> ConversationState:
+        """After a step's commit (or its refusal: the message was handled before), what the
+        person and the channel are owed: the step's chat effects, then the next standup."""
+        rt = self.rt
         if not committed:
             if message_id is not None:
                 # A redelivery of a message whose step was stored while sending its replies
                 # failed: send what the person is still owed, once.
                 await self._catch_up_replies(turn.standup, turn.run.run_date, reply_to)
             return turn.state
-        for answer in new_answers:
+        for answer in done.new_answers:
             rt.metrics.answers_recorded.inc()
             log.info(
                 "answer_recorded",
@@ -163,10 +164,10 @@ class Conversations:
                     "question": answer.question_index + 1,
                 },
             )
-        await self._perform(turn, effects, reply_to, direct_prompt=direct_prompt)
-        if turn.state.phase is Phase.ASKING and new_state.phase in {Phase.DONE, Phase.SKIPPED}:
+        await self._perform(turn, done.effects, reply_to, direct_prompt=direct_prompt)
+        if turn.state.phase is Phase.ASKING and done.state.phase in {Phase.DONE, Phase.SKIPPED}:
             await self._ask_next(turn.run.run_date, reply_to)
-        return new_state
+        return done.state
 
     async def _perform(
         self, turn: Turn, effects: Sequence[Effect], user_id: int, *, direct_prompt: bool
