@@ -26,7 +26,6 @@ from zulip_standup.domain.conversation.machine import (
     Effect,
     Event,
     MarkSkipped,
-    MessageReceived,
     Phase,
     PostReport,
     Prompted,
@@ -103,16 +102,15 @@ class Conversations:
         event: Event,
         reply_to: int,
         *,
-        message_id: int | None = None,
         direct_prompt: bool = False,
         claim_prompt: bool = False,
     ) -> ConversationState:
-        """Step the machine; store its answers, its state, (for a message) that the message
-        is handled and (``claim_prompt``) the prompt's claim in one transaction; then carry
-        out the chat effects in order.
+        """Step the machine; store its answers, its state and (``claim_prompt``) the
+        prompt's claim in one transaction; then carry out the chat effects in order. (An
+        answer to a question is stored with its message's mark: ``answer_step``.)
 
-        A crash before the commit leaves the message to be handled again on restart; after
-        it, only chat effects can be lost, and ``resume`` sends what a person is missing.
+        A crash before the commit leaves the step undone; after it, only chat effects can
+        be lost, and ``resume`` sends what a person is missing.
         """
         rt = self.rt
         done = stepped(turn, event, await participant_of(rt, reply_to), rt.now())
@@ -122,17 +120,11 @@ class Conversations:
             rt.now(),
             done.state,
             done.new_answers,
-            (rt.realm_id, message_id) if message_id is not None else None,
             completed_at=done.completed_at,
             claim_prompt=claim_prompt,
         )
         return await self.carry_out(
-            turn,
-            done,
-            reply_to,
-            committed=committed,
-            message_id=message_id,
-            direct_prompt=direct_prompt,
+            turn, done, reply_to, committed=committed, direct_prompt=direct_prompt
         )
 
     async def carry_out(
@@ -375,13 +367,6 @@ class Conversations:
             fresh = await self.load(standup, run_date, user_id)
             await resume_one(self.rt, fresh, self.report_missing)
 
-    # -- incoming -----------------------------------------------------------
-    async def receive(
-        self, turn: Turn, text: str, message_id: int, user_id: int
-    ) -> ConversationState:
-        return await self.apply(
-            turn, MessageReceived(text, message_id), user_id, message_id=message_id
-        )
-
+    # -- incoming (an answer itself: services/answer_step.py) ----------------------
     async def edited(self, turn: Turn, message_id: int, text: str, user_id: int) -> None:
         await self.apply(turn, AnswerEdited(message_id, text), user_id)
