@@ -84,6 +84,9 @@ class CachedStandups:
     def in_channel(self, realm_id: int, stream_id: int) -> list[Standup]:
         return self._inner.in_channel(realm_id, stream_id)
 
+    def in_realm(self, realm_id: int) -> list[Standup]:
+        return self._inner.in_realm(realm_id)
+
     def of_participant(self, realm_id: int, user_id: int) -> list[Standup]:
         return self._inner.of_participant(realm_id, user_id)
 
