@@ -29,6 +29,7 @@ from zulip_standup.services.rate_limit import CommandLimiter
 from zulip_standup.services.runtime import Defaults, Runtime
 from zulip_standup.services.scheduled_prompts import ScheduledPrompts
 from zulip_standup.services.scheduler import Planner, Worker
+from zulip_standup.services.standup_cache import CachedStandups
 from zulip_standup.settings import Settings
 from zulip_standup.storage import migrate as migrations
 from zulip_standup.storage.crypto import AnswerCipher
@@ -278,7 +279,8 @@ class BotProcess:
         runtime = Runtime(
             clock=self.clock,
             chat=gateway,
-            standups=standups,
+            # Kept for as long as this process serves the realm (services/standup_cache.py).
+            standups=CachedStandups(standups),
             runs=runs,
             directory=directory,
             planner=planner,

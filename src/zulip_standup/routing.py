@@ -16,15 +16,19 @@ post (from ``received`` on, ``tests/service/test_answer_walk.py`` traces it)::
       app on_received -> services.intake.MessageIntake.received   the batch into the inbox
       zulip.dispatch.Dispatcher._run -> app on_event
     routing.StandupBot.handle_event
-      services.intake.MessageIntake.handle     inbox.begin; retries and failures
+      services.intake.MessageIntake.handle     a new message's receipt began its delivery
+                                               (a redelivery: inbox.begin); retries, failures
         routing.StandupBot._message
-          services.bot.BotServices.scene       sender, their today (people.own_today), the
-                                               open questions, each with its turn (turns)
+          services.bot.BotServices.scene       sender, their today (people.own_today), from
+                                               what the serving process keeps (standup_cache)
           routing.StandupBot._route            domain: parse_command, answers_open_question,
                                                is_truncated
-            services.conversations.Conversations.receive -> apply
-              machine.step; runs.commit_step   answer, state and "message handled": one commit
-              _perform: chat.send_dm           the next question or the recap
+            services.answer_step.take_answer   one transaction (runs.answer_step): the open
+                                               questions read, the rule picks one, the machine
+                                               steps it (turns.stepped), answer, state and
+                                               "message handled" stored
+              services.conversations.Conversations.carry_out   chat.send_dm: the next
+                                               question or the recap
                 services.reporting.Reporter.person_finished -> chat.send_stream
               _ask_next -> answer_queue.next_after   a prompt held for another standup
         (the handler says the step marked the message handled: no inbox.done)
@@ -50,7 +54,8 @@ from zulip_standup.domain.commands.message_routing import answers_open_question,
 from zulip_standup.domain.conversation import texts as conversation_texts
 from zulip_standup.domain.errors import UserFacingError
 from zulip_standup.domain.scheduling.jobs import DueJob
-from zulip_standup.services.bot import BotServices, MessageScene, OpenQuestion
+from zulip_standup.services.answer_step import OpenQuestion, take_answer
+from zulip_standup.services.bot import BotServices, MessageScene
 from zulip_standup.services.conversations import Conversations
 from zulip_standup.services.intake import MessageIntake
 from zulip_standup.services.rate_limit import CommandLimiter
@@ -130,19 +135,27 @@ class StandupBot:
             bot_name=server.bot_full_name,
             bot_id=server.bot_user_id,
         )
-        waiting: OpenQuestion | None = None
-        for question in scene.open_questions:
-            current = question.turn.run.run_date >= today
-            if not answers_open_question(body, parsed, addressed=addressed, current=current):
-                waiting = question if current else None
-                break
-            if is_truncated(text, server.max_message_length):
-                # Zulip cut the answer off: storing the stump would lose the rest.
-                return reply_texts.answer_truncated(server.max_message_length), False
-            await self.conversations.receive(
-                question.turn, text, message.message_id, message.sender_id
+        questions: list[OpenQuestion] = []
+        if message.is_dm:
+            # Zulip cut the answer off: storing the stump would lose the rest.
+            truncated = is_truncated(text, server.max_message_length)
+
+            def answered(open_ones: list[OpenQuestion]) -> OpenQuestion | None:
+                return _answered(open_ones, body, parsed, addressed=addressed, today=today)
+
+            questions, taken = await take_answer(
+                rt,
+                self.conversations,
+                message,
+                today,
+                lambda open_ones: None if truncated else answered(open_ones),
             )
-            return "", True
+            if taken:
+                return "", True
+            if truncated and answered(questions) is not None:
+                return reply_texts.answer_truncated(server.max_message_length), False
+        newest = questions[0] if questions else None
+        waiting = newest if newest is not None and newest.turn.run.run_date >= today else None
         slowed = self._slowed(sender)
         if slowed is not None:
             return slowed, False
@@ -152,7 +165,7 @@ class StandupBot:
                 return parsed.text, False
             words = body.split()
             reply = reply_texts.unknown_command(words[0] if words else "", parsed.suggestion)
-            if message.is_dm and not scene.open_questions and parsed.suggestion is None:
+            if message.is_dm and not questions and parsed.suggestion is None:
                 # Not a typo of a command: perhaps meant as an answer when none is asked.
                 reply += "\n" + conversation_texts.no_open_standup_text()
         else:
@@ -198,3 +211,22 @@ class StandupBot:
             current.turn.standup.name, current.number, current.total
         )
         return f"{reply}\n\n{note}" if reply else note
+
+
+def _answered(
+    questions: list[OpenQuestion],
+    body: str,
+    parsed: ct.ParseResult,
+    *,
+    addressed: bool,
+    today: dt.date,
+) -> OpenQuestion | None:
+    """The open question a DM answers: the newest, when the message reads as its answer
+    (``answers_open_question``; a current one takes more than a late one)."""
+    if not questions:
+        return None
+    newest = questions[0]
+    current = newest.turn.run.run_date >= today
+    if answers_open_question(body, parsed, addressed=addressed, current=current):
+        return newest
+    return None

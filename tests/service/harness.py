@@ -23,6 +23,7 @@ from zulip_standup.services.bot import BotServices
 from zulip_standup.services.directory import Directory
 from zulip_standup.services.runtime import Defaults, Runtime
 from zulip_standup.services.scheduler import Planner, Worker
+from zulip_standup.services.standup_cache import CachedStandups
 from zulip_standup.storage.memory import MemoryStorage
 
 
@@ -98,7 +99,8 @@ class Team:
         self.runtime = Runtime(
             clock=self.clock,
             chat=self.chat,
-            standups=self.storage.standups,
+            # Kept in memory as the bot process keeps them (a restart starts afresh).
+            standups=CachedStandups(self.storage.standups),
             runs=self.storage.runs,
             directory=Directory(self.people),
             planner=self.planner,
@@ -130,6 +132,7 @@ class Team:
         """The bot process starts again on the same storage and chat (a deploy, a crash):
         a new bot and worker, and the start-up's resume of what a crash may have swallowed.
         Messages sent meanwhile are handed over with ``deliver`` (the catch-up)."""
+        self.runtime.standups = CachedStandups(self.storage.standups)
         self.bot = _make_bot(self.runtime)
         self.worker = Worker(
             self.clock, self.storage.jobs, self.bot.handle_job, realm_id=self.realm_id

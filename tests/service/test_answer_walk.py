@@ -24,6 +24,7 @@ WALK = {
     "routing",
     "services.intake",
     "services.bot",
+    "services.answer_step",
     "services.conversations",
     "services.reporting",
 }
@@ -70,8 +71,8 @@ async def walk_of(deliver: Callable[[], Awaitable[None]]) -> list[Entry]:
 
 
 async def test_one_answer_enters_each_module_of_the_walk_once(team: Team) -> None:
-    """Ann's last answer: recorded in the inbox, routed, read with her open question in one
-    go, stepped and stored with the mark that it is handled, her report posted in #team."""
+    """Ann's last answer: recorded in the inbox, routed, her open question read, stepped and
+    stored with the mark that it is handled in one transaction, her report posted in #team."""
     await team.sets_up(team.lena)
     await team.at(utc(MONDAY, 8, 30))
     await team.says(team.ann, "Reviewed the payments PR")
@@ -87,7 +88,8 @@ async def test_one_answer_enters_each_module_of_the_walk_once(team: Team) -> Non
         Entry("services.intake", "MessageIntake.handle"),
         Entry("routing", "StandupBot._message"),
         Entry("services.bot", "BotServices.scene"),
-        Entry("services.conversations", "Conversations.receive"),
+        Entry("services.answer_step", "take_answer"),
+        Entry("services.conversations", "Conversations.carry_out"),
         Entry("services.reporting", "Reporter.person_finished"),
     ]
     stored = team.storage.runs.answers_from_message(team.realm_id, message.message_id)

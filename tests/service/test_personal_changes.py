@@ -87,3 +87,17 @@ async def test_a_deactivated_person_leaves_the_standup_and_gets_no_prompt() -> N
     before = len(team.dms(team.ben))
     await team.at(utc(WEDNESDAY, 10, 0))
     assert team.dms(team.ben)[before:] == []
+
+
+async def test_what_the_bot_keeps_of_a_person_goes_with_forget_me() -> None:
+    """Ann's zone setting is read (and kept in memory) by `my data`; after `forget me
+    confirm` the next `my data` shows only her Zulip profile zone: nothing forgotten is
+    served from what the running bot kept."""
+    team = Team(utc(WEDNESDAY, 8))
+    await team.sets_up(team.lena)
+    await team.says(team.ann, "timezone Asia/Kolkata")
+    (before,) = await team.says(team.ann, "my data")
+    assert "- time zone: Asia/Kolkata (your setting: Asia/Kolkata)" in before, before
+    (gone,) = await team.says(team.ann, "forget me confirm")
+    (after,) = await team.says(team.ann, "my data")
+    assert "- time zone: Europe/Berlin\n" in after, (gone, after)

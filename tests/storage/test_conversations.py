@@ -7,7 +7,7 @@ import datetime as dt
 
 from storage.store_set import StoreSet
 from zulip_standup.domain.conversation.state import ConversationState, Phase
-from zulip_standup.domain.records import NewAnswer, StandupChange
+from zulip_standup.domain.records import NewAnswer, OpenConversation, StandupChange, StepWrite
 from zulip_standup.domain.scheduling.jobs import JobKey, JobKind, JobStatus
 from zulip_standup.domain.scheduling.planning import Occurrence
 from zulip_standup.domain.standup import StandupSettings
@@ -45,6 +45,44 @@ def test_a_step_stores_answers_state_and_the_message_at_once(stores: StoreSet) -
     assert [a.text for a in runs.answers_of(run.id, 1)] == ["shipped the export"]
     stored.data["answered"].append(1)  # the caller's dict is not the stored one
     assert ConversationState.from_dict(runs.conversation(run.id, 1).data) == step
+
+
+def test_an_answer_step_reads_plans_and_stores_in_one_call(stores: StoreSet) -> None:
+    """The answer step gives the plan the person's open conversations with run and standup,
+    stores the step the plan returns with the message marked handled, writes nothing for
+    no plan, and nothing again for a message handled before."""
+    realm = stores.realm()
+    runs = stores.runs
+    daily = _standup(stores, realm)
+    run = runs.run_for(daily, MON, NOW)
+    conversation, _ = runs.start_conversation(run.id, 1, NOW)
+    runs.save_conversation(conversation.id, NOW, state="asking", question_index=0)
+    seen: list[list[OpenConversation]] = []
+    step = ConversationState(3, Phase.ASKING, current=1, answered=frozenset({0}))
+    answer = NewAnswer(0, "Done?", "shipped the export", 701)
+
+    def plan(found: list[OpenConversation]) -> StepWrite | None:
+        seen.append(found)
+        return StepWrite(found[0].record.id, step, (answer,)) if found else None
+
+    none = runs.answer_step(realm, 2, (realm, 700), NOW, plan)  # Bob has nothing open
+    assert (none.open_conversations, none.stored) == ([], None)
+    assert not stores.inbox.is_finished(realm, 700)
+    done = runs.answer_step(realm, 1, (realm, 701), NOW + MINUTE, plan)
+    assert done.stored is True
+    (found,) = done.open_conversations
+    assert (found.standup.id, found.standup.name, found.run.id) == (daily, "daily", run.id)
+    assert found.record.id == conversation.id
+    assert stores.inbox.is_finished(realm, 701)
+    stored = runs.conversation(run.id, 1)
+    assert stored is not None
+    assert ConversationState.from_dict(stored.data) == step
+    assert [a.text for a in runs.answers_of(run.id, 1)] == ["shipped the export"]
+    assert [o.record.question_index for o in runs.open_turns(realm, 1)] == [1]
+    redo = StepWrite(conversation.id, ConversationState(3, Phase.DONE), (answer,))
+    again = runs.answer_step(realm, 1, (realm, 701), NOW, lambda _found: redo)
+    assert again.stored is False
+    assert runs.conversation(run.id, 1).state is Phase.ASKING
 
 
 def test_an_edit_replaces_the_answer_and_keeps_its_first_time(stores: StoreSet) -> None:

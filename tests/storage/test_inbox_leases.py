@@ -29,12 +29,9 @@ def test_low_water_stays_below_an_unfinished_message_that_a_later_one_overtook(
     inbox = stores.inbox
     inbox.ensure_anchor(realm, 10)
     assert inbox.low_water(realm) == 10
-    inbox.receive(realm, [11, 12], NOW)
-    assert inbox.begin(realm, 12, NOW).attempt == 1
+    assert inbox.receive(realm, [12, 11], NOW) == [11, 12]  # both new: first deliveries
     assert inbox.done(realm, 12, NOW)
     assert inbox.low_water(realm) == 10  # 11 is still unfinished
-    delivery = inbox.begin(realm, 11, NOW)
-    assert (delivery.finished, delivery.attempt) == (False, 1)
     inbox.failed(realm, 11, NOW, permanent=False, incident="abc")
     assert inbox.state(realm, 11) is InboxState.FAILED_TRANSIENT
     assert inbox.low_water(realm) == 10
@@ -64,16 +61,17 @@ def test_failures_of_finished_or_unknown_messages_are_refused(stores: StoreSet) 
     message never received cannot fail; catch-up looks back from the lowest recent message."""
     realm = stores.realm()
     inbox = stores.inbox
-    inbox.receive(realm, [30, 31, 32], NOW)
-    inbox.receive(realm, [40], NOW + dt.timedelta(minutes=5))
+    assert inbox.receive(realm, [30, 31, 32], NOW) == [30, 31, 32]
+    assert inbox.receive(realm, [40, 32], NOW + dt.timedelta(minutes=5)) == [40]
     assert inbox.done(realm, 30, NOW)
     assert not inbox.failed(realm, 30, NOW, permanent=False)
     assert inbox.state(realm, 30) is InboxState.DONE
     assert not inbox.failed(realm, 99, NOW, permanent=True)
     assert inbox.state(realm, 99) is None
-    assert inbox.begin(realm, 31, NOW).attempt == 1
-    inbox.receive(realm, [31], NOW)  # received again: left as it is
-    assert inbox.begin(realm, 31, NOW).attempt == 2
+    assert inbox.begin(realm, 31, NOW).attempt == 2  # the receipt began the first delivery
+    assert inbox.receive(realm, [31], NOW) == []  # received again: left as it is
+    assert inbox.begin(realm, 31, NOW).attempt == 3
+    assert inbox.begin(realm, 77, NOW).attempt == 1  # handled without a receipt first
     assert inbox.lowest_since(realm, NOW) == 30
     assert inbox.lowest_since(realm, NOW + dt.timedelta(minutes=1)) == 40
     assert inbox.lowest_since(realm, NOW + dt.timedelta(minutes=6)) is None

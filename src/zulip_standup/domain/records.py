@@ -78,6 +78,26 @@ class NewAnswer:
 
 
 @dataclass(frozen=True)
+class OpenConversation:
+    """A person's conversation still asking questions, read with its run and standup."""
+
+    standup: Standup
+    run: RunRecord
+    record: ConversationRecord
+
+
+@dataclass(frozen=True)
+class StepWrite:
+    """What an answer step stores with its message: the conversation's new state, its
+    answers and, when the step finishes the answers for the first time, when."""
+
+    conversation_id: int
+    state: ConversationState
+    new_answers: tuple[NewAnswer, ...]
+    completed_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
 class AnswerRecord:
     run_id: int
     user_id: int

@@ -24,10 +24,18 @@ from zulip_standup.ports.scheduling import (
     PromptHandOffs,
     ScheduleSource,
 )
-from zulip_standup.ports.storage import Delivery, Inbox, RunRepository, StandupRepository
+from zulip_standup.ports.storage import (
+    AnswerStep,
+    Delivery,
+    Inbox,
+    RunRepository,
+    StandupRepository,
+    StepPlan,
+)
 from zulip_standup.ports.summariser import Summariser
 
 __all__ = [
+    "AnswerStep",
     "Charts",
     "Chat",
     "ChatError",
@@ -49,5 +57,6 @@ __all__ = [
     "ScheduleSource",
     "ScheduledMessage",
     "StandupRepository",
+    "StepPlan",
     "Summariser",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -12,6 +12,7 @@ from zulip_standup.domain.records import (
     AnswerRecord,
     ConversationRecord,
     NewAnswer,
+    OpenConversation,
     ParticipantRecord,
     PersonalChange,
     PersonalChangeResult,
@@ -19,6 +20,7 @@ from zulip_standup.domain.records import (
     RunRecord,
     StandupChange,
     StandupChanged,
+    StepWrite,
 )
 from zulip_standup.domain.standup import Standup, StandupSettings
 
@@ -35,10 +37,25 @@ class Delivery:
     attempt: int
 
 
+@dataclass(frozen=True, slots=True)
+class AnswerStep:
+    """How an answer step went: the person's open conversations it read and whether it
+    stored a step (None: none was planned; False: the message was handled before)."""
+
+    open_conversations: list[OpenConversation]
+    stored: bool | None
+
+
+# Given the person's open conversations, the step to store with the message (or None).
+StepPlan = Callable[[list[OpenConversation]], StepWrite | None]
+
+
 class Inbox(Protocol):
     """Received messages and how far their handling got."""
 
-    def receive(self, realm_id: int, message_ids: Sequence[int], now: dt.datetime) -> None: ...
+    # Records a batch; returns the messages new to the inbox, whose first delivery the
+    # receipt begins (so their handling needs no ``begin``).
+    def receive(self, realm_id: int, message_ids: Sequence[int], now: dt.datetime) -> list[int]: ...
 
     def begin(self, realm_id: int, message_id: int, now: dt.datetime) -> Delivery: ...
 
@@ -83,6 +100,8 @@ class StandupRepository(Protocol):
     def get(self, standup_id: int) -> Standup | None: ...
 
     def in_channel(self, realm_id: int, stream_id: int) -> list[Standup]: ...
+
+    def in_realm(self, realm_id: int) -> list[Standup]: ...
 
     def of_participant(self, realm_id: int, user_id: int) -> list[Standup]: ...
 
@@ -132,6 +151,10 @@ class StandupRepository(Protocol):
     # (the plan horizon cleared) for each standup they take part in when prompts may move.
     def apply_personal_change(self, change: PersonalChange) -> PersonalChangeResult: ...
 
+    # After ``RunRepository.forget_person`` deleted a person's rows: drop whatever of them is
+    # kept in memory (``services.standup_cache``), so nothing forgotten is served.
+    def forget_kept(self, realm_id: int, user_id: int) -> None: ...
+
     def audit(
         self,
         realm_id: int,
@@ -172,6 +195,21 @@ class RunRepository(Protocol):
     def open_conversations(
         self, realm_id: int, user_id: int
     ) -> list[tuple[ConversationRecord, int, dt.date]]: ...
+
+    # The person's conversations still asking questions (newest run first), with run and
+    # standup, in one read.
+    def open_turns(self, realm_id: int, user_id: int) -> list[OpenConversation]: ...
+
+    # An answer in ONE transaction: the open conversations read, ``plan`` (pure) given
+    # them, and the step it returns stored with its answers and the message handled.
+    def answer_step(
+        self,
+        realm_id: int,
+        user_id: int,
+        processed: tuple[int, int],
+        now: dt.datetime,
+        plan: StepPlan,
+    ) -> AnswerStep: ...
 
     def waiting_conversations(
         self, realm_id: int, user_id: int

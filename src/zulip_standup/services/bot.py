@@ -26,7 +26,7 @@ from zulip_standup.domain.records import AnswerRecord, StandupChange
 from zulip_standup.domain.scheduling.jobs import DueJob, JobKind
 from zulip_standup.ports import ChatError
 from zulip_standup.services import personal
-from zulip_standup.services.answer_queue import takes_answers
+from zulip_standup.services.answer_step import OpenQuestion, open_questions_of
 from zulip_standup.services.conversations import Conversations
 from zulip_standup.services.people import own_today
 from zulip_standup.services.reporting import Reporter
@@ -34,28 +34,17 @@ from zulip_standup.services.rollup import post_weekly_rollup
 from zulip_standup.services.runtime import Runtime
 from zulip_standup.services.scheduler import TransientJobError
 from zulip_standup.services.standup_admin import joining, store_change
-from zulip_standup.services.turns import Turn, state_of
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class OpenQuestion:
-    """A conversation of the person that still waits for an answer, loaded to take one."""
-
-    turn: Turn  # its standup, run and state, as the answer step takes them
-    number: int  # the question waiting, 1-based
-    total: int
-
-
-@dataclass(frozen=True)
 class MessageScene:
-    """Everything routing a message needs, read in one go: who sent it, their own date, and
-    (in a DM) their questions still waiting, newest run first, each ready to take the answer."""
+    """Who sent a message and their own date, read before routing it (from what the serving
+    process keeps: no database read in the common case)."""
 
     sender: Person
     today: dt.date
-    open_questions: list[OpenQuestion]
 
 
 class BotServices:
@@ -95,14 +84,11 @@ class BotServices:
     # -- what message routing asks for ----------------------------------------
     async def scene(self, message: IncomingMessage) -> MessageScene | None:
         """What routing the message needs (None when it is not a person's: Zulip cannot say
-        who sent it, or a bot did). An answer then goes to ``conversations.receive`` with its
-        question's turn, and that step marks the message handled with its effects."""
+        who sent it, or a bot did). A DM then goes to ``answer_step.take_answer``."""
         sender = await self._sender(message.sender_id)
         if sender is None or sender.is_bot:
             return None
-        today = await own_today(self.runtime, sender.user_id)
-        open_ones = await self.open_questions(sender.user_id, today) if message.is_dm else []
-        return MessageScene(sender, today, open_ones)
+        return MessageScene(sender, await own_today(self.runtime, sender.user_id))
 
     async def _sender(self, user_id: int) -> Person | None:
         """The person who sent a message (None when Zulip cannot say)."""
@@ -117,25 +103,9 @@ class BotServices:
         return person
 
     async def open_questions(self, user_id: int, today: dt.date) -> list[OpenQuestion]:
-        """The person's conversations still waiting for an answer, newest run first; an
-        unfinished one takes late answers for a while after its date (``takes_answers``)."""
+        """The person's conversations still waiting for an answer, newest run first."""
         rt = self.runtime
-        found = []
-        for record, standup_id, run_date in await rt.db(
-            rt.runs.open_conversations, rt.realm_id, user_id
-        ):
-            standup = await rt.db(rt.standups.get, standup_id)
-            if standup is None or not takes_answers(run_date, today):
-                continue
-            run = await rt.db(rt.runs.get_run, record.run_id)
-            if run is None:
-                continue
-            total = len(standup.settings.questions)
-            number = min(record.question_index + 1, total)
-            found.append(
-                OpenQuestion(Turn(standup, run, record, state_of(standup, record)), number, total)
-            )
-        return found
+        return open_questions_of(await rt.db(rt.runs.open_turns, rt.realm_id, user_id), today)
 
     async def reply(self, message: IncomingMessage, text: str) -> None:
         """Answer where the message was sent: its DM, or its channel and topic."""

@@ -22,11 +22,9 @@ from zulip_standup.domain.conversation.machine import (
     AskQuestion,
     ConversationContext,
     ConversationState,
-    CutoffPassed,
     Effect,
     Event,
     MarkSkipped,
-    MessageReceived,
     Phase,
     PostReport,
     Prompted,
@@ -41,7 +39,7 @@ from zulip_standup.domain.conversation.machine import (
     UpdateReport,
     step,
 )
-from zulip_standup.domain.records import NewAnswer, RunRecord
+from zulip_standup.domain.records import RunRecord
 from zulip_standup.domain.scheduling.planning import Participant
 from zulip_standup.domain.standup import Standup
 from zulip_standup.ports import ChatRefused
@@ -50,18 +48,17 @@ from zulip_standup.services.people import (
     absence_on,
     last_reminder_instant,
     participant_of,
-    personal_deadline,
 )
 from zulip_standup.services.prompt_delivery import prompt_lost, prompt_text, send_prompt
 from zulip_standup.services.resumption import MissingReportHook, resume, resume_one
 from zulip_standup.services.runtime import Runtime
 from zulip_standup.services.turns import (
+    Stepped,
     Turn,
-    completed_at,
     load_turn,
-    report_out,
     save_state,
     state_of,
+    stepped,
 )
 
 log = logging.getLogger(__name__)
@@ -98,13 +95,6 @@ class Conversations:
         """The person's conversation in that run, created (pending) if new."""
         return await load_turn(self.rt, standup, run_date, user_id)
 
-    async def _past_deadline(self, turn: Turn, user_id: int, known: Participant | None) -> bool:
-        """Answers are late only after the person's own deadline: the later of the team's
-        cutoff and the cutoff on their own clock (people far west answer after the digest)."""
-        participant = known or await participant_of(self.rt, user_id)
-        deadline = personal_deadline(turn.standup, participant, turn.run.run_date)
-        return self.rt.now() >= deadline
-
     # -- stepping -----------------------------------------------------------
     async def apply(
         self,
@@ -112,50 +102,54 @@ class Conversations:
         event: Event,
         reply_to: int,
         *,
-        message_id: int | None = None,
         direct_prompt: bool = False,
         claim_prompt: bool = False,
         participant: Participant | None = None,
     ) -> ConversationState:
-        """Step the machine; store its answers, its state, (for a message) that the message
-        is handled and (``claim_prompt``) the prompt's claim in one transaction; then carry
-        out the chat effects in order.
+        """Step the machine; store its answers, its state and (``claim_prompt``) the
+        prompt's claim in one transaction; then carry out the chat effects in order. (An
+        answer to a question is stored with its message's mark: ``answer_step``.)
 
-        A crash before the commit leaves the message to be handled again on restart; after
-        it, only chat effects can be lost, and ``resume`` sends what a person is missing.
-        ``participant``: the person as the caller has just read them (else read here).
+        A crash before the commit leaves the step undone; after it, only chat effects can
+        be lost, and ``resume`` sends what a person is missing. ``participant``: the
+        person as the caller has just read them (else read here).
         """
         rt = self.rt
-        context = ConversationContext(
-            standup=turn.standup.name, day=turn.run.run_date, report_out=report_out(turn)
-        )
-        state = turn.state
-        if not state.cutoff_passed and await self._past_deadline(turn, reply_to, participant):
-            state = step(state, CutoffPassed(), context)[0]
-        new_state, effects = step(state, event, context)
-        questions = turn.standup.settings.questions
-        new_answers = [
-            NewAnswer(e.index, questions[e.index].text, e.text, e.source_message_id, e.edited)
-            for e in effects
-            if isinstance(e, StoreAnswer)
-        ]
+        person = participant or await participant_of(rt, reply_to)
+        done = stepped(turn, event, person, rt.now())
         committed = await rt.db(
             rt.runs.commit_step,
             turn.record.id,
             rt.now(),
-            new_state,
-            new_answers,
-            (rt.realm_id, message_id) if message_id is not None else None,
-            completed_at=completed_at(rt, turn, new_state),
+            done.state,
+            done.new_answers,
+            completed_at=done.completed_at,
             claim_prompt=claim_prompt,
         )
+        return await self.carry_out(
+            turn, done, reply_to, committed=committed, direct_prompt=direct_prompt
+        )
+
+    async def carry_out(
+        self,
+        turn: Turn,
+        done: Stepped,
+        reply_to: int,
+        *,
+        committed: bool,
+        message_id: int | None = None,
+        direct_prompt: bool = False,
+    ) -> ConversationState:
+        """After a step's commit (or its refusal: the message was handled before), what the
+        person and the channel are owed: the step's chat effects, then the next standup."""
+        rt = self.rt
         if not committed:
             if message_id is not None:
                 # A redelivery of a message whose step was stored while sending its replies
                 # failed: send what the person is still owed, once.
                 await self._catch_up_replies(turn.standup, turn.run.run_date, reply_to)
             return turn.state
-        for answer in new_answers:
+        for answer in done.new_answers:
             rt.metrics.answers_recorded.inc()
             log.info(
                 "answer_recorded",
@@ -165,10 +159,10 @@ class Conversations:
                     "question": answer.question_index + 1,
                 },
             )
-        await self._perform(turn, effects, reply_to, direct_prompt=direct_prompt)
-        if turn.state.phase is Phase.ASKING and new_state.phase in {Phase.DONE, Phase.SKIPPED}:
+        await self._perform(turn, done.effects, reply_to, direct_prompt=direct_prompt)
+        if turn.state.phase is Phase.ASKING and done.state.phase in {Phase.DONE, Phase.SKIPPED}:
             await self._ask_next(turn.run.run_date, reply_to)
-        return new_state
+        return done.state
 
     async def _perform(
         self, turn: Turn, effects: Sequence[Effect], user_id: int, *, direct_prompt: bool
@@ -375,13 +369,6 @@ class Conversations:
             fresh = await self.load(standup, run_date, user_id)
             await resume_one(self.rt, fresh, self.report_missing)
 
-    # -- incoming -----------------------------------------------------------
-    async def receive(
-        self, turn: Turn, text: str, message_id: int, user_id: int
-    ) -> ConversationState:
-        return await self.apply(
-            turn, MessageReceived(text, message_id), user_id, message_id=message_id
-        )
-
+    # -- incoming (an answer itself: services/answer_step.py) ----------------------
     async def edited(self, turn: Turn, message_id: int, text: str, user_id: int) -> None:
         await self.apply(turn, AnswerEdited(message_id, text), user_id)

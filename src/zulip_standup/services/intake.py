@@ -1,8 +1,10 @@
 """The intake of received messages through the inbox: each handled once, none lost.
 
 A batch is recorded as received before any of it is handled, so a crash leaves
-it unfinished and the next catch-up starts below it. A message is marked handled once
-the handler returns, unless its own step did so (an answer, in the commit that stores it).
+it unfinished and the next catch-up starts below it; for a message new to the inbox the
+receipt also begins its first delivery (only a redelivery needs ``inbox.begin``). A
+message is marked handled once the handler returns, unless its own step did so (an
+answer, in the commit that stores it).
 
 A transient failure (database, Zulip) is retried in place with backoff, in order
 with the sender's later messages, then left unfinished for a catch-up a little later;
@@ -49,6 +51,9 @@ class MessageIntake:
         # Called to fetch unfinished messages again (the event stream's catch-up).
         self.on_retry: Callable[[], None] | None = None
         self._timers: set[asyncio.Task[None]] = set()
+        # Messages whose receipt began their first delivery (new to the inbox): handling
+        # them needs no ``inbox.begin``, so a fresh answer costs its step's transaction only.
+        self._first_deliveries: set[int] = set()
 
     def close(self) -> None:
         for task in list(self._timers):
@@ -65,7 +70,8 @@ class MessageIntake:
         ids = [m.message_id for m in messages if self._is_addressed(m)]
         for retry in range(RECEIVE_TRIES):
             try:
-                await rt.db(rt.inbox.receive, rt.realm_id, ids, rt.wire_now())
+                fresh = await rt.db(rt.inbox.receive, rt.realm_id, ids, rt.wire_now())
+                self._first_deliveries.update(fresh)
                 return
             except Exception as exc:
                 if not rt.is_transient(exc) or retry + 1 == RECEIVE_TRIES:
@@ -91,7 +97,8 @@ class MessageIntake:
         if not self._is_addressed(message):
             return
         attempt = 1
-        begun = False
+        begun = message.message_id in self._first_deliveries
+        self._first_deliveries.discard(message.message_id)
         for retry in range(INLINE_TRIES):
             try:
                 if not begun:

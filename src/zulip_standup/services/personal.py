@@ -124,6 +124,7 @@ async def forget_me(rt: Runtime, asker: Asker, cmd: ct.ForgetMe) -> str:
     user_id = asker.person.user_id
     mine = await rt.db(rt.standups.of_participant, rt.realm_id, user_id)
     counts = await rt.db(rt.runs.forget_person, rt.realm_id, user_id, rt.now())
+    await rt.db(rt.standups.forget_kept, rt.realm_id, user_id)
     for standup in mine:
         await rt.planner.replan(standup.id)
     return texts.forgotten(counts)

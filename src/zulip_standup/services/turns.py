@@ -12,12 +12,18 @@ from dataclasses import dataclass
 from zulip_standup.domain.conversation.machine import (
     ConversationContext,
     ConversationState,
+    CutoffPassed,
+    Effect,
+    Event,
     Phase,
     RunClosed,
+    StoreAnswer,
     step,
 )
-from zulip_standup.domain.records import ConversationRecord, RunRecord
+from zulip_standup.domain.records import ConversationRecord, NewAnswer, RunRecord
+from zulip_standup.domain.scheduling.planning import Participant
 from zulip_standup.domain.standup import ReportStyle, Standup
+from zulip_standup.services.people import personal_deadline
 from zulip_standup.services.runtime import Runtime
 
 
@@ -63,9 +69,45 @@ def state_of(standup: Standup, record: ConversationRecord) -> ConversationState:
 
 def completed_at(rt: Runtime, turn: Turn, state: ConversationState) -> dt.datetime | None:
     """Now, when this state finishes the answers for the first time."""
+    return _first_finish(turn, state, rt.now())
+
+
+def _first_finish(turn: Turn, state: ConversationState, now: dt.datetime) -> dt.datetime | None:
     if state.phase is Phase.DONE and turn.record.completed_at is None:
-        return rt.now()
+        return now
     return None
+
+
+@dataclass(frozen=True)
+class Stepped:
+    """One step of a conversation, decided and not yet stored: the new state, the effects
+    to carry out after the commit, the answers to store and (first finish) when."""
+
+    state: ConversationState
+    effects: tuple[Effect, ...]
+    new_answers: tuple[NewAnswer, ...]
+    completed_at: dt.datetime | None
+
+
+def stepped(turn: Turn, event: Event, participant: Participant, now: dt.datetime) -> Stepped:
+    """Step the machine (pure): answers are late only after the person's own deadline, the
+    later of the team's cutoff and the cutoff on their own clock (people far west answer
+    after the digest)."""
+    context = ConversationContext(
+        standup=turn.standup.name, day=turn.run.run_date, report_out=report_out(turn)
+    )
+    state = turn.state
+    deadline = personal_deadline(turn.standup, participant, turn.run.run_date)
+    if not state.cutoff_passed and now >= deadline:
+        state = step(state, CutoffPassed(), context)[0]
+    new_state, effects = step(state, event, context)
+    questions = turn.standup.settings.questions
+    new_answers = tuple(
+        NewAnswer(e.index, questions[e.index].text, e.text, e.source_message_id, e.edited)
+        for e in effects
+        if isinstance(e, StoreAnswer)
+    )
+    return Stepped(new_state, effects, new_answers, _first_finish(turn, new_state, now))
 
 
 async def save_state(rt: Runtime, turn: Turn, state: ConversationState) -> None:

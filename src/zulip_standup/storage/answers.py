@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from zulip_standup.domain.records import (
     AnswerRecord,
@@ -58,36 +59,33 @@ class AnswerRows:
     def _upsert_answer(
         self, conn: Connection, answer: NewAnswer, run_id: int, user_id: int, now: dt.datetime
     ) -> None:
+        """One statement: insert the answer, or replace the text of the one stored for that
+        question (keeping its question text and creation time)."""
         sealed, encrypted = self.cipher.seal(answer.text)
-        existing = conn.execute(
-            select(answers.c.id).where(
-                answers.c.run_id == run_id,
-                answers.c.user_id == user_id,
-                answers.c.question_index == answer.question_index,
-            )
-        ).scalar()
-        if existing is None:
-            conn.execute(
-                insert(answers).values(
-                    run_id=run_id,
-                    user_id=user_id,
-                    question_index=answer.question_index,
-                    question_text=answer.question_text,
-                    text=sealed,
-                    encrypted=encrypted,
-                    source_message_id=answer.source_message_id,
-                    created_at=now,
-                    edited=answer.edited,
-                    edited_at=now if answer.edited else None,
-                )
-            )
-            return
-        values: dict[str, Any] = {"text": sealed, "encrypted": encrypted}
+        changes: dict[str, Any] = {"text": sealed, "encrypted": encrypted}
         if answer.edited:
-            values.update(edited=True, edited_at=now)
+            changes.update(edited=True, edited_at=now)
         if answer.source_message_id is not None:
-            values["source_message_id"] = answer.source_message_id
-        conn.execute(update(answers).where(answers.c.id == existing).values(**values))
+            changes["source_message_id"] = answer.source_message_id
+        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        conn.execute(
+            dialect.insert(answers)
+            .values(
+                run_id=run_id,
+                user_id=user_id,
+                question_index=answer.question_index,
+                question_text=answer.question_text,
+                text=sealed,
+                encrypted=encrypted,
+                source_message_id=answer.source_message_id,
+                created_at=now,
+                edited=answer.edited,
+                edited_at=now if answer.edited else None,
+            )
+            .on_conflict_do_update(
+                index_elements=["run_id", "user_id", "question_index"], set_=changes
+            )
+        )
 
     def _answer(self, row: Any) -> AnswerRecord:
         return AnswerRecord(

@@ -45,7 +45,7 @@ def _row(realm_id: int, message_id: int, state: InboxState, now: dt.datetime) ->
         "realm_id": realm_id,
         "message_id": message_id,
         "state": state.value,
-        "attempts": 0 if state is InboxState.RECEIVED else 1,
+        "attempts": 1,
         "received_at": now,
         "updated_at": now,
     }
@@ -75,19 +75,23 @@ class InboxStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def receive(self, realm_id: int, message_ids: Sequence[int], now: dt.datetime) -> None:
-        """Record a batch of messages as received (known ones are left as they are)."""
+    def receive(self, realm_id: int, message_ids: Sequence[int], now: dt.datetime) -> list[int]:
+        """Record a batch of messages in one statement; return those new to the inbox, whose
+        first delivery this receipt begins (known ones are left as they are)."""
         if not message_ids:
-            return
+            return []
         with self.engine.begin() as conn:
-            conn.execute(
-                _upsert(conn).on_conflict_do_nothing(index_elements=["realm_id", "message_id"]),
+            fresh = conn.execute(
+                _upsert(conn)
+                .on_conflict_do_nothing(index_elements=["realm_id", "message_id"])
+                .returning(inbox.c.message_id),
                 [_row(realm_id, m, InboxState.RECEIVED, now) for m in message_ids],
             )
+            return sorted(int(m) for m in fresh.scalars())
 
     def begin(self, realm_id: int, message_id: int, now: dt.datetime) -> Delivery:
         """Record that handling starts (or starts again); say whether it was finished before."""
-        row = {**_row(realm_id, message_id, InboxState.RECEIVED, now), "attempts": 1}
+        row = _row(realm_id, message_id, InboxState.RECEIVED, now)
         changes = {
             "state": InboxState.RECEIVED.value,
             "attempts": inbox.c.attempts + 1,

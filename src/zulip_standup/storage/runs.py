@@ -4,24 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Engine, func, literal, select, update
+from sqlalchemy import Connection, Engine, func, literal, select, update
 
 from zulip_standup.domain.conversation.state import ConversationState, Phase
 from zulip_standup.domain.records import (
     AnswerRecord,
     ConversationRecord,
     NewAnswer,
+    OpenConversation,
     RunRecord,
+    StepWrite,
     absence_in,
     state_columns,
 )
+from zulip_standup.ports import AnswerStep, StepPlan
 from zulip_standup.storage.answers import AnswerRows
 from zulip_standup.storage.conflicts import insert_ignoring_duplicates
 from zulip_standup.storage.crypto import AnswerCipher
 from zulip_standup.storage.engine import reading
 from zulip_standup.storage.inbox import mark_done
+from zulip_standup.storage.standups import standup_from_row
 from zulip_standup.storage.tables import (
     conversations,
     runs,
@@ -59,6 +64,38 @@ def _conversation(row: Any) -> ConversationRecord:
         report_posted_at=row.report_posted_at,
         absence=absence_in(state, data),
     )
+
+
+def _open_turns(conn: Connection, realm_id: int, user_id: int) -> list[OpenConversation]:
+    """The person's asking conversations with their runs and standups: one statement,
+    locking the conversation rows on PostgreSQL for the step that follows in the caller's
+    transaction (SQLite's ``BEGIN IMMEDIATE`` holds the whole database already)."""
+    run_columns = [c.label(f"r_{c.name}") for c in runs.c]
+    standup_columns = [c.label(f"s_{c.name}") for c in standups.c]
+    rows = conn.execute(
+        select(conversations, *run_columns, *standup_columns)
+        .join(runs, runs.c.id == conversations.c.run_id)
+        .join(standups, standups.c.id == runs.c.standup_id)
+        .where(
+            standups.c.realm_id == realm_id,
+            conversations.c.user_id == user_id,
+            conversations.c.state == Phase.ASKING.value,
+        )
+        .order_by(runs.c.run_date.desc(), conversations.c.id.desc())
+        .with_for_update(of=conversations)
+    ).all()
+    return [
+        OpenConversation(
+            standup_from_row(_prefixed(row, "s_")),
+            _run(SimpleNamespace(**_prefixed(row, "r_"))),
+            _conversation(row),
+        )
+        for row in rows
+    ]
+
+
+def _prefixed(row: Any, prefix: str) -> dict[str, Any]:
+    return {k[len(prefix) :]: v for k, v in row._mapping.items() if k.startswith(prefix)}
 
 
 class RunStore(AnswerRows):
@@ -172,19 +209,34 @@ class RunStore(AnswerRows):
         self, realm_id: int, user_id: int
     ) -> list[tuple[ConversationRecord, int, dt.date]]:
         """The person's conversations still asking questions, newest run first, with standup id."""
+        found = self.open_turns(realm_id, user_id)
+        return [(o.record, o.standup.id, o.run.run_date) for o in found]
+
+    def open_turns(self, realm_id: int, user_id: int) -> list[OpenConversation]:
         with reading(self.engine) as conn:
-            rows = conn.execute(
-                select(conversations, runs.c.standup_id, runs.c.run_date)
-                .join(runs, runs.c.id == conversations.c.run_id)
-                .join(standups, standups.c.id == runs.c.standup_id)
-                .where(
-                    standups.c.realm_id == realm_id,
-                    conversations.c.user_id == user_id,
-                    conversations.c.state == Phase.ASKING.value,
-                )
-                .order_by(runs.c.run_date.desc(), conversations.c.id.desc())
-            ).all()
-        return [(_conversation(r), int(r.standup_id), r.run_date) for r in rows]
+            return _open_turns(conn, realm_id, user_id)
+
+    def answer_step(
+        self,
+        realm_id: int,
+        user_id: int,
+        processed: tuple[int, int],
+        now: dt.datetime,
+        plan: StepPlan,
+    ) -> AnswerStep:
+        """An answer in one transaction: the open conversations read, the step ``plan``
+        makes of them stored with its answers and the message marked handled (nothing
+        written when the message was handled before). Four statements for one answer."""
+        with self.engine.begin() as conn:
+            found = _open_turns(conn, realm_id, user_id)
+            write = plan(found)
+            if write is None:
+                return AnswerStep(found, None)
+            if not mark_done(conn, *processed, now):
+                return AnswerStep(found, False)
+            (record,) = [o.record for o in found if o.record.id == write.conversation_id]
+            self._write_step(conn, record.run_id, record.user_id, write, now, claim_prompt=False)
+        return AnswerStep(found, True)
 
     def waiting_conversations(
         self, realm_id: int, user_id: int
@@ -273,31 +325,45 @@ class RunStore(AnswerRows):
         handled before; a crash leaves either all of it or none. ``completed_at`` is
         stored when given (the step finished the answers); ``claim_prompt`` claims the
         prompt with the step (as ``claim_prompt`` does: a claim made before stays)."""
-        values: dict[str, Any] = state_columns(state)
-        if completed_at is not None:
-            values["completed_at"] = completed_at
-        if claim_prompt:
-            # In the UPDATE itself, so a prompt job claiming at the same time sees one claim.
-            claimed_at = literal(now, UTCDateTime())
-            values["prompted_at"] = func.coalesce(conversations.c.prompted_at, claimed_at)
+        write = StepWrite(conversation_id, state, tuple(new_answers), completed_at)
         with self.engine.begin() as conn:
             row = conn.execute(
                 select(conversations.c.run_id, conversations.c.user_id).where(
                     conversations.c.id == conversation_id
                 )
             ).one()
-            if processed is not None:
-                realm_id, message_id = processed
-                if not mark_done(conn, realm_id, message_id, now):
-                    return False
-            for answer in new_answers:
-                self._upsert_answer(conn, answer, int(row.run_id), int(row.user_id), now)
-            conn.execute(
-                update(conversations)
-                .where(conversations.c.id == conversation_id)
-                .values(updated_at=now, **values)
+            if processed is not None and not mark_done(conn, *processed, now):
+                return False
+            self._write_step(
+                conn, int(row.run_id), int(row.user_id), write, now, claim_prompt=claim_prompt
             )
         return True
+
+    def _write_step(
+        self,
+        conn: Connection,
+        run_id: int,
+        user_id: int,
+        write: StepWrite,
+        now: dt.datetime,
+        *,
+        claim_prompt: bool,
+    ) -> None:
+        """A step's answers (one upsert each) and its conversation row (one update)."""
+        values: dict[str, Any] = state_columns(write.state)
+        if write.completed_at is not None:
+            values["completed_at"] = write.completed_at
+        if claim_prompt:
+            # In the UPDATE itself, so a prompt job claiming at the same time sees one claim.
+            claimed_at = literal(now, UTCDateTime())
+            values["prompted_at"] = func.coalesce(conversations.c.prompted_at, claimed_at)
+        for answer in write.new_answers:
+            self._upsert_answer(conn, answer, run_id, user_id, now)
+        conn.execute(
+            update(conversations)
+            .where(conversations.c.id == write.conversation_id)
+            .values(updated_at=now, **values)
+        )
 
 
 # The records live in domain/records.py; re-exported for callers that import them from here.

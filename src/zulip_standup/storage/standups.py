@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import Engine, delete, insert, select, update
-from sqlalchemy.engine import Connection, RowMapping
+from sqlalchemy.engine import Connection
 
 from zulip_standup.domain.records import (
     Audited,
@@ -101,7 +101,7 @@ def settings_from_row(row: Mapping[Any, Any]) -> StandupSettings:
     )
 
 
-def _standup(row: RowMapping) -> Standup:
+def standup_from_row(row: Mapping[Any, Any]) -> Standup:
     return Standup(
         id=int(row["id"]),
         realm_id=int(row["realm_id"]),
@@ -156,7 +156,7 @@ class StandupStore(PersonRows):
     def get(self, standup_id: int) -> Standup | None:
         with reading(self.engine) as conn:
             row = conn.execute(select(standups).where(standups.c.id == standup_id)).first()
-        return None if row is None else _standup(row._mapping)
+        return None if row is None else standup_from_row(row._mapping)
 
     def in_channel(self, realm_id: int, stream_id: int) -> list[Standup]:
         with reading(self.engine) as conn:
@@ -165,14 +165,14 @@ class StandupStore(PersonRows):
                 .where(standups.c.realm_id == realm_id, standups.c.stream_id == stream_id)
                 .order_by(standups.c.id)
             ).all()
-        return [_standup(r._mapping) for r in rows]
+        return [standup_from_row(r._mapping) for r in rows]
 
     def in_realm(self, realm_id: int) -> list[Standup]:
         with reading(self.engine) as conn:
             rows = conn.execute(
                 select(standups).where(standups.c.realm_id == realm_id).order_by(standups.c.id)
             ).all()
-        return [_standup(r._mapping) for r in rows]
+        return [standup_from_row(r._mapping) for r in rows]
 
     def of_participant(self, realm_id: int, user_id: int) -> list[Standup]:
         """Standups the person takes part in (active membership)."""
@@ -183,7 +183,7 @@ class StandupStore(PersonRows):
                 .where(*taking_part(realm_id, user_id))
                 .order_by(standups.c.id)
             ).all()
-        return [_standup(r._mapping) for r in rows]
+        return [standup_from_row(r._mapping) for r in rows]
 
     def update_settings(
         self, standup_id: int, settings: StandupSettings, now: dt.datetime, *, replan: bool
@@ -240,6 +240,9 @@ class StandupStore(PersonRows):
             _audit(conn, realm_id, standup_id, Audited(actor_user_id, action, detail), now)
 
     # -- one change, one transaction ----------------------------------------
+    def forget_kept(self, realm_id: int, user_id: int) -> None:
+        """Nothing of a person is kept outside the stored rows (a cache in front keeps some)."""
+
     def apply_change(self, change: StandupChange) -> StandupChanged:
         """All of a change's writes in one transaction (see ``StandupChange``)."""
         now = change.now
@@ -299,7 +302,7 @@ def _get(conn: Connection, standup_id: int) -> Standup:
     if row is None:
         msg = f"no standup {standup_id}"
         raise KeyError(msg)
-    return _standup(row._mapping)
+    return standup_from_row(row._mapping)
 
 
 def _update_settings(

@@ -41,12 +41,12 @@ class MemoryInbox:
     def __init__(self, state: MemoryState) -> None:
         self.db = state
 
-    def receive(self, realm_id: int, message_ids: Sequence[int], now: dt.datetime) -> None:
+    def receive(self, realm_id: int, message_ids: Sequence[int], now: dt.datetime) -> list[int]:
         with self.db.lock:
-            for message_id in message_ids:
-                self.db.inbox.setdefault(
-                    (realm_id, message_id), _row(InboxState.RECEIVED, now, attempts=0)
-                )
+            fresh = [m for m in message_ids if (realm_id, m) not in self.db.inbox]
+            for message_id in fresh:
+                self.db.inbox[(realm_id, message_id)] = _row(InboxState.RECEIVED, now, attempts=1)
+        return sorted(set(fresh))
 
     def begin(self, realm_id: int, message_id: int, now: dt.datetime) -> Delivery:
         with self.db.lock:

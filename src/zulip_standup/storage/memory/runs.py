@@ -11,12 +11,15 @@ from zulip_standup.domain.conversation.state import ConversationState, Phase
 from zulip_standup.domain.records import (
     ConversationRecord,
     NewAnswer,
+    OpenConversation,
     RunRecord,
     absence_in,
     state_columns,
 )
+from zulip_standup.ports import AnswerStep, StepPlan
 from zulip_standup.storage.memory.answers import MemoryAnswerRows
 from zulip_standup.storage.memory.inbox import mark_done
+from zulip_standup.storage.memory.standups import standup_of
 from zulip_standup.storage.memory.state import MemoryState, json_copy, set_columns, utc
 
 RUN_COLUMNS = frozenset({"topic", "digest_message_ids", "digest_posted_at"})
@@ -188,6 +191,10 @@ class MemoryRunStore(MemoryAnswerRows):
         self, realm_id: int, user_id: int
     ) -> list[tuple[ConversationRecord, int, dt.date]]:
         """The person's conversations still asking questions, newest run first, with standup id."""
+        found = self.open_turns(realm_id, user_id)
+        return [(o.record, o.standup.id, o.run.run_date) for o in found]
+
+    def open_turns(self, realm_id: int, user_id: int) -> list[OpenConversation]:
         with self.db.lock:
             in_realm = self.db.run_ids_of_realm(realm_id)
             rows = [
@@ -198,8 +205,37 @@ class MemoryRunStore(MemoryAnswerRows):
                 and r["state"] == Phase.ASKING.value
             ]
             found = self._with_run(rows)
-        found.sort(key=lambda pair: (pair[1]["run_date"], pair[0]["id"]), reverse=True)
-        return [(_conversation(c), int(run["standup_id"]), run["run_date"]) for c, run in found]
+            found.sort(key=lambda pair: (pair[1]["run_date"], pair[0]["id"]), reverse=True)
+            return [
+                OpenConversation(
+                    standup_of(self.db.standups[run["standup_id"]]), _run(run), _conversation(c)
+                )
+                for c, run in found
+            ]
+
+    def answer_step(
+        self,
+        realm_id: int,
+        user_id: int,
+        processed: tuple[int, int],
+        now: dt.datetime,
+        plan: StepPlan,
+    ) -> AnswerStep:
+        """As ``RunStore.answer_step``: read, plan and store under one hold of the lock."""
+        with self.db.lock:
+            found = self.open_turns(realm_id, user_id)
+            write = plan(found)
+            if write is None:
+                return AnswerStep(found, None)
+            stored = self.commit_step(
+                write.conversation_id,
+                now,
+                write.state,
+                write.new_answers,
+                processed,
+                completed_at=write.completed_at,
+            )
+            return AnswerStep(found, stored)
 
     def waiting_conversations(
         self, realm_id: int, user_id: int

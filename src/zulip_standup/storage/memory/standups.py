@@ -271,6 +271,9 @@ class MemoryStandupStore(MemoryPersonRows):
         }
 
     # -- one change, one transaction ----------------------------------------
+    def forget_kept(self, realm_id: int, user_id: int) -> None:
+        """Nothing of a person is kept outside the stored rows (a cache in front keeps some)."""
+
     def apply_change(self, change: StandupChange) -> StandupChanged:
         """All of a change's writes or none: a failure part-way puts every table back."""
         now = change.now
