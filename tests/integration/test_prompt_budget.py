@@ -63,4 +63,5 @@ async def test_one_prompt_costs_a_fixed_number_of_statements(engine: Engine, cos
     assert (report.claimed, report.done) == (PEOPLE, PEOPLE)
     people = [team.lena, team.ann, team.ben, team.ravi, team.noa]
     assert all(len(team.dms(person)) == 1 for person in people)
-    assert (cost.statements, cost.transactions) == (2 + 1 + 1 + 13 * PEOPLE, 1 + 1 + 1 + 12 * PEOPLE)
+    expected = (2 + 1 + 1 + 13 * PEOPLE, 1 + 1 + 1 + 12 * PEOPLE)
+    assert (cost.statements, cost.transactions) == expected
