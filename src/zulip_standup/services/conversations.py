@@ -104,11 +104,14 @@ class Conversations:
         *,
         direct_prompt: bool = False,
         claim_prompt: bool = False,
+        first_claim: bool = False,
         participant: Participant | None = None,
     ) -> ConversationState:
         """Step the machine; store its answers, its state and (``claim_prompt``) the
         prompt's claim in one transaction; then carry out the chat effects in order. (An
         answer to a question is stored with its message's mark: ``answer_step``.)
+        ``first_claim``: the step is the prompt's claim, refused (nothing stored, nothing
+        sent, the state as it was returned) when the prompt was claimed before.
 
         A crash before the commit leaves the step undone; after it, only chat effects can
         be lost, and ``resume`` sends what a person is missing. ``participant``: the
@@ -125,6 +128,7 @@ class Conversations:
             done.new_answers,
             completed_at=done.completed_at,
             claim_prompt=claim_prompt,
+            first_claim=first_claim,
         )
         return await self.carry_out(
             turn, done, reply_to, committed=committed, direct_prompt=direct_prompt
@@ -260,7 +264,8 @@ class Conversations:
             )
             await save_state(rt, turn, state)
             return f"away ({absence.value})"
-        if turn.record.prompted_at is not None and turn.record.prompt_message_id is None:
+        claimed = turn.record.prompted_at is not None
+        if claimed and turn.record.prompt_message_id is None:
             # A previous attempt claimed the prompt and may have sent it before dying.
             content = await prompt_text(rt, turn, user_id)
             found = await rt.chat.find_sent_dm([user_id], content)
@@ -271,17 +276,32 @@ class Conversations:
                     rt.runs.save_conversation, turn.record.id, rt.now(), prompt_message_id=found
                 )
                 return "reconciled"
-        elif not await rt.db(rt.runs.claim_prompt, turn.record.id, rt.now()):
-            return "already prompted"
         # A new run starts: an older one the person never finished stops taking answers.
         await self._close_older(standup, user_id, run_date)
-        if await self.hold_if_busy(standup, run_date, user_id):
+        notice = await held_notice(rt, standup, run_date, user_id)
+        if (notice is not None or late) and not claimed:
+            # A message that goes out before the prompt is sent once: claim first.
+            if not await rt.db(rt.runs.claim_prompt, turn.record.id, rt.now()):
+                return "already prompted"
+            claimed = True
+        if notice is not None:
+            await self.tell_held(standup, user_id, notice)
             return "held: answering another standup"
         if late:
             await rt.chat.send_dm([user_id], texts.late_prompt_text(standup.name))
         # Known not handed off (the claim read it): sent without looking again.
         ours = handoff is False
-        await self.apply(turn, Prompted(), user_id, direct_prompt=ours, participant=participant)
+        # Unclaimed so far (the common case): the step is the claim, in one statement.
+        state = await self.apply(
+            turn,
+            Prompted(),
+            user_id,
+            direct_prompt=ours,
+            first_claim=not claimed,
+            participant=participant,
+        )
+        if state.phase is Phase.PENDING:
+            return "already prompted"
         rt.metrics.prompts_sent.labels(late=str(late).lower()).inc()
         log.info("prompt_sent", extra={"standup_id": standup.id, "user_id": user_id, "late": late})
         return "prompted"
@@ -321,14 +341,11 @@ class Conversations:
         return "reminded"
 
     # -- one conversation at a time (services/answer_queue.py) ------------------
-    async def hold_if_busy(self, standup: Standup, run_date: dt.date, user_id: int) -> bool:
-        """While the person answers another standup, hold this prompt (claimed by the caller)
-        and tell them it waits; True if held."""
-        notice = await held_notice(self.rt, standup, run_date, user_id)
-        if notice is not None:
-            await self.rt.chat.send_dm([user_id], notice)
-            log.info("prompt_held", extra={"standup_id": standup.id, "user_id": user_id})
-        return notice is not None
+    async def tell_held(self, standup: Standup, user_id: int, notice: str) -> None:
+        """Tell the person this standup's prompt (claimed by the caller) waits for the one
+        they are answering (``notice``: ``answer_queue.held_notice``)."""
+        await self.rt.chat.send_dm([user_id], notice)
+        log.info("prompt_held", extra={"standup_id": standup.id, "user_id": user_id})
 
     async def _ask_next(self, today: dt.date, user_id: int, *, only: int | None = None) -> bool:
         """After a conversation ends, re-ask the one now taking replies or ask the first held

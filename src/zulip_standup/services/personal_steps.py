@@ -88,11 +88,12 @@ async def answer(rt: Runtime, conversations: Conversations, asker: Asker, cmd: c
         return texts.answer_nothing_open(standup.name)
     turn = await conversations.load(standup, day, person.user_id)
     claim = turn.state.phase is Phase.PENDING
-    if claim and await held_notice(rt, standup, day, person.user_id) is not None:
+    notice = await held_notice(rt, standup, day, person.user_id) if claim else None
+    if notice is not None:
         # Held behind the standup being answered: the claim is all there is to store.
         await rt.db(rt.runs.claim_prompt, turn.record.id, rt.now())
-        if await conversations.hold_if_busy(standup, day, person.user_id):
-            return ""  # the notice says it waits for the standup being answered
+        await conversations.tell_held(standup, person.user_id, notice)
+        return ""  # the notice says it waits for the standup being answered
     # Sent now even when handed to Zulip for later: that scheduled prompt is then cancelled.
     state = await conversations.apply(
         turn, Prompted(), person.user_id, direct_prompt=True, claim_prompt=claim

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import Any
@@ -149,6 +150,17 @@ class RunStore(AnswerRows):
             ).all()
         return [_run(r) for r in rows]
 
+    def last_run_before(self, standup_id: int, before: dt.date) -> RunRecord | None:
+        """The standup's latest run before that date: one row, however long its history."""
+        with reading(self.engine) as conn:
+            row = conn.execute(
+                select(runs)
+                .where(runs.c.standup_id == standup_id, runs.c.run_date < before)
+                .order_by(runs.c.run_date.desc())
+                .limit(1)
+            ).first()
+        return None if row is None else _run(row)
+
     def update_run(self, run_id: int, **values: Any) -> None:
         with self.engine.begin() as conn:
             conn.execute(update(runs).where(runs.c.id == run_id).values(**values))
@@ -235,7 +247,7 @@ class RunStore(AnswerRows):
             if not mark_done(conn, *processed, now):
                 return AnswerStep(found, False)
             (record,) = [o.record for o in found if o.record.id == write.conversation_id]
-            self._write_step(conn, record.run_id, record.user_id, write, now, claim_prompt=False)
+            self._write_step(conn, record.run_id, record.user_id, write, now, claim=None)
         return AnswerStep(found, True)
 
     def waiting_conversations(
@@ -319,24 +331,33 @@ class RunStore(AnswerRows):
         *,
         completed_at: dt.datetime | None = None,
         claim_prompt: bool = False,
+        first_claim: bool = False,
     ) -> bool:
         """Store a conversation step at once: its answers, its state and, for a message,
         that the message is handled. False (and nothing written) when the message was
         handled before; a crash leaves either all of it or none. ``completed_at`` is
         stored when given (the step finished the answers); ``claim_prompt`` claims the
-        prompt with the step (as ``claim_prompt`` does: a claim made before stays)."""
+        prompt with the step (as ``claim_prompt`` does: a claim made before stays);
+        ``first_claim``: claims it only if no claim was made before (False and nothing
+        written else: claim and step are one statement, so two prompt jobs never both send)."""
         write = StepWrite(conversation_id, state, tuple(new_answers), completed_at)
-        with self.engine.begin() as conn:
-            row = conn.execute(
-                select(conversations.c.run_id, conversations.c.user_id).where(
-                    conversations.c.id == conversation_id
-                )
-            ).one()
-            if processed is not None and not mark_done(conn, *processed, now):
-                return False
-            self._write_step(
-                conn, int(row.run_id), int(row.user_id), write, now, claim_prompt=claim_prompt
-            )
+        try:
+            with self.engine.begin() as conn:
+                owner = (0, 0)  # whose answers: read only when the step stores some
+                if write.new_answers:
+                    row = conn.execute(
+                        select(conversations.c.run_id, conversations.c.user_id).where(
+                            conversations.c.id == conversation_id
+                        )
+                    ).one()
+                    owner = (int(row.run_id), int(row.user_id))
+                if processed is not None and not mark_done(conn, *processed, now):
+                    return False
+                claim = _Claim.FIRST if first_claim else _Claim.KEEP if claim_prompt else None
+                if not self._write_step(conn, *owner, write, now, claim=claim):
+                    raise _StepRefused
+        except _StepRefused:
+            return False
         return True
 
     def _write_step(
@@ -347,23 +368,36 @@ class RunStore(AnswerRows):
         write: StepWrite,
         now: dt.datetime,
         *,
-        claim_prompt: bool,
-    ) -> None:
-        """A step's answers (one upsert each) and its conversation row (one update)."""
+        claim: _Claim | None,
+    ) -> bool:
+        """A step's answers (one upsert each) and its conversation row (one update); False
+        when ``claim`` is ``FIRST`` and the prompt was claimed before (the caller rolls back)."""
         values: dict[str, Any] = state_columns(write.state)
         if write.completed_at is not None:
             values["completed_at"] = write.completed_at
-        if claim_prompt:
+        row = update(conversations).where(conversations.c.id == write.conversation_id)
+        if claim is _Claim.KEEP:
             # In the UPDATE itself, so a prompt job claiming at the same time sees one claim.
             claimed_at = literal(now, UTCDateTime())
             values["prompted_at"] = func.coalesce(conversations.c.prompted_at, claimed_at)
+        elif claim is _Claim.FIRST:
+            values["prompted_at"] = now
+            row = row.where(conversations.c.prompted_at.is_(None))
         for answer in write.new_answers:
             self._upsert_answer(conn, answer, run_id, user_id, now)
-        conn.execute(
-            update(conversations)
-            .where(conversations.c.id == write.conversation_id)
-            .values(updated_at=now, **values)
-        )
+        changed = conn.execute(row.values(updated_at=now, **values)).rowcount
+        return claim is not _Claim.FIRST or bool(changed)
+
+
+class _Claim(enum.Enum):
+    """How a step claims the prompt: keeping a claim made before, or only as the first."""
+
+    KEEP = "keep"
+    FIRST = "first"
+
+
+class _StepRefused(Exception):
+    """Raised inside a step's transaction to roll all of it back."""
 
 
 # The records live in domain/records.py; re-exported for callers that import them from here.

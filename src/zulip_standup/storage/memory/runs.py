@@ -122,6 +122,15 @@ class MemoryRunStore(MemoryAnswerRows):
             ]
             return [_run(r) for r in sorted(rows, key=lambda r: r["run_date"])]
 
+    def last_run_before(self, standup_id: int, before: dt.date) -> RunRecord | None:
+        with self.db.lock:
+            rows = [
+                r
+                for r in self.db.runs.values()
+                if r["standup_id"] == standup_id and r["run_date"] < before
+            ]
+            return _run(max(rows, key=lambda r: r["run_date"])) if rows else None
+
     def update_run(self, run_id: int, **values: Any) -> None:
         with self.db.lock:
             row = self.db.runs.get(run_id)
@@ -316,16 +325,21 @@ class MemoryRunStore(MemoryAnswerRows):
         *,
         completed_at: dt.datetime | None = None,
         claim_prompt: bool = False,
+        first_claim: bool = False,
     ) -> bool:
         """Store a conversation step at once: its answers, its state and, for a message,
         that the message is handled. False (and nothing written) when it was handled before.
-        ``claim_prompt`` claims the prompt with the step (a claim made before stays)."""
+        ``claim_prompt`` claims the prompt with the step (a claim made before stays);
+        ``first_claim``: claims it only if no claim was made before (False and nothing
+        written else)."""
         with self.db.lock:
             row = self.db.conversations[conversation_id]
+            if first_claim and row["prompted_at"] is not None:
+                return False
             values = state_columns(state)
             if completed_at is not None:
                 values["completed_at"] = utc(completed_at)
-            if claim_prompt and row["prompted_at"] is None:
+            if (claim_prompt or first_claim) and row["prompted_at"] is None:
                 values["prompted_at"] = utc(now)
             unknown = set(values) - CONVERSATION_COLUMNS
             if unknown:
