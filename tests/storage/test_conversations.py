@@ -332,3 +332,59 @@ def test_a_step_can_claim_the_prompt_in_the_same_commit(stores: StoreSet) -> Non
     plain, _ = runs.start_conversation(run.id, 3, NOW)
     runs.commit_step(plain.id, NOW, skipped, ())
     assert runs.conversation(run.id, 3).prompted_at is None
+
+
+def test_a_turn_is_started_once_with_its_run(stores: StoreSet) -> None:
+    """``start_turn`` creates the run and a pending conversation on first use, and hands
+    back the same rows afterwards (the run shared by the standup's people)."""
+    realm = stores.realm()
+    runs = stores.runs
+    daily = _standup(stores, realm)
+    run, first = runs.start_turn(daily, MON, 1, NOW)
+    assert (run.standup_id, run.run_date, first.state, first.prompted_at) == (
+        daily,
+        MON,
+        Phase.PENDING,
+        None,
+    )
+    again_run, again = runs.start_turn(daily, MON, 1, NOW + MINUTE)
+    assert (again_run.id, again.id) == (run.id, first.id)
+    other_run, other = runs.start_turn(daily, MON, 2, NOW)
+    assert other_run.id == run.id
+    assert other.id != first.id
+    assert runs.find_run(daily, MON) == run
+    assert runs.conversation(run.id, 1) == first
+
+
+def test_a_first_claim_step_is_refused_after_a_claim(stores: StoreSet) -> None:
+    """A step that is the prompt's first claim stores state and claim; once the prompt is
+    claimed, the same step is refused and writes nothing."""
+    realm = stores.realm()
+    runs = stores.runs
+    run, conversation = runs.start_turn(_standup(stores, realm), MON, 1, NOW)
+    asking = ConversationState(3, Phase.ASKING)
+    assert runs.commit_step(conversation.id, NOW, asking, (), first_claim=True)
+    stored = runs.conversation(run.id, 1)
+    assert stored is not None
+    assert (stored.state, stored.prompted_at) == (Phase.ASKING, NOW)
+    _, later = runs.start_turn(_standup(stores, realm, "weekly"), MON, 1, NOW)
+    assert runs.claim_prompt(later.id, NOW)
+    asking_later = ConversationState(3, Phase.ASKING, current=1)
+    assert not runs.commit_step(later.id, NOW + MINUTE, asking_later, (), first_claim=True)
+    unchanged = runs.conversation(later.run_id, 1)
+    assert unchanged is not None
+    assert (unchanged.state, unchanged.question_index) == (Phase.PENDING, 0)
+
+
+def test_the_last_run_before_a_date(stores: StoreSet) -> None:
+    """The standup's latest run before a date, not another standup's, none before the first."""
+    realm = stores.realm()
+    runs = stores.runs
+    daily, weekly = _standup(stores, realm), _standup(stores, realm, "weekly")
+    mon = runs.run_for(daily, MON, NOW)
+    runs.run_for(weekly, TUE, NOW)
+    runs.run_for(daily, WED, NOW)
+    assert runs.last_run_before(daily, MON) is None
+    assert runs.last_run_before(daily, TUE) == mon
+    assert runs.last_run_before(daily, WED) == mon
+    assert runs.last_run_before(daily, WED + dt.timedelta(days=1)) == runs.find_run(daily, WED)

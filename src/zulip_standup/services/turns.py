@@ -39,8 +39,7 @@ class Turn:
 
 async def load_turn(rt: Runtime, standup: Standup, run_date: dt.date, user_id: int) -> Turn:
     """The person's conversation in that run, created (pending) if new."""
-    run = await rt.db(rt.runs.run_for, standup.id, run_date, rt.now())
-    record, _ = await rt.db(rt.runs.start_conversation, run.id, user_id, rt.now())
+    run, record = await rt.db(rt.runs.start_turn, standup.id, run_date, user_id, rt.now())
     return Turn(standup, run, record, state_of(standup, record))
 
 

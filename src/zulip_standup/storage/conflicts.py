@@ -3,7 +3,9 @@ in one statement (with RETURNING, the caller learns whether it was the one to cr
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Insert, Table
+from typing import Any
+
+from sqlalchemy import Connection, Insert, Row, Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 
@@ -15,3 +17,27 @@ def insert_ignoring_duplicates(conn: Connection, table: Table, *key: str) -> Ins
         return sqlite.insert(table).on_conflict_do_nothing(index_elements=list(key))
     msg = f"the stores do not support {conn.dialect.name}"
     raise NotImplementedError(msg)
+
+
+def found_or_inserted(
+    conn: Connection,
+    table: Table,
+    key: dict[str, Any],
+    values: dict[str, Any],
+    *,
+    likely_new: bool = False,
+) -> tuple[Row[Any], bool]:
+    """The row of ``table`` whose columns equal ``key``, inserted with ``values`` when
+    missing; True when this call inserted it. Race-safe: when another transaction inserts
+    it first, that row is read (the key columns have a unique index). ``likely_new``: try
+    the insert first (one statement for a new row, two for an existing one)."""
+    found = select(table).where(*(table.c[name] == value for name, value in key.items()))
+    row = None if likely_new else conn.execute(found).first()
+    if row is not None:
+        return row, False
+    inserted = conn.execute(
+        insert_ignoring_duplicates(conn, table, *key).values(**key, **values).returning(*table.c)
+    ).first()
+    if inserted is not None:
+        return inserted, True
+    return conn.execute(found).one(), False

@@ -23,7 +23,7 @@ from zulip_standup.domain.records import (
 )
 from zulip_standup.ports import AnswerStep, StepPlan
 from zulip_standup.storage.answers import AnswerRows
-from zulip_standup.storage.conflicts import insert_ignoring_duplicates
+from zulip_standup.storage.conflicts import found_or_inserted
 from zulip_standup.storage.crypto import AnswerCipher
 from zulip_standup.storage.engine import reading
 from zulip_standup.storage.inbox import mark_done
@@ -95,6 +95,28 @@ def _open_turns(conn: Connection, realm_id: int, user_id: int) -> list[OpenConve
     ]
 
 
+def _run_row(conn: Connection, standup_id: int, run_date: dt.date, now: dt.datetime) -> Any:
+    key = {"standup_id": standup_id, "run_date": run_date}
+    row, _ = found_or_inserted(conn, runs, key, {"digest_message_ids": [], "created_at": now})
+    return row
+
+
+def _conversation_row(
+    conn: Connection, run_id: int, user_id: int, now: dt.datetime, *, likely_new: bool = False
+) -> tuple[Any, bool]:
+    """A conversation's row, inserted pending when missing; True when this call did."""
+    pending = {
+        "state": Phase.PENDING.value,
+        "question_index": 0,
+        "data": {},
+        "late": False,
+        "report_message_ids": [],
+        "updated_at": now,
+    }
+    key = {"run_id": run_id, "user_id": user_id}
+    return found_or_inserted(conn, conversations, key, pending, likely_new=likely_new)
+
+
 def _prefixed(row: Any, prefix: str) -> dict[str, Any]:
     return {k[len(prefix) :]: v for k, v in row._mapping.items() if k.startswith(prefix)}
 
@@ -113,17 +135,18 @@ class RunStore(AnswerRows):
         if found is not None:
             return found
         with self.engine.begin() as conn:
-            row = conn.execute(
-                insert_ignoring_duplicates(conn, runs, "standup_id", "run_date")
-                .values(standup_id=standup_id, run_date=run_date, digest_message_ids=[])
-                .values(created_at=now)
-                .returning(*runs.c)
-            ).first()
-            if row is None:  # another worker created it first
-                row = conn.execute(
-                    select(runs).where(runs.c.standup_id == standup_id, runs.c.run_date == run_date)
-                ).one()
-        return _run(row)
+            return _run(_run_row(conn, standup_id, run_date, now))
+
+    def start_turn(
+        self, standup_id: int, run_date: dt.date, user_id: int, now: dt.datetime
+    ) -> tuple[RunRecord, ConversationRecord]:
+        """The run and the person's conversation in it, each created on first use (the
+        conversation pending): one transaction, where ``run_for`` and ``start_conversation``
+        take two or three. A prompt's first read, so the conversation is taken to be new."""
+        with self.engine.begin() as conn:
+            run = _run(_run_row(conn, standup_id, run_date, now))
+            row, _ = _conversation_row(conn, run.id, user_id, now, likely_new=True)
+        return run, _conversation(row)
 
     def get_run(self, run_id: int) -> RunRecord | None:
         with reading(self.engine) as conn:
@@ -183,21 +206,8 @@ class RunStore(AnswerRows):
         if existing is not None:
             return existing, False
         with self.engine.begin() as conn:
-            row = conn.execute(
-                insert_ignoring_duplicates(conn, conversations, "run_id", "user_id")
-                .values(run_id=run_id, user_id=user_id, state=Phase.PENDING.value)
-                .values(question_index=0, data={}, late=False, report_message_ids=[])
-                .values(updated_at=now)
-                .returning(*conversations.c)
-            ).first()
-            if row is not None:
-                return _conversation(row), True
-            row = conn.execute(  # another worker created it first
-                select(conversations).where(
-                    conversations.c.run_id == run_id, conversations.c.user_id == user_id
-                )
-            ).one()
-        return _conversation(row), False
+            row, created = _conversation_row(conn, run_id, user_id, now)
+        return _conversation(row), created
 
     def save_conversation(self, conversation_id: int, now: dt.datetime, **values: Any) -> None:
         with self.engine.begin() as conn:
@@ -220,9 +230,21 @@ class RunStore(AnswerRows):
     def open_conversations(
         self, realm_id: int, user_id: int
     ) -> list[tuple[ConversationRecord, int, dt.date]]:
-        """The person's conversations still asking questions, newest run first, with standup id."""
-        found = self.open_turns(realm_id, user_id)
-        return [(o.record, o.standup.id, o.run.run_date) for o in found]
+        """The person's conversations still asking questions, newest run first, with standup
+        id: what ``open_turns`` finds without the runs and standups (a prompt asks this)."""
+        with reading(self.engine) as conn:
+            rows = conn.execute(
+                select(conversations, runs.c.standup_id.label("run_standup_id"), runs.c.run_date)
+                .join(runs, runs.c.id == conversations.c.run_id)
+                .join(standups, standups.c.id == runs.c.standup_id)
+                .where(
+                    standups.c.realm_id == realm_id,
+                    conversations.c.user_id == user_id,
+                    conversations.c.state == Phase.ASKING.value,
+                )
+                .order_by(runs.c.run_date.desc(), conversations.c.id.desc())
+            ).all()
+        return [(_conversation(r), int(r.run_standup_id), r.run_date) for r in rows]
 
     def open_turns(self, realm_id: int, user_id: int) -> list[OpenConversation]:
         with reading(self.engine) as conn:

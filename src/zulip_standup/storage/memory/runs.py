@@ -149,6 +149,14 @@ class MemoryRunStore(MemoryAnswerRows):
             row = self._conversation_row(run_id, user_id)
             return None if row is None else _conversation(row)
 
+    def start_turn(
+        self, standup_id: int, run_date: dt.date, user_id: int, now: dt.datetime
+    ) -> tuple[RunRecord, ConversationRecord]:
+        """The run and the person's conversation in it, each created on first use."""
+        run = self.run_for(standup_id, run_date, now)
+        record, _ = self.start_conversation(run.id, user_id, now)
+        return run, record
+
     def start_conversation(
         self, run_id: int, user_id: int, now: dt.datetime
     ) -> tuple[ConversationRecord, bool]:
