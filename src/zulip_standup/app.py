@@ -323,6 +323,7 @@ class BotProcess:
             concurrency=self.options.worker_concurrency or 8,
             width=self.rest.pacer.width if self.options.worker_concurrency is None else None,
             is_transient=is_transient_failure,
+            prepare=self.bot.prepare_jobs,
         )
         # The queue registered above is used by the stream: catch up on what
         # was missed while the bot was down before polling.

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Sequence
 
 from zulip_standup.commands.context import CommandContext
 from zulip_standup.commands.router import command_name, dispatch
@@ -97,6 +98,9 @@ class StandupBot:
 
     async def handle_job(self, job: DueJob) -> None:
         await self.services.handle_job(job)
+
+    async def prepare_jobs(self, jobs: Sequence[DueJob]) -> None:
+        await self.services.prepare_jobs(jobs)
 
     # -- messages -------------------------------------------------------------
     async def _message(self, message: IncomingMessage) -> bool:

@@ -294,3 +294,26 @@ async def test_a_locked_sqlite_database_is_retried_not_failed(
     (row,) = store.rows_for_standup(sid)
     assert row["status"] == "pending"
     assert "database is locked" in row["last_error"]
+
+
+async def test_each_claimed_batch_is_prepared_before_its_jobs_run(
+    sqlite_engine: Engine, sid: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The worker hands each claimed batch to ``prepare`` before running any of its jobs;
+    a prepare that fails is logged and the jobs still run (it only saves reads)."""
+    store = JobStore(sqlite_engine)
+    store.insert(day_jobs(sid, DAY, T0))
+    clock = FakeClock(T0 + dt.timedelta(hours=3))
+    recorder = Recorder(clock)
+    batches: list[tuple[list[JobKind], int]] = []
+
+    async def prepare(jobs: list[DueJob]) -> None:
+        batches.append(([j.kind for j in jobs], len(recorder.seen)))
+        raise RuntimeError("the people could not be read")
+
+    worker = Worker(clock, store, recorder, prepare=prepare)
+    with caplog.at_level(logging.WARNING):
+        report = await worker.tick()
+    assert batches == [([JobKind.PROMPT, JobKind.REMINDER], 0)]
+    assert (report.claimed, report.done) == (2, 2)
+    assert "job_batch_prepare_failed" in caplog.text

@@ -100,6 +100,31 @@ def test_person_and_time_off(stores: StoreSet) -> None:
     assert len(store.time_off_of(realm, 1)) == 2
 
 
+def test_many_people_and_their_time_off_in_one_read(stores: StoreSet) -> None:
+    """``people_with_time_off`` gives what ``person`` and ``time_off_of`` give, for each id
+    asked (None and no time off for one not stored, nothing of another realm's), over
+    more ids than one IN list holds."""
+    store, _, realm = _on(stores)
+    other = stores.realm()
+    store.upsert_person(realm, 1, NOW, display_name="Ann", profile_timezone="Asia/Kolkata")
+    store.upsert_person(realm, 2, NOW, display_name="Bo")
+    store.upsert_person(other, 3, NOW, display_name="Cy")
+    store.add_time_off(realm, 1, dt.date(2026, 12, 20), dt.date(2026, 12, 22), NOW)
+    store.add_time_off(realm, 1, dt.date(2026, 12, 8), dt.date(2026, 12, 9), NOW)
+    store.add_time_off(other, 3, dt.date(2026, 12, 8), dt.date(2026, 12, 9), NOW)
+    many = [1, 2, 3, *range(1000, 2200)]
+    found = store.people_with_time_off(realm, many)
+    assert sorted(found) == sorted(many)
+    for uid in (1, 2, 3, 1500):
+        assert found[uid] == (store.person(realm, uid), store.time_off_of(realm, uid))
+    assert found[1][1] == [
+        (dt.date(2026, 12, 8), dt.date(2026, 12, 9)),
+        (dt.date(2026, 12, 20), dt.date(2026, 12, 22)),
+    ]
+    assert found[3] == (None, [])
+    assert store.people_with_time_off(realm, []) == {}
+
+
 def test_runs_and_prompt_claim_are_exactly_once(stores: StoreSet) -> None:
     """The run for a date is one row; the prompt can be claimed once only."""
     store, runs, realm = _on(stores)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -145,6 +145,12 @@ class StandupRepository(Protocol):
     def end_time_off(self, realm_id: int, user_id: int, today: dt.date) -> int: ...
 
     def time_off_of(self, realm_id: int, user_id: int) -> list[tuple[dt.date, dt.date]]: ...
+
+    # ``person`` and ``time_off_of`` of many people in one read (a fan-out's batch): each
+    # asked-for user id is in the result, with None for a person not stored.
+    def people_with_time_off(
+        self, realm_id: int, user_ids: Collection[int]
+    ) -> dict[int, tuple[PersonRecord | None, list[tuple[dt.date, dt.date]]]]: ...
 
     # A person's own change (``timezone``, ``holidays``, ``away``, ``back``) in ONE
     # transaction: the person row, time off added or ended, and a durable re-plan request

@@ -37,6 +37,9 @@ from zulip_standup.services.standup_admin import joining, store_change
 
 log = logging.getLogger(__name__)
 
+# The jobs of one person, which read that person (their zones and time off).
+_PERSONAL_JOBS = frozenset({JobKind.PROMPT, JobKind.REMINDER})
+
 
 @dataclass(frozen=True)
 class MessageScene:
@@ -182,6 +185,14 @@ class BotServices:
         )
 
     # -- jobs ---------------------------------------------------------------
+    async def prepare_jobs(self, jobs: Sequence[DueJob]) -> None:
+        """Read the people of a claimed batch's prompts and reminders at once, so each job
+        finds them kept (``CachedStandups``) instead of reading its own."""
+        rt = self.runtime
+        people = {j.user_id for j in jobs if j.user_id is not None and j.kind in _PERSONAL_JOBS}
+        if people:
+            await rt.db(rt.standups.people_with_time_off, rt.realm_id, people)
+
     async def handle_job(self, job: DueJob) -> None:
         """Perform one due job; Zulip hiccups are transient (retried), the rest fail the job."""
         rt = self.runtime

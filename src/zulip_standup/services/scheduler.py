@@ -25,7 +25,7 @@ import socket
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 
 from zulip_standup.domain.scheduling.jobs import (
@@ -215,6 +215,7 @@ class Worker:
         is_transient: Callable[[BaseException], bool] | None = None,
         realm_id: int | None = None,
         width: Callable[[], int] | None = None,
+        prepare: Callable[[Sequence[DueJob]], Awaitable[None]] | None = None,
     ) -> None:
         if batch_size < 1:
             msg = f"batch size must be positive, got {batch_size}"
@@ -235,6 +236,8 @@ class Worker:
         self._transient = transient
         self._is_transient = is_transient or (lambda _exc: False)
         self.realm_id = realm_id
+        # Given each claimed batch before its jobs run (the bot reads their people at once).
+        self._prepare = prepare
         self._running: set[asyncio.Task[str]] = set()
         self._claiming = False
         # Set while ``run`` runs: the loop it runs on and the event that ends its idle sleep.
@@ -278,7 +281,7 @@ class Worker:
         )
 
     async def _claim(self, limit: int) -> list[DueJob]:
-        return await asyncio.to_thread(
+        claimed = await asyncio.to_thread(
             self._store.claim_due,
             self._clock.now(),
             limit,
@@ -287,6 +290,13 @@ class Worker:
             max_attempts=self._retry.max_attempts,
             realm_id=self.realm_id,
         )
+        if claimed and self._prepare is not None:
+            try:
+                await self._prepare(claimed)
+            except Exception:
+                # Only a saving: each job reads what it needs itself.
+                log.warning("job_batch_prepare_failed", exc_info=True)
+        return claimed
 
     async def _perform(self, job: DueJob) -> str:
         now = self._clock.now()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable
 from typing import Any, TypeVar
 
 from zulip_standup.domain.records import (
@@ -76,6 +76,30 @@ class CachedStandups:
             lambda: tuple(self._inner.time_off_of(realm_id, user_id)),
         )
         return list(periods)
+
+    def people_with_time_off(
+        self, realm_id: int, user_ids: Collection[int]
+    ) -> dict[int, tuple[PersonRecord | None, list[tuple[dt.date, dt.date]]]]:
+        """Those not kept yet are read in one go and kept, as ``person`` and ``time_off_of``
+        would keep them: a fan-out reads its batch's people once."""
+        with self._lock:
+            generation = self._generation
+            missing = [
+                uid
+                for uid in user_ids
+                if ("person", realm_id, uid) not in self._kept
+                or ("time_off", realm_id, uid) not in self._kept
+            ]
+        if missing:
+            loaded = self._inner.people_with_time_off(realm_id, missing)
+            with self._lock:
+                if generation == self._generation:
+                    for uid, (person, periods) in loaded.items():
+                        self._kept[("person", realm_id, uid)] = person
+                        self._kept[("time_off", realm_id, uid)] = tuple(periods)
+        return {
+            uid: (self.person(realm_id, uid), self.time_off_of(realm_id, uid)) for uid in user_ids
+        }
 
     def forget_kept(self, realm_id: int, user_id: int) -> None:
         self._write(self._inner.forget_kept, realm_id, user_id)

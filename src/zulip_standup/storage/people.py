@@ -9,6 +9,7 @@ in one transaction) run the same SQL.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, delete, insert, select, update
@@ -22,6 +23,9 @@ from zulip_standup.storage.tables import (
     standups,
     time_off,
 )
+
+# Ids per IN list: well under SQLite's limit of bound parameters in one statement.
+ID_CHUNK = 500
 
 
 def taking_part(realm_id: int, user_id: int) -> tuple[ColumnElement[bool], ...]:
@@ -81,8 +85,10 @@ def _person(conn: Connection, realm_id: int, user_id: int) -> PersonRecord | Non
     row = conn.execute(
         select(people).where(people.c.realm_id == realm_id, people.c.user_id == user_id)
     ).first()
-    if row is None:
-        return None
+    return None if row is None else _person_record(row)
+
+
+def _person_record(row: Any) -> PersonRecord:
     return PersonRecord(
         user_id=int(row.user_id),
         display_name=row.display_name,
@@ -189,6 +195,28 @@ class PersonRows:
     def time_off_of(self, realm_id: int, user_id: int) -> list[tuple[dt.date, dt.date]]:
         with reading(self.engine) as conn:
             return _time_off_of(conn, realm_id, user_id)
+
+    def people_with_time_off(
+        self, realm_id: int, user_ids: Collection[int]
+    ) -> dict[int, tuple[PersonRecord | None, list[tuple[dt.date, dt.date]]]]:
+        """Many people and their time off: two statements a chunk of ids, one snapshot."""
+        wanted = sorted(set(user_ids))
+        found: dict[int, PersonRecord] = {}
+        periods: dict[int, list[tuple[dt.date, dt.date]]] = {uid: [] for uid in wanted}
+        with reading(self.engine) as conn:
+            for start in range(0, len(wanted), ID_CHUNK):
+                chunk = wanted[start : start + ID_CHUNK]
+                for row in conn.execute(
+                    select(people).where(people.c.realm_id == realm_id, people.c.user_id.in_(chunk))
+                ):
+                    found[int(row.user_id)] = _person_record(row)
+                for row in conn.execute(
+                    select(time_off.c.user_id, time_off.c.start_date, time_off.c.end_date)
+                    .where(time_off.c.realm_id == realm_id, time_off.c.user_id.in_(chunk))
+                    .order_by(time_off.c.user_id, time_off.c.start_date)
+                ):
+                    periods[int(row.user_id)].append((row.start_date, row.end_date))
+        return {uid: (found.get(uid), periods[uid]) for uid in wanted}
 
     # -- a person's own change, in one transaction ----------------------------
     def apply_personal_change(self, change: PersonalChange) -> PersonalChangeResult:

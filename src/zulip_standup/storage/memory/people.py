@@ -5,6 +5,7 @@ a single call and ``apply_personal_change`` (one transaction) change the rows al
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
 from zulip_standup.domain.records import PersonalChange, PersonalChangeResult, PersonRecord
@@ -155,6 +156,15 @@ class MemoryPersonRows:
         with self.db.lock:
             periods = [(r["start_date"], r["end_date"]) for r in self._periods(realm_id, user_id)]
         return sorted(periods, key=lambda p: p[0])
+
+    def people_with_time_off(
+        self, realm_id: int, user_ids: Collection[int]
+    ) -> dict[int, tuple[PersonRecord | None, list[tuple[dt.date, dt.date]]]]:
+        with self.db.lock:
+            return {
+                uid: (self.person(realm_id, uid), self.time_off_of(realm_id, uid))
+                for uid in sorted(set(user_ids))
+            }
 
     # -- a person's own change, in one transaction ----------------------------
     def apply_personal_change(self, change: PersonalChange) -> PersonalChangeResult:
