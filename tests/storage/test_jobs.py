@@ -89,6 +89,30 @@ def test_complete_needs_the_claiming_worker(stores: StoreSet, standup_ids: tuple
     assert (row["status"], row["finished_at"]) == ("done", T0 + MINUTE)
 
 
+def test_complete_many_finishes_only_the_claims_held(
+    stores: StoreSet, standup_ids: tuple[int, int]
+) -> None:
+    """Many jobs done at once: those claimed by the worker end done with the finish time,
+    one claimed by another worker and one done already are left and not reported."""
+    store = stores.jobs
+    store.insert([prompt(standup_ids[0], uid, T0) for uid in (1, 2, 3)])
+    first, second = store.claim_due(T0, 2, "w1")
+    (theirs,) = store.claim_due(T0, 10, "w2")
+    assert store.complete(second.id, "w1", T0)
+    finished = store.complete_many([first.id, second.id, theirs.id], "w1", T0 + MINUTE)
+    assert finished == {first.id}
+    status = {
+        row["id"]: (row["status"], row["finished_at"])
+        for row in store.rows_for_standup(standup_ids[0])
+    }
+    assert status == {
+        first.id: ("done", T0 + MINUTE),
+        second.id: ("done", T0),
+        theirs.id: ("claimed", None),
+    }
+    assert store.complete_many([], "w1", T0) == set()
+
+
 def test_fail_re_dues_with_backoff_or_fails_for_good(
     stores: StoreSet, standup_ids: tuple[int, int]
 ) -> None:

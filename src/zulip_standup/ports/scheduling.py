@@ -4,7 +4,7 @@ to the chat server ahead of time."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Protocol
 
 from zulip_standup.domain.scheduling.handoffs import HandedOff, HandOffCandidate
@@ -68,6 +68,10 @@ class JobQueue(Protocol):
     ) -> list[DueJob]: ...
 
     def complete(self, job_id: int, worker_id: str, now: dt.datetime) -> bool: ...
+
+    def complete_many(
+        self, job_ids: Collection[int], worker_id: str, now: dt.datetime
+    ) -> set[int]: ...
 
     def next_due_at(self, realm_id: int | None = None) -> dt.datetime | None: ...
 

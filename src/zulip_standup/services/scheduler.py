@@ -38,6 +38,7 @@ from zulip_standup.domain.scheduling.jobs import (
 )
 from zulip_standup.domain.scheduling.planning import PlanInput, plan_occurrences
 from zulip_standup.ports import Clock, JobHandler, JobQueue, PlanSource
+from zulip_standup.services.job_results import FinishedJobs
 from zulip_standup.services.waiting import sleep_or_stop
 
 log = logging.getLogger(__name__)
@@ -240,6 +241,7 @@ class Worker:
         self._prepare = prepare
         self._running: set[asyncio.Task[str]] = set()
         self._claiming = False
+        self._results = FinishedJobs(store, self.worker_id, clock)
         # Set while ``run`` runs: the loop it runs on and the event that ends its idle sleep.
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wakeup: asyncio.Event | None = None
@@ -326,10 +328,7 @@ class Worker:
                 self._store.fail, job.id, self.worker_id, self._clock.now(), repr(exc), None
             )
             return "failed"
-        finished = await asyncio.to_thread(
-            self._store.complete, job.id, self.worker_id, self._clock.now()
-        )
-        if not finished:
+        if not await self._results.done(job.id):
             log.warning("job_claim_lost", extra=context)
             return "lost"
         return "late" if job.late else "done"

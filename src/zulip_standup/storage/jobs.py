@@ -10,7 +10,7 @@ synchronous; async callers go through ``asyncio.to_thread``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, or_, select, update
@@ -259,6 +259,28 @@ class JobStore:
     def complete(self, job_id: int, worker_id: str, now: dt.datetime) -> bool:
         """Mark done; False when the claim was lost (it expired and someone else has it)."""
         return self._finish(job_id, worker_id, now, JobStatus.DONE, None)
+
+    def complete_many(self, job_ids: Collection[int], worker_id: str, now: dt.datetime) -> set[int]:
+        """Mark done in one statement; the ids whose claim was still ours (the others expired
+        and someone else has them)."""
+        if not job_ids:
+            return set()
+        with self._engine.begin() as conn:
+            done = {
+                int(row.id)
+                for row in conn.execute(
+                    update(jobs)
+                    .where(
+                        jobs.c.id.in_(sorted(job_ids)),
+                        jobs.c.status == JobStatus.CLAIMED.value,
+                        jobs.c.claimed_by == worker_id,
+                    )
+                    .values(status=JobStatus.DONE.value, finished_at=now, last_error=None)
+                    .returning(jobs.c.id)
+                )
+            }
+        self._count(len(job_ids))
+        return done
 
     def drop(self, job_id: int, worker_id: str, now: dt.datetime, reason: str) -> bool:
         """Mark dropped by the lateness policy, keeping the reason."""

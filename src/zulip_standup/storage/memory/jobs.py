@@ -6,7 +6,7 @@ Counts calls and rows the way the SQL store does, so ``stats`` costs a tick alik
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from zulip_standup.domain.scheduling.jobs import DueJob, JobStatus, ReplanResult, StoreStats
@@ -209,6 +209,10 @@ class MemoryJobStore:
 
     def complete(self, job_id: int, worker_id: str, now: dt.datetime) -> bool:
         return self._finish(job_id, worker_id, now, JobStatus.DONE, None)
+
+    def complete_many(self, job_ids: Collection[int], worker_id: str, now: dt.datetime) -> set[int]:
+        with self.db.lock:
+            return {job_id for job_id in job_ids if self.complete(job_id, worker_id, now)}
 
     def drop(self, job_id: int, worker_id: str, now: dt.datetime, reason: str) -> bool:
         return self._finish(job_id, worker_id, now, JobStatus.DROPPED, reason)
