@@ -76,6 +76,8 @@ def table(results: dict[str, Any]) -> str:
             f"production settings: p50/p99/max {s['p50']:.3f}/{s['p99']:.3f}/{s['max']:.3f}s, "
             f"429s {case['http_429']}"
         )
+        for user_id, late_s in sorted(case.get("lateness_by_person_s", [])):
+            add(f"  prompt to user {user_id}: {late_s:.3f} s after its minute")
     for case in results.get("fanout", {}).get("cases", []):
         add(
             f"fan-out N={case['n']:>6} limit {case['limit']}/{case['window_s']}s: "

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Sequence
-from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, literal, select, update
@@ -18,107 +17,26 @@ from zulip_standup.domain.records import (
     OpenConversation,
     RunRecord,
     StepWrite,
-    absence_in,
     state_columns,
 )
 from zulip_standup.ports import AnswerStep, StepPlan
 from zulip_standup.storage.answers import AnswerRows
-from zulip_standup.storage.conflicts import found_or_inserted
 from zulip_standup.storage.crypto import AnswerCipher
 from zulip_standup.storage.engine import reading
 from zulip_standup.storage.inbox import mark_done
-from zulip_standup.storage.standups import standup_from_row
+from zulip_standup.storage.run_rows import (
+    conversation_record,
+    conversation_row,
+    open_turns_of,
+    run_record,
+    run_row,
+)
 from zulip_standup.storage.tables import (
     conversations,
     runs,
     standups,
 )
 from zulip_standup.storage.types import UTCDateTime
-
-
-def _run(row: Any) -> RunRecord:
-    return RunRecord(
-        id=int(row.id),
-        standup_id=int(row.standup_id),
-        run_date=row.run_date,
-        topic=row.topic,
-        digest_message_ids=tuple(int(i) for i in row.digest_message_ids),
-        digest_posted_at=row.digest_posted_at,
-    )
-
-
-def _conversation(row: Any) -> ConversationRecord:
-    data = dict(row.data or {})
-    state = Phase(row.state)
-    return ConversationRecord(
-        id=int(row.id),
-        run_id=int(row.run_id),
-        user_id=int(row.user_id),
-        state=state,
-        question_index=int(row.question_index),
-        data=data,
-        prompted_at=row.prompted_at,
-        prompt_message_id=row.prompt_message_id,
-        completed_at=row.completed_at,
-        late=bool(row.late),
-        report_message_ids=tuple(int(i) for i in row.report_message_ids),
-        report_posted_at=row.report_posted_at,
-        absence=absence_in(state, data),
-    )
-
-
-def _open_turns(conn: Connection, realm_id: int, user_id: int) -> list[OpenConversation]:
-    """The person's asking conversations with their runs and standups: one statement,
-    locking the conversation rows on PostgreSQL for the step that follows in the caller's
-    transaction (SQLite's ``BEGIN IMMEDIATE`` holds the whole database already)."""
-    run_columns = [c.label(f"r_{c.name}") for c in runs.c]
-    standup_columns = [c.label(f"s_{c.name}") for c in standups.c]
-    rows = conn.execute(
-        select(conversations, *run_columns, *standup_columns)
-        .join(runs, runs.c.id == conversations.c.run_id)
-        .join(standups, standups.c.id == runs.c.standup_id)
-        .where(
-            standups.c.realm_id == realm_id,
-            conversations.c.user_id == user_id,
-            conversations.c.state == Phase.ASKING.value,
-        )
-        .order_by(runs.c.run_date.desc(), conversations.c.id.desc())
-        .with_for_update(of=conversations)
-    ).all()
-    return [
-        OpenConversation(
-            standup_from_row(_prefixed(row, "s_")),
-            _run(SimpleNamespace(**_prefixed(row, "r_"))),
-            _conversation(row),
-        )
-        for row in rows
-    ]
-
-
-def _run_row(conn: Connection, standup_id: int, run_date: dt.date, now: dt.datetime) -> Any:
-    key = {"standup_id": standup_id, "run_date": run_date}
-    row, _ = found_or_inserted(conn, runs, key, {"digest_message_ids": [], "created_at": now})
-    return row
-
-
-def _conversation_row(
-    conn: Connection, run_id: int, user_id: int, now: dt.datetime, *, likely_new: bool = False
-) -> tuple[Any, bool]:
-    """A conversation's row, inserted pending when missing; True when this call did."""
-    pending = {
-        "state": Phase.PENDING.value,
-        "question_index": 0,
-        "data": {},
-        "late": False,
-        "report_message_ids": [],
-        "updated_at": now,
-    }
-    key = {"run_id": run_id, "user_id": user_id}
-    return found_or_inserted(conn, conversations, key, pending, likely_new=likely_new)
-
-
-def _prefixed(row: Any, prefix: str) -> dict[str, Any]:
-    return {k[len(prefix) :]: v for k, v in row._mapping.items() if k.startswith(prefix)}
 
 
 class RunStore(AnswerRows):
@@ -135,7 +53,7 @@ class RunStore(AnswerRows):
         if found is not None:
             return found
         with self.engine.begin() as conn:
-            return _run(_run_row(conn, standup_id, run_date, now))
+            return run_record(run_row(conn, standup_id, run_date, now))
 
     def start_turn(
         self, standup_id: int, run_date: dt.date, user_id: int, now: dt.datetime
@@ -144,21 +62,21 @@ class RunStore(AnswerRows):
         conversation pending): one transaction, where ``run_for`` and ``start_conversation``
         take two or three. A prompt's first read, so the conversation is taken to be new."""
         with self.engine.begin() as conn:
-            run = _run(_run_row(conn, standup_id, run_date, now))
-            row, _ = _conversation_row(conn, run.id, user_id, now, likely_new=True)
-        return run, _conversation(row)
+            run = run_record(run_row(conn, standup_id, run_date, now))
+            row, _ = conversation_row(conn, run.id, user_id, now, likely_new=True)
+        return run, conversation_record(row)
 
     def get_run(self, run_id: int) -> RunRecord | None:
         with reading(self.engine) as conn:
             row = conn.execute(select(runs).where(runs.c.id == run_id)).first()
-        return None if row is None else _run(row)
+        return None if row is None else run_record(row)
 
     def find_run(self, standup_id: int, run_date: dt.date) -> RunRecord | None:
         with reading(self.engine) as conn:
             row = conn.execute(
                 select(runs).where(runs.c.standup_id == standup_id, runs.c.run_date == run_date)
             ).first()
-        return None if row is None else _run(row)
+        return None if row is None else run_record(row)
 
     def runs_between(self, standup_id: int, start: dt.date, end: dt.date) -> list[RunRecord]:
         with reading(self.engine) as conn:
@@ -171,7 +89,7 @@ class RunStore(AnswerRows):
                 )
                 .order_by(runs.c.run_date)
             ).all()
-        return [_run(r) for r in rows]
+        return [run_record(r) for r in rows]
 
     def last_run_before(self, standup_id: int, before: dt.date) -> RunRecord | None:
         """The standup's latest run before that date: one row, however long its history."""
@@ -182,7 +100,7 @@ class RunStore(AnswerRows):
                 .order_by(runs.c.run_date.desc())
                 .limit(1)
             ).first()
-        return None if row is None else _run(row)
+        return None if row is None else run_record(row)
 
     def update_run(self, run_id: int, **values: Any) -> None:
         with self.engine.begin() as conn:
@@ -196,7 +114,7 @@ class RunStore(AnswerRows):
                     conversations.c.run_id == run_id, conversations.c.user_id == user_id
                 )
             ).first()
-        return None if row is None else _conversation(row)
+        return None if row is None else conversation_record(row)
 
     def start_conversation(
         self, run_id: int, user_id: int, now: dt.datetime
@@ -206,8 +124,8 @@ class RunStore(AnswerRows):
         if existing is not None:
             return existing, False
         with self.engine.begin() as conn:
-            row, created = _conversation_row(conn, run_id, user_id, now)
-        return _conversation(row), created
+            row, created = conversation_row(conn, run_id, user_id, now)
+        return conversation_record(row), created
 
     def save_conversation(self, conversation_id: int, now: dt.datetime, **values: Any) -> None:
         with self.engine.begin() as conn:
@@ -244,11 +162,11 @@ class RunStore(AnswerRows):
                 )
                 .order_by(runs.c.run_date.desc(), conversations.c.id.desc())
             ).all()
-        return [(_conversation(r), int(r.run_standup_id), r.run_date) for r in rows]
+        return [(conversation_record(r), int(r.run_standup_id), r.run_date) for r in rows]
 
     def open_turns(self, realm_id: int, user_id: int) -> list[OpenConversation]:
         with reading(self.engine) as conn:
-            return _open_turns(conn, realm_id, user_id)
+            return open_turns_of(conn, realm_id, user_id)
 
     def answer_step(
         self,
@@ -262,7 +180,7 @@ class RunStore(AnswerRows):
         makes of them stored with its answers and the message marked handled (nothing
         written when the message was handled before). Four statements for one answer."""
         with self.engine.begin() as conn:
-            found = _open_turns(conn, realm_id, user_id)
+            found = open_turns_of(conn, realm_id, user_id)
             write = plan(found)
             if write is None:
                 return AnswerStep(found, None)
@@ -291,7 +209,7 @@ class RunStore(AnswerRows):
                 )
                 .order_by(conversations.c.prompted_at, conversations.c.id)
             ).all()
-        return [(_conversation(r), int(r.standup_id), r.run_date) for r in rows]
+        return [(conversation_record(r), int(r.standup_id), r.run_date) for r in rows]
 
     def unfinished_before(
         self, standup_id: int, user_id: int, before: dt.date
@@ -308,7 +226,7 @@ class RunStore(AnswerRows):
                 )
                 .order_by(conversations.c.id)
             ).all()
-        return [_conversation(r) for r in rows]
+        return [conversation_record(r) for r in rows]
 
     def recently_changed_conversations(
         self, realm_id: int, since: dt.datetime
@@ -327,12 +245,12 @@ class RunStore(AnswerRows):
                 .order_by(conversations.c.id)
             ).all()
             run_rows = {
-                r.id: _run(r)
+                r.id: run_record(r)
                 for r in conn.execute(
                     select(runs).where(runs.c.id.in_({row.run_id for row in rows}))
                 )
             }
-        return [(_conversation(r), int(r.run_standup_id), run_rows[r.run_id]) for r in rows]
+        return [(conversation_record(r), int(r.run_standup_id), run_rows[r.run_id]) for r in rows]
 
     def conversations_of_run(self, run_id: int) -> list[ConversationRecord]:
         with reading(self.engine) as conn:
@@ -341,7 +259,7 @@ class RunStore(AnswerRows):
                 .where(conversations.c.run_id == run_id)
                 .order_by(conversations.c.id)
             ).all()
-        return [_conversation(r) for r in rows]
+        return [conversation_record(r) for r in rows]
 
     def commit_step(
         self,
