@@ -1,6 +1,7 @@
 """Benchmark 5: resident memory of an idle bot process.
 
-The bot runs as a subprocess, ``zulip-standup run`` (the real command), against
+The bot runs as a subprocess, ``python -m zulip_standup run`` (the real command, from the
+tree ``--bot-src`` names, else this one), against
 localzulip (real time) and a SQLite database holding S standups of 10
 participants each, already planned with a day of pending jobs, and a realm of
 the same people (the bot loads the whole user list at start). Start-up is timed
@@ -29,7 +30,7 @@ from typing import IO, Any
 
 from sqlalchemy import insert
 
-import zulip_standup
+from bench.botproc import bot_src
 from bench.common import (
     bench_settings,
     big_realm,
@@ -115,7 +116,7 @@ def _seed(url: str, server: LocalZulip, ids: list[int]) -> None:
 
 def compile_the_bot() -> None:
     """Byte-compile the bot's package where Python looks for it (``__pycache__``)."""
-    compileall.compile_dir(Path(zulip_standup.__file__).parent, quiet=1)
+    compileall.compile_dir(Path(bot_src()) / "zulip_standup", quiet=1)
 
 
 async def run_one(standups: int) -> dict[str, Any]:
@@ -140,11 +141,16 @@ async def run_one(standups: int) -> dict[str, Any]:
             DATABASE_URL=db.url,
             STANDUP_HTTP_BIND="",
             STANDUP_LOG_LEVEL="INFO",
+            # The product tree measured (``--bot-src``, else this one), as ``zulip-standup``
+            # would import it when installed from there.
+            PYTHONPATH=bot_src(),
         )
-        exe = str(Path(sys.executable).with_name("zulip-standup"))
         launched = time.perf_counter()
         process = subprocess.Popen(  # noqa: ASYNC220 - polled below without blocking
-            [exe, "run"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            [sys.executable, "-m", "zulip_standup", "run"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         assert process.stderr is not None
         start = StartWatch(process.pid, process.stderr, launched)
@@ -167,7 +173,7 @@ async def run_one(standups: int) -> dict[str, Any]:
         "standups": standups,
         "participants": people,
         "realm_users": len(realm.users),
-        "mode": "subprocess `zulip-standup run`, SQLite, idle after start-up",
+        "mode": "subprocess `python -m zulip_standup run`, SQLite, idle after start-up",
         "rss_mib": round(memory.get("VmRSS", 0) / 1024, 1),
         "peak_rss_mib": round(memory.get("VmHWM", 0) / 1024, 1),
         "ready_s": round(start.ready_s, 2),

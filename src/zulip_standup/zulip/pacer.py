@@ -45,6 +45,8 @@ class Pacer:
         # A call counts on the server from when it arrives, a little after we let it go;
         # waiting one round trip longer than the window keeps our view behind the server's.
         self._round_trip_s = 0.05
+        # What the responses so far allow the server's window to be (``_learn_window``).
+        self._window_bounds: tuple[float, float] | None = None
         self.waits = 0
         self.waited_s = 0.0
         self.rate_limited = 0
@@ -88,6 +90,27 @@ class Pacer:
         busy = math.ceil(self._budget() / self.window_s * self._round_trip_s)
         return max(1, left, busy)
 
+    def _learn_window(self, reset: float, sent_at: float, received_at: float) -> None:
+        """Zulip's reset is whole epoch seconds, ``floor(arrival + window)``, the call having
+        arrived between ``sent_at`` and ``received_at``: so the (whole-second) window lies
+        in ``[reset - received_at, reset - sent_at + 1)``. Reading it off one response (as
+        ``ceil(reset - now)``) is a second short whenever the call arrived late in its
+        second, and a window a second short lets one more call a second through than the
+        server allows; the bounds of successive responses are intersected instead, which
+        pins the window down within a few calls, and the largest window they allow is used.
+        """
+        low, high = reset - received_at, reset - sent_at + 1.0
+        if self._window_bounds is not None:
+            known_low, known_high = self._window_bounds
+            if max(low, known_low) < min(high, known_high):
+                low, high = max(low, known_low), min(high, known_high)
+            # else: the server's window changed (or its clock did): start again from here
+        self._window_bounds = (low, high)
+        window = float(math.ceil(high) - 1)
+        if low <= window and 1.0 <= window <= MAX_WINDOW_S and window != self.window_s:
+            log.info("rate_limit_window_learned", extra={"window_s": window})
+            self.window_s = window
+
     def observe(
         self,
         status: int,
@@ -105,13 +128,8 @@ class Pacer:
             self.limit = limit
         now = self._now()
         reset = _float(headers.get("X-RateLimit-Reset"))
-        if reset is not None and status != 429:
-            # Zulip's reset is whole epoch seconds, "the newest call + the window":
-            # rounding up what is left of it gives the window the server applies.
-            window = float(math.ceil(reset - now))
-            if 1.0 <= window <= MAX_WINDOW_S and window != self.window_s:
-                log.info("rate_limit_window_learned", extra={"window_s": window})
-                self.window_s = window
+        if reset is not None and status != 429 and sent_at is not None:
+            self._learn_window(reset, sent_at, now)
         remaining = _int(headers.get("X-RateLimit-Remaining"))
         if remaining is not None and status != 429:
             # Another client on the same key may have used part of the budget:
