@@ -12,7 +12,7 @@ from storage.scheduling_rows import add_realm, add_standup
 from zulip_standup.clock import FakeClock
 from zulip_standup.domain.scheduling.jobs import DueJob, JobKind
 from zulip_standup.domain.scheduling.planning import Occurrence
-from zulip_standup.services.scheduler import Worker
+from zulip_standup.services.scheduler import MAX_IN_FLIGHT, Worker
 from zulip_standup.storage.jobs import JobStore
 
 DAY = dt.date(2026, 3, 24)
@@ -46,3 +46,33 @@ async def test_as_many_jobs_run_at_once_as_the_width_allows(sqlite_engine: Engin
     worker = Worker(clock, store, handler, batch_size=100, width=lambda: WIDTH)
     await asyncio.wait_for(worker.run(stop, poll_seconds=15), timeout=60)
     assert (done, most) == (JOBS, WIDTH)
+
+
+async def test_however_wide_the_pacer_allows_at_most_the_in_flight_cap_run(
+    sqlite_engine: Engine,
+) -> None:
+    """A pacer that would admit 198 at once (an empty window): 50 prompts due, the first
+    ``MAX_IN_FLIGHT`` are under way together and never more."""
+    sid = add_standup(sqlite_engine, add_realm(sqlite_engine))
+    store = JobStore(sqlite_engine)
+    deadline = DUE + dt.timedelta(hours=3)
+    jobs = MAX_IN_FLIGHT + 18
+    store.insert([Occurrence(sid, JobKind.PROMPT, DAY, u, DUE, deadline) for u in range(jobs)])
+    inside = most = done = 0
+    all_in, stop = asyncio.Event(), asyncio.Event()
+
+    async def handler(_job: DueJob) -> None:
+        nonlocal inside, most, done
+        inside += 1
+        most = max(most, inside)
+        if inside == MAX_IN_FLIGHT:
+            all_in.set()
+        await all_in.wait()
+        inside -= 1
+        done += 1
+        if done == jobs:
+            stop.set()
+
+    worker = Worker(FakeClock(DUE), store, handler, batch_size=100, width=lambda: 198)
+    await asyncio.wait_for(worker.run(stop, poll_seconds=15), timeout=60)
+    assert (done, most) == (jobs, MAX_IN_FLIGHT)

@@ -35,6 +35,13 @@ DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=10.0)
 USER_AGENT = "zulip-standup/0.1"
 
 
+# Connections to Zulip kept open: the worker's jobs in flight (32), the dispatcher's replies
+# (16) and the event long-poll fit, so sends never wait for one nor reconnect (httpx keeps
+# 20 by default and closed the rest after each burst); httpcore looks at every pooled
+# connection on each request, so more would cost CPU for nothing.
+CONNECTIONS = 64
+
+
 class ZulipError(ChatError):
     """A failed Zulip call; ``str()`` is safe to show an operator (no secrets)."""
 
@@ -106,6 +113,7 @@ class ZulipRest:
             verify=verify,
             headers={"User-Agent": USER_AGENT},
             transport=transport,
+            limits=httpx.Limits(max_connections=CONNECTIONS, max_keepalive_connections=CONNECTIONS),
         )
 
     async def __aenter__(self) -> ZulipRest:
