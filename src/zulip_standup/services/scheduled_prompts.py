@@ -37,10 +37,12 @@ import contextlib
 import datetime as dt
 import logging
 import math
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from zulip_standup.domain.conversation.machine import Phase
+from zulip_standup.domain.scheduling.handoffs import HandOffCandidate
 from zulip_standup.domain.scheduling.jobs import JobStatus
 from zulip_standup.ports import ChatError, ChatRefused
 from zulip_standup.services.conversations import Conversations
@@ -55,6 +57,9 @@ DEFAULT_LEAD = dt.timedelta(minutes=60)
 # Zulip refuses a delivery time that is not in the future; leave room for the request.
 DEFAULT_MIN_LEAD = dt.timedelta(seconds=30)
 DEFAULT_BATCH = 100
+# Hand-offs under way at once: each waits on Zulip and the database, so one at a time left
+# the pacer's allowance unused (the pacer still keeps them under the rate limit).
+HANDOFF_WIDTH = 8
 _FINISHED = (JobStatus.DONE, JobStatus.DROPPED, JobStatus.FAILED)
 
 
@@ -70,6 +75,8 @@ class HandOffReport:
     handed_off: int = 0
     cancelled: int = 0
     failed: int = 0
+    # A whole batch of candidates was found: more may be waiting, so tick again at once.
+    more: bool = False
 
 
 class ScheduledPrompts:
@@ -110,10 +117,15 @@ class ScheduledPrompts:
             )
             return
         while not stop.is_set():
+            more = False
             try:
-                await self.tick()
+                more = (await self.tick()).more
             except Exception:
                 log.exception("scheduled_prompts_tick_failed")
+            if more:
+                # A fan-out being handed off: only the pacer sets its pace, not the poll.
+                await asyncio.sleep(0)
+                continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), poll_seconds)
 
@@ -124,8 +136,8 @@ class ScheduledPrompts:
         if not self._seeded:
             await self._seed()
         cancelled = await self.reconcile()
-        handed, failed = await self.hand_off()
-        return HandOffReport(handed, cancelled, failed)
+        handed, failed, more = await self.hand_off()
+        return HandOffReport(handed, cancelled, failed, more)
 
     # -- start-up -----------------------------------------------------------
     async def _seed(self) -> None:
@@ -187,8 +199,9 @@ class ScheduledPrompts:
         return cancelled
 
     # -- handing off --------------------------------------------------------
-    async def hand_off(self) -> tuple[int, int]:
-        """Schedule the prompts falling due within the lead; returns (handed off, failed)."""
+    async def hand_off(self) -> tuple[int, int, bool]:
+        """Schedule the prompts falling due within the lead, ``HANDOFF_WIDTH`` at once;
+        returns (handed off, failed, whether the batch was full: more may be waiting)."""
         rt = self.rt
         found = await rt.db(
             rt.handoffs.candidates,
@@ -198,42 +211,49 @@ class ScheduledPrompts:
             self.batch + len(self._skipped),
         )
         candidates = [job for job in found if job.job_id not in self._skipped][: self.batch]
-        handed = failed = 0
-        cache: dict[int, Any] = {}
-        for job in candidates:
-            if job.standup_id not in cache:
-                cache[job.standup_id] = await rt.db(rt.standups.get, job.standup_id)
-            standup = cache[job.standup_id]
-            if standup is None:
-                continue
-            if standup.settings.honour_away:
-                person = await rt.db(rt.standups.person, rt.realm_id, job.user_id)
-                if person is not None and person.zulip_away:
-                    self._skipped.add(job.job_id)
-                    continue
-            turn = await self.conversations.load(standup, job.run_date, job.user_id)
-            if turn.record.prompted_at is not None or turn.state.phase is not Phase.PENDING:
-                self._skipped.add(job.job_id)
-                continue
-            content = await prompt_text(self.rt, turn, job.user_id)
-            deliver_at = math.ceil(job.due_at.timestamp())
-            try:
-                sid = await rt.chat.schedule_dm([job.user_id], content, deliver_at)
-            except ChatRefused as exc:
-                # Too close to its time, or refused: the job sends it directly.
-                log.warning(
-                    "scheduled_prompt_refused", extra={"job_id": job.job_id, "code": exc.code}
-                )
-                self._skipped.add(job.job_id)
-                failed += 1
-                continue
-            if not await rt.db(rt.handoffs.record, job.job_id, sid, rt.now()):
-                # The job changed while we scheduled: take it back.
-                with contextlib.suppress(ChatError):
-                    await rt.chat.cancel_scheduled(sid)
-                continue
-            self.ledger[sid] = deliver_at
-            handed += 1
+        standups: dict[int, Any] = {}
+        slots = asyncio.Semaphore(HANDOFF_WIDTH)
+
+        async def one(job: HandOffCandidate) -> str:
+            async with slots:
+                return await self._hand_off_one(job, standups)
+
+        outcomes = Counter(await asyncio.gather(*(one(job) for job in candidates)))
+        handed, failed = outcomes["handed"], outcomes["failed"]
         if handed:
             log.info("scheduled_prompts_handed_off", extra={"count": handed})
-        return handed, failed
+        return handed, failed, len(candidates) == self.batch
+
+    async def _hand_off_one(self, job: HandOffCandidate, standups: dict[int, Any]) -> str:
+        """Hand one prompt to Zulip: "handed", "failed" (the job sends it), or "skipped"."""
+        rt = self.rt
+        if job.standup_id not in standups:
+            standups[job.standup_id] = await rt.db(rt.standups.get, job.standup_id)
+        standup = standups[job.standup_id]
+        if standup is None:
+            return "skipped"
+        if standup.settings.honour_away:
+            person = await rt.db(rt.standups.person, rt.realm_id, job.user_id)
+            if person is not None and person.zulip_away:
+                self._skipped.add(job.job_id)
+                return "skipped"
+        turn = await self.conversations.load(standup, job.run_date, job.user_id)
+        if turn.record.prompted_at is not None or turn.state.phase is not Phase.PENDING:
+            self._skipped.add(job.job_id)
+            return "skipped"
+        content = await prompt_text(self.rt, turn, job.user_id)
+        deliver_at = math.ceil(job.due_at.timestamp())
+        try:
+            sid = await rt.chat.schedule_dm([job.user_id], content, deliver_at)
+        except ChatRefused as exc:
+            # Too close to its time, or refused: the job sends it directly.
+            log.warning("scheduled_prompt_refused", extra={"job_id": job.job_id, "code": exc.code})
+            self._skipped.add(job.job_id)
+            return "failed"
+        if not await rt.db(rt.handoffs.record, job.job_id, sid, rt.now()):
+            # The job changed while we scheduled: take it back.
+            with contextlib.suppress(ChatError):
+                await rt.chat.cancel_scheduled(sid)
+            return "skipped"
+        self.ledger[sid] = deliver_at
+        return "handed"
