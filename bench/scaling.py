@@ -32,7 +32,8 @@ from bench.common import (
 )
 from zulip_standup.clock import FakeClock
 from zulip_standup.domain.scheduling.jobs import DueJob, JobKey, JobKind, JobStatus
-from zulip_standup.services.scheduler import Planner, Worker
+from zulip_standup.services.planner import Planner
+from zulip_standup.services.scheduler import Worker
 from zulip_standup.storage.jobs import JobStore
 from zulip_standup.storage.schedules import ScheduleReader
 from zulip_standup.storage.standups import StandupStore, settings_to_row

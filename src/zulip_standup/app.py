@@ -25,10 +25,11 @@ from zulip_standup.routing import StandupBot
 from zulip_standup.services.bot import BotServices
 from zulip_standup.services.directory import Directory
 from zulip_standup.services.housekeeping import Housekeeper
+from zulip_standup.services.planner import Planner
 from zulip_standup.services.rate_limit import CommandLimiter
 from zulip_standup.services.runtime import Defaults, Runtime
 from zulip_standup.services.scheduled_prompts import ScheduledPrompts
-from zulip_standup.services.scheduler import Planner, Worker
+from zulip_standup.services.scheduler import Worker
 from zulip_standup.services.standup_cache import CachedStandups
 from zulip_standup.settings import Settings
 from zulip_standup.storage import migrate as migrations

@@ -20,8 +20,8 @@ from zulip_standup.domain.standup import StandupSettings
 from zulip_standup.services import personal, personal_steps
 from zulip_standup.services.access import Asker
 from zulip_standup.services.conversations import Conversations
+from zulip_standup.services.planner import Planner
 from zulip_standup.services.runtime import Runtime
-from zulip_standup.services.scheduler import Planner
 from zulip_standup.storage.crypto import AnswerCipher
 from zulip_standup.storage.inbox import InboxStore
 from zulip_standup.storage.jobs import JobStore

@@ -10,7 +10,8 @@ from sqlalchemy import Engine, func, select, update
 from storage.scheduling_rows import add_person, add_realm, add_standup
 from zulip_standup.clock import FakeClock
 from zulip_standup.domain.scheduling.jobs import DueJob, JobKind
-from zulip_standup.services.scheduler import Planner, Worker
+from zulip_standup.services.planner import Planner
+from zulip_standup.services.scheduler import Worker
 from zulip_standup.storage.jobs import JobStore
 from zulip_standup.storage.schedules import ScheduleReader
 from zulip_standup.storage.tables import jobs, standups

@@ -12,7 +12,8 @@ from storage.scheduling_rows import add_person, add_realm, add_standup, update_s
 from zulip_standup.clock import FakeClock
 from zulip_standup.domain.scheduling.jobs import DueJob, JobKind
 from zulip_standup.domain.scheduling.planning import Occurrence
-from zulip_standup.services.scheduler import Planner, Worker
+from zulip_standup.services.planner import Planner
+from zulip_standup.services.scheduler import Worker
 from zulip_standup.storage.jobs import JobStore
 from zulip_standup.storage.schedules import ScheduleReader
 

@@ -16,7 +16,8 @@ from zulip_standup.app import is_transient_failure
 from zulip_standup.clock import FakeClock
 from zulip_standup.domain.scheduling.jobs import DueJob, JobKind, RetryPolicy
 from zulip_standup.domain.scheduling.planning import Occurrence
-from zulip_standup.services.scheduler import Planner, TransientJobError, Worker
+from zulip_standup.services.planner import Planner
+from zulip_standup.services.scheduler import TransientJobError, Worker
 from zulip_standup.storage.jobs import JobStore
 from zulip_standup.storage.schedules import ScheduleReader
 from zulip_standup.storage.tables import participants, people

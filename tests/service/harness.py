@@ -21,8 +21,9 @@ from zulip_standup.llm.openai_compat import AIConfig, AISummariser
 from zulip_standup.routing import StandupBot
 from zulip_standup.services.bot import BotServices
 from zulip_standup.services.directory import Directory
+from zulip_standup.services.planner import Planner
 from zulip_standup.services.runtime import Defaults, Runtime
-from zulip_standup.services.scheduler import Planner, Worker
+from zulip_standup.services.scheduler import Worker
 from zulip_standup.services.standup_cache import CachedStandups
 from zulip_standup.storage.memory import MemoryStorage
 

@@ -21,7 +21,7 @@ class Clock(Protocol):
 
 
 # -- scheduling -------------------------------------------------------------
-# The worker and planner in ``services/scheduler.py`` depend on these; the
+# The worker and planner (``services/scheduler.py``, ``services/planner.py``) depend on these; the
 # SQL implementations live in ``storage/jobs.py`` and ``storage/schedules.py``.
 
 
@@ -94,7 +94,7 @@ class JobQueue(Protocol):
 
 class Planning(Protocol):
     """Re-plans one standup's jobs at once, after a change of its schedule or its people
-    (``services.scheduler.Planner``)."""
+    (``services.planner.Planner``)."""
 
     async def replan(self, standup_id: int) -> ReplanResult: ...
 

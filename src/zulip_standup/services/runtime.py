@@ -49,7 +49,7 @@ class Runtime:
     standups: StandupRepository
     runs: RunRepository
     # Who is who (``services.directory.Directory``) and re-planning a standup's jobs after
-    # a change (``services.scheduler.Planner``): the composition root builds both.
+    # a change (``services.planner.Planner``): the composition root builds both.
     directory: PeopleDirectory
     planner: Planning
     schedules: ScheduleSource

@@ -7,7 +7,7 @@ import datetime as dt
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Select, select
 
 from zulip_standup.domain.conversation.state import Phase
 from zulip_standup.domain.records import (
@@ -58,18 +58,8 @@ def open_turns_of(conn: Connection, realm_id: int, user_id: int) -> list[OpenCon
     transaction (SQLite's ``BEGIN IMMEDIATE`` holds the whole database already)."""
     run_columns = [c.label(f"r_{c.name}") for c in runs.c]
     standup_columns = [c.label(f"s_{c.name}") for c in standups.c]
-    rows = conn.execute(
-        select(conversations, *run_columns, *standup_columns)
-        .join(runs, runs.c.id == conversations.c.run_id)
-        .join(standups, standups.c.id == runs.c.standup_id)
-        .where(
-            standups.c.realm_id == realm_id,
-            conversations.c.user_id == user_id,
-            conversations.c.state == Phase.ASKING.value,
-        )
-        .order_by(runs.c.run_date.desc(), conversations.c.id.desc())
-        .with_for_update(of=conversations)
-    ).all()
+    query = select(conversations, *run_columns, *standup_columns)
+    rows = conn.execute(asking_of(query, realm_id, user_id).with_for_update(of=conversations)).all()
     return [
         OpenConversation(
             standup_from_row(_prefixed(row, "s_")),
@@ -78,6 +68,27 @@ def open_turns_of(conn: Connection, realm_id: int, user_id: int) -> list[OpenCon
         )
         for row in rows
     ]
+
+
+def of_person(query: Select[Any], realm_id: int, user_id: int) -> Select[Any]:
+    """``query`` over the person's conversations in the realm, joined with their runs and
+    standups."""
+    joined = conversations.join(runs, runs.c.id == conversations.c.run_id).join(
+        standups, standups.c.id == runs.c.standup_id
+    )
+    return query.select_from(joined).where(
+        standups.c.realm_id == realm_id, conversations.c.user_id == user_id
+    )
+
+
+def asking_of(query: Select[Any], realm_id: int, user_id: int) -> Select[Any]:
+    """``query`` over the person's conversations still asking, newest run first: the ones
+    that take their replies."""
+    return (
+        of_person(query, realm_id, user_id)
+        .where(conversations.c.state == Phase.ASKING.value)
+        .order_by(runs.c.run_date.desc(), conversations.c.id.desc())
+    )
 
 
 def run_row(conn: Connection, standup_id: int, run_date: dt.date, now: dt.datetime) -> Any:

@@ -25,8 +25,10 @@ from zulip_standup.storage.crypto import AnswerCipher
 from zulip_standup.storage.engine import reading
 from zulip_standup.storage.inbox import mark_done
 from zulip_standup.storage.run_rows import (
+    asking_of,
     conversation_record,
     conversation_row,
+    of_person,
     open_turns_of,
     run_record,
     run_row,
@@ -150,18 +152,9 @@ class RunStore(AnswerRows):
     ) -> list[tuple[ConversationRecord, int, dt.date]]:
         """The person's conversations still asking questions, newest run first, with standup
         id: what ``open_turns`` finds without the runs and standups (a prompt asks this)."""
+        query = select(conversations, runs.c.standup_id.label("run_standup_id"), runs.c.run_date)
         with reading(self.engine) as conn:
-            rows = conn.execute(
-                select(conversations, runs.c.standup_id.label("run_standup_id"), runs.c.run_date)
-                .join(runs, runs.c.id == conversations.c.run_id)
-                .join(standups, standups.c.id == runs.c.standup_id)
-                .where(
-                    standups.c.realm_id == realm_id,
-                    conversations.c.user_id == user_id,
-                    conversations.c.state == Phase.ASKING.value,
-                )
-                .order_by(runs.c.run_date.desc(), conversations.c.id.desc())
-            ).all()
+            rows = conn.execute(asking_of(query, realm_id, user_id)).all()
         return [(conversation_record(r), int(r.run_standup_id), r.run_date) for r in rows]
 
     def open_turns(self, realm_id: int, user_id: int) -> list[OpenConversation]:
@@ -197,12 +190,10 @@ class RunStore(AnswerRows):
         answered another standup), first held first, with standup id and run date."""
         with reading(self.engine) as conn:
             rows = conn.execute(
-                select(conversations, runs.c.standup_id, runs.c.run_date)
-                .join(runs, runs.c.id == conversations.c.run_id)
-                .join(standups, standups.c.id == runs.c.standup_id)
+                of_person(
+                    select(conversations, runs.c.standup_id, runs.c.run_date), realm_id, user_id
+                )
                 .where(
-                    standups.c.realm_id == realm_id,
-                    conversations.c.user_id == user_id,
                     conversations.c.state == Phase.PENDING.value,
                     conversations.c.prompted_at.is_not(None),
                     conversations.c.prompt_message_id.is_(None),
