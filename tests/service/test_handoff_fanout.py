@@ -33,3 +33,38 @@ async def test_a_fan_out_larger_than_a_batch_is_handed_off_without_waiting_for_a
     delivery = {s.deliver_at for s in team.chat.scheduled.values()}
     assert delivery == {int(utc(MONDAY, 9, 30).timestamp())}
     assert not [text for p in people for text in team.dms(p) if "Time for" in text]
+
+
+async def test_a_rename_while_a_prompt_is_being_scheduled_hands_the_new_text_off() -> None:
+    """The standup is renamed while Zulip is scheduling Lena's prompt with the old name:
+    the hand-off is stale (its text predates the rename), so the next tick cancels it and
+    hands off the prompt naming **frontend**."""
+    team = Team(utc(MONDAY, 8))
+    await team.sets_up(team.lena)
+    assert "scheduled messages" in await team.asks(team.lena, "config scheduled-messages on")
+    await team.at(utc(MONDAY, 9, 0))
+    schedule = team.chat.schedule_dm
+    renamed: list[str] = []
+    texts: dict[int, str] = {}
+
+    async def renamed_meanwhile(user_ids: list[int], content: str, deliver_at: int) -> int:
+        if not renamed:
+            team.clock.advance(1.0)
+            renamed.append(await team.asks(team.lena, "rename frontend"))
+        scheduled_id = await schedule(user_ids, content, deliver_at)
+        texts[scheduled_id] = content
+        return scheduled_id
+
+    team.chat.schedule_dm = renamed_meanwhile  # type: ignore[method-assign]
+    handoffs = ScheduledPrompts(team.runtime, team.bot.conversations)
+    first = await handoffs.tick()
+    assert first.handed_off == 1
+    assert renamed[0].startswith("Renamed **")
+    (old,) = team.chat.scheduled
+    team.clock.advance(1.0)
+    again = await handoffs.tick()
+    assert (again.cancelled, again.handed_off) == (1, 1)
+    (new,) = team.chat.scheduled
+    assert new != old
+    assert "**standup**" in texts[old]
+    assert "**frontend**" in texts[new]

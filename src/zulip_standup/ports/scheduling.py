@@ -136,8 +136,8 @@ class PromptHandOffs(Protocol):
         ...
 
     def record(self, job_id: int, scheduled_id: int, now: dt.datetime) -> bool:
-        """Store the hand-off (made ``now``) if the job is still pending and not handed off;
-        True if stored."""
+        """Store the hand-off (its text read at ``now``: a settings change after that makes
+        it stale) if the job is still pending and not handed off; True if stored."""
         ...
 
     def clear(self, job_id: int, scheduled_id: int) -> None:

@@ -203,6 +203,10 @@ class ScheduledPrompts:
         """Schedule the prompts falling due within the lead, ``HANDOFF_WIDTH`` at once;
         returns (handed off, failed, whether the batch was full: more may be waiting)."""
         rt = self.rt
+        # Stored as each hand-off's instant, taken before anything its text is made of is
+        # read: a settings change committed after it (while the message is being scheduled,
+        # say) makes the text stale, and the next tick hands the new one off.
+        text_at = rt.now()
         found = await rt.db(
             rt.handoffs.candidates,
             rt.now(),
@@ -216,7 +220,7 @@ class ScheduledPrompts:
 
         async def one(job: HandOffCandidate) -> str:
             async with slots:
-                return await self._hand_off_one(job, standups)
+                return await self._hand_off_one(job, standups, text_at)
 
         outcomes = Counter(await asyncio.gather(*(one(job) for job in candidates)))
         handed, failed = outcomes["handed"], outcomes["failed"]
@@ -224,7 +228,9 @@ class ScheduledPrompts:
             log.info("scheduled_prompts_handed_off", extra={"count": handed})
         return handed, failed, len(candidates) == self.batch
 
-    async def _hand_off_one(self, job: HandOffCandidate, standups: dict[int, Any]) -> str:
+    async def _hand_off_one(
+        self, job: HandOffCandidate, standups: dict[int, Any], text_at: dt.datetime
+    ) -> str:
         """Hand one prompt to Zulip: "handed", "failed" (the job sends it), or "skipped"."""
         rt = self.rt
         if job.standup_id not in standups:
@@ -250,7 +256,7 @@ class ScheduledPrompts:
             log.warning("scheduled_prompt_refused", extra={"job_id": job.job_id, "code": exc.code})
             self._skipped.add(job.job_id)
             return "failed"
-        if not await rt.db(rt.handoffs.record, job.job_id, sid, rt.now()):
+        if not await rt.db(rt.handoffs.record, job.job_id, sid, text_at):
             # The job changed while we scheduled: take it back.
             with contextlib.suppress(ChatError):
                 await rt.chat.cancel_scheduled(sid)
