@@ -209,7 +209,7 @@ class ScheduledPrompts:
         text_at = rt.now()
         found = await rt.db(
             rt.handoffs.candidates,
-            rt.now(),
+            text_at,
             self.min_lead,
             self.lead,
             self.batch + len(self._skipped),

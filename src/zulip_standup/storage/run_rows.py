@@ -91,9 +91,18 @@ def asking_of(query: Select[Any], realm_id: int, user_id: int) -> Select[Any]:
     )
 
 
-def run_row(conn: Connection, standup_id: int, run_date: dt.date, now: dt.datetime) -> Any:
+def run_row(
+    conn: Connection,
+    standup_id: int,
+    run_date: dt.date,
+    now: dt.datetime,
+    *,
+    likely_new: bool = False,
+) -> Any:
+    """A run's row, inserted when missing (``likely_new``: see ``found_or_inserted``)."""
     key = {"standup_id": standup_id, "run_date": run_date}
-    row, _ = found_or_inserted(conn, runs, key, {"digest_message_ids": [], "created_at": now})
+    values = {"digest_message_ids": [], "created_at": now}
+    row, _ = found_or_inserted(conn, runs, key, values, likely_new=likely_new)
     return row
 
 

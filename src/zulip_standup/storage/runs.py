@@ -54,8 +54,8 @@ class RunStore(AnswerRows):
         found = self.find_run(standup_id, run_date)
         if found is not None:
             return found
-        with self.engine.begin() as conn:
-            return run_record(run_row(conn, standup_id, run_date, now))
+        with self.engine.begin() as conn:  # just read as missing: insert first
+            return run_record(run_row(conn, standup_id, run_date, now, likely_new=True))
 
     def start_turn(
         self, standup_id: int, run_date: dt.date, user_id: int, now: dt.datetime
@@ -125,8 +125,8 @@ class RunStore(AnswerRows):
         existing = self.conversation(run_id, user_id)
         if existing is not None:
             return existing, False
-        with self.engine.begin() as conn:
-            row, created = conversation_row(conn, run_id, user_id, now)
+        with self.engine.begin() as conn:  # just read as missing: insert first
+            row, created = conversation_row(conn, run_id, user_id, now, likely_new=True)
         return conversation_record(row), created
 
     def save_conversation(self, conversation_id: int, now: dt.datetime, **values: Any) -> None:
