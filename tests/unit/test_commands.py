@@ -287,7 +287,7 @@ def test_every_config_setting_parses(text: str, expected: ct.ConfigSetting) -> N
 
 def test_config_table_covers_every_setting() -> None:
     """The config table exercises every setting in the registry."""
-    from zulip_standup.domain.commands.registry import SETTING_BY_WORD, SETTINGS
+    from zulip_standup.domain.commands.setting_registry import SETTING_BY_WORD, SETTINGS
 
     used = {SETTING_BY_WORD[text.split()[0]].name for text, _ in CONFIG_TABLE}
     assert used == {spec.name for spec in SETTINGS}

@@ -11,13 +11,8 @@ from zulip_standup.domain.commands.help_texts import (
     question_number_text,
     too_many_questions_text,
 )
-from zulip_standup.domain.commands.registry import (
-    COMMAND_BY_WORD,
-    COMMANDS,
-    SETTINGS,
-    CommandSpec,
-    SettingSpec,
-)
+from zulip_standup.domain.commands.registry import COMMAND_BY_WORD, COMMANDS, CommandSpec
+from zulip_standup.domain.commands.setting_registry import SETTINGS, SettingSpec
 
 
 def test_help_lists_every_command() -> None:

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from zulip_standup.domain.commands import types as ct
 from zulip_standup.domain.commands.grammar import parse_command
-from zulip_standup.domain.commands.registry import COMMAND_BY_WORD, SETTING_BY_WORD
+from zulip_standup.domain.commands.registry import COMMAND_BY_WORD
+from zulip_standup.domain.commands.setting_registry import SETTING_BY_WORD
 
 WORDS = sorted({*COMMAND_BY_WORD, *SETTING_BY_WORD, "confirm", "until", "add", "remove", "|"})
 PIECES = st.one_of(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from zulip_standup.domain.commands.registry import COMMANDS, SETTINGS
+from zulip_standup.domain.commands.registry import COMMANDS
+from zulip_standup.domain.commands.setting_registry import SETTINGS
 from zulip_standup.reference import command_reference
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "commands.md"

@@ -9,7 +9,8 @@ from zulip_standup.domain.commands import help_texts as command_texts
 from zulip_standup.domain.commands import reply_texts as texts
 from zulip_standup.domain.commands import types as ct
 from zulip_standup.domain.commands.config_apply import apply_setting
-from zulip_standup.domain.commands.registry import COMMAND_BY_WORD, SETTING_BY_WORD
+from zulip_standup.domain.commands.registry import COMMAND_BY_WORD
+from zulip_standup.domain.commands.setting_registry import SETTING_BY_WORD
 from zulip_standup.domain.errors import UserFacingError
 from zulip_standup.domain.limits import MAX_QUESTIONS
 from zulip_standup.domain.standup import Standup, StandupSettings

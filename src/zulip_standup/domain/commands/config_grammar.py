@@ -16,7 +16,8 @@ from zulip_standup.domain.commands.args import (
     parse_users,
     shown,
 )
-from zulip_standup.domain.commands.registry import SETTING_BY_WORD, SETTINGS, closest_setting
+from zulip_standup.domain.commands.registry import closest_setting
+from zulip_standup.domain.commands.setting_registry import SETTING_BY_WORD, SETTINGS
 from zulip_standup.domain.limits import MAX_QUESTION_CHARS, MAX_QUESTIONS, MAX_REMINDERS
 from zulip_standup.domain.scheduling.schedule import DAY_WORDS
 

@@ -55,11 +55,11 @@ from zulip_standup.domain.commands.help_texts import usage_text
 from zulip_standup.domain.commands.registry import (
     COMMAND_BY_WORD,
     RESERVED_WORDS,
-    SETTING_BY_WORD,
     CommandSpec,
     closest_command,
     closest_setting,
 )
+from zulip_standup.domain.commands.setting_registry import SETTING_BY_WORD
 
 PREFIX = "/standup"
 _PARTICIPANT_ACTIONS = frozenset({"list", "add", "remove", "sync"})

@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-from zulip_standup.domain.commands.registry import (
-    COMMAND_BY_WORD,
-    COMMANDS,
-    GROUPS,
-    SETTING_BY_WORD,
-    SETTINGS,
-    CommandSpec,
-    SettingSpec,
-)
+from zulip_standup.domain.commands.registry import COMMAND_BY_WORD, COMMANDS, GROUPS, CommandSpec
+from zulip_standup.domain.commands.setting_registry import SETTING_BY_WORD, SETTINGS, SettingSpec
 from zulip_standup.domain.limits import MAX_QUESTION_CHARS, MAX_QUESTIONS
 
 ADMIN_NOTE = "Only organisation admins, the standup's creator and its managers may do this."
