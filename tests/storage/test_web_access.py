@@ -1,7 +1,7 @@
 """The web dashboard's credentials on memory, SQLite and PostgreSQL (``stores``): login links
 are used once, sessions die when ended, idle or expired, API tokens are one per name and
-gone when revoked, purging deletes what it should. Concurrent link uses and SQLite's read
-transactions run on the SQL stores only (``engine``, ``sqlite_engine``)."""
+gone when revoked, purging and ``forget me`` delete what they should. Concurrent link uses
+and SQLite's read transactions run on the SQL stores only (``engine``, ``sqlite_engine``)."""
 
 from __future__ import annotations
 
@@ -223,6 +223,33 @@ def test_purge_deletes_expired_and_ended_rows_and_keeps_live_ones(stores: StoreS
     assert web.api_token(digest("token"), kept) == WebUser(realm, ANN)
     # The kept link and session still count as rows: a later purge deletes them.
     assert web.purge_web_access(NOW + DAY + MINUTE) == 4
+
+
+def test_forgetting_a_person_deletes_their_links_sessions_and_tokens(stores: StoreSet) -> None:
+    """``forget me`` deletes Ann's link, session and token in her realm and says how many;
+    Bo's, and Ann's in another realm, stay."""
+    realm = stores.realm()
+    other_realm = stores.realm("https://other.example.org")
+    web = stores.web
+    for person, where, key in ((ANN, realm, "ann"), (BO, realm, "bo"), (ANN, other_realm, "x")):
+        web.add_login(where, person, digest(f"{key}-link"), NOW, NOW + HOUR)
+        web.add_session(where, person, digest(f"{key}-session"), NOW, NOW + DAY)
+        web.add_api_token(where, person, "ci", digest(f"{key}-token"), NOW)
+
+    counts = stores.runs.forget_person(realm, ANN, NOW)
+
+    assert (counts["web_logins"], counts["web_sessions"], counts["api_tokens"]) == (1, 1, 1)
+    later = NOW + MINUTE
+    assert web.use_login(digest("ann-link"), later) is None
+    assert web.session(digest("ann-session"), later, HOUR) is None
+    assert web.api_token(digest("ann-token"), later) is None
+    assert web.api_tokens_of(realm, ANN) == []
+    for key, where, person in (("bo", realm, BO), ("x", other_realm, ANN)):
+        user = WebUser(where, person)
+        assert web.use_login(digest(f"{key}-link"), later) == user
+        assert web.session(digest(f"{key}-session"), later, HOUR) == user
+        assert web.api_token(digest(f"{key}-token"), later) == user
+    assert stores.audit_log()[-1][2:] == ("forget_me", counts)
 
 
 def test_racing_uses_of_one_link_let_exactly_one_in(engine: Engine) -> None:
