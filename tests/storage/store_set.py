@@ -18,6 +18,7 @@ from zulip_standup.storage.scheduled_messages import HandOffStore
 from zulip_standup.storage.schedules import ScheduleReader
 from zulip_standup.storage.standups import StandupStore
 from zulip_standup.storage.tables import audit_log
+from zulip_standup.storage.web_access import WebAccessStore
 
 CREATED = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
@@ -33,6 +34,7 @@ class StoreSet:
     schedules: Any
     inbox: Any
     handoffs: Any
+    web: Any
     # The audit log's rows as (standup_id, actor_user_id, action, detail), oldest first.
     audit_log: Callable[[], list[tuple[int | None, int, str, dict[str, Any]]]]
 
@@ -50,6 +52,7 @@ def sql_stores(backend: str, engine: Engine) -> StoreSet:
         schedules=ScheduleReader(engine),
         inbox=InboxStore(engine),
         handoffs=HandOffStore(engine),
+        web=WebAccessStore(engine),
         audit_log=lambda: _sql_audit_log(engine),
     )
 
@@ -71,6 +74,7 @@ def memory_stores() -> StoreSet:
         schedules=twin.schedules,
         inbox=twin.inbox,
         handoffs=twin.handoffs,
+        web=twin.web,
         audit_log=lambda: [
             (row["standup_id"], row["actor_user_id"], row["action"], row["detail"])
             for _, row in sorted(twin.state.audit_log.items())

@@ -1,6 +1,7 @@
 """The records the use cases and the storage port exchange: runs, conversations, answers,
-people and participants as stored, and the changes of a standup's configuration (plain
-values; every storage adapter takes and returns these)."""
+people and participants as stored, the changes of a standup's configuration, and the web
+dashboard's users and API tokens (plain values; every storage adapter takes and returns
+these)."""
 
 from __future__ import annotations
 
@@ -283,3 +284,21 @@ class PersonalChangeResult:
     periods_ended: int
     time_off: tuple[tuple[dt.date, dt.date], ...]
     replan: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class WebUser:
+    """The person a dashboard login link, session or API token stands for."""
+
+    realm_id: int
+    user_id: int
+
+
+@dataclass(frozen=True)
+class ApiTokenRecord:
+    """One of a person's API tokens as listed to them (the secret itself is never stored)."""
+
+    token_id: int
+    name: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None

@@ -1,7 +1,8 @@
 """Every interface between the application and the outside world, importable from here
 (``from zulip_standup.ports import X``); defined by concern in the modules of this package:
 ``scheduling`` (clock, jobs, planning, hand-offs), ``storage`` (inbox, standups, runs),
-``chat``, ``people`` (the directory of accounts) and ``metrics``."""
+``chat``, ``people`` (the directory of accounts), ``web_access`` (the dashboard's login
+links, sessions and API tokens) and ``metrics``."""
 
 from __future__ import annotations
 
@@ -33,8 +34,10 @@ from zulip_standup.ports.storage import (
     StepPlan,
 )
 from zulip_standup.ports.summariser import Summariser
+from zulip_standup.ports.web_access import TOUCH_EVERY, WebAccess
 
 __all__ = [
+    "TOUCH_EVERY",
     "AnswerStep",
     "Charts",
     "Chat",
@@ -59,4 +62,5 @@ __all__ = [
     "StandupRepository",
     "StepPlan",
     "Summariser",
+    "WebAccess",
 ]

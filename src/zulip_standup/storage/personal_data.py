@@ -1,4 +1,6 @@
-"""Deleting everything stored about one person (`forget me`), in one transaction."""
+"""Deleting everything stored about one person (`forget me`), in one transaction: their
+answers, conversations, jobs, memberships, time off and profile, and their web dashboard
+login links, sessions and API tokens."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from sqlalchemy import Connection, Engine, and_, delete, insert, select, update
 from zulip_standup.domain.forgetting import FORGOTTEN_USER_ID, without_person
 from zulip_standup.storage.tables import (
     answers,
+    api_tokens,
     audit_log,
     blockers,
     conversations,
@@ -18,6 +21,8 @@ from zulip_standup.storage.tables import (
     runs,
     standups,
     time_off,
+    web_logins,
+    web_sessions,
 )
 
 
@@ -70,6 +75,13 @@ def forget_person(engine: Engine, realm_id: int, user_id: int, now: dt.datetime)
                 delete(people).where(
                     and_(people.c.realm_id == realm_id, people.c.user_id == user_id)
                 ),
+            ),
+            *(
+                (
+                    table.name,
+                    delete(table).where(table.c.realm_id == realm_id, table.c.user_id == user_id),
+                )
+                for table in (web_logins, web_sessions, api_tokens)
             ),
         ):
             counts[name] = int(conn.execute(statement).rowcount or 0)

@@ -267,3 +267,44 @@ audit_log = Table(
     Column("at", UTCDateTime, nullable=False),
     Index("ix_audit_log_standup", "standup_id"),
 )
+
+# The web dashboard's credentials. Each secret is kept only as the SHA-256 hex digest its
+# caller computed, so a copy of the database opens no session. A login link is used once.
+web_logins = Table(
+    "web_logins",
+    metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("realm_id", Integer, ForeignKey("realms.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", BigInteger, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("used_at", UTCDateTime, nullable=True),
+)
+
+# A dashboard session: live until ended, past ``expires_at`` or idle for too long.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("realm_id", Integer, ForeignKey("realms.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", BigInteger, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("ended_at", UTCDateTime, nullable=True),
+    Index("ix_web_sessions_realm_user", "realm_id", "user_id"),
+)
+
+# A person's named REST API tokens (made in a DM), valid until revoked.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("realm_id", Integer, ForeignKey("realms.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", BigInteger, nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("digest", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_used_at", UTCDateTime, nullable=True),
+    UniqueConstraint("realm_id", "user_id", "name", name="uq_api_tokens_realm_user_name"),
+)

@@ -14,6 +14,7 @@ from zulip_standup.ports import (
     RunRepository,
     ScheduleSource,
     StandupRepository,
+    WebAccess,
 )
 from zulip_standup.storage.memory.inbox import MemoryInbox
 from zulip_standup.storage.memory.jobs import MemoryJobStore
@@ -21,6 +22,7 @@ from zulip_standup.storage.memory.runs import MemoryRunStore
 from zulip_standup.storage.memory.schedules import MemoryHandOffs, MemoryScheduleReader
 from zulip_standup.storage.memory.standups import MemoryStandupStore
 from zulip_standup.storage.memory.state import DuplicateKeyError, MemoryState
+from zulip_standup.storage.memory.web_access import MemoryWebAccess
 
 
 @dataclass
@@ -37,12 +39,23 @@ class MemoryStorage:
         self.schedules = MemoryScheduleReader(self.state)
         self.inbox = MemoryInbox(self.state)
         self.handoffs = MemoryHandOffs(self.state)
+        self.web = MemoryWebAccess(self.state)
 
     def ports(
         self,
-    ) -> tuple[StandupRepository, RunRepository, JobQueue, ScheduleSource, Inbox, PromptHandOffs]:
+    ) -> tuple[
+        StandupRepository, RunRepository, JobQueue, ScheduleSource, Inbox, PromptHandOffs, WebAccess
+    ]:
         """The stores as the ports they implement (type-checked: each conforms)."""
-        return self.standups, self.runs, self.jobs, self.schedules, self.inbox, self.handoffs
+        return (
+            self.standups,
+            self.runs,
+            self.jobs,
+            self.schedules,
+            self.inbox,
+            self.handoffs,
+            self.web,
+        )
 
 
 __all__ = [
@@ -55,4 +68,5 @@ __all__ = [
     "MemoryStandupStore",
     "MemoryState",
     "MemoryStorage",
+    "MemoryWebAccess",
 ]

@@ -33,6 +33,9 @@ def forget_person(
             "memberships": drop(state.participants, lambda r: r["standup_id"] in standups),
             "time_off": drop(state.time_off, lambda r: r["realm_id"] == realm_id),
             "profile": drop(state.people, lambda r: r["realm_id"] == realm_id),
+            "web_logins": drop(state.web_logins, lambda r: r["realm_id"] == realm_id),
+            "web_sessions": drop(state.web_sessions, lambda r: r["realm_id"] == realm_id),
+            "api_tokens": drop(state.api_tokens, lambda r: r["realm_id"] == realm_id),
         }
         scrubbed = 0
         for entry in state.audit_log.values():

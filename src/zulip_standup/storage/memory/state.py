@@ -69,6 +69,10 @@ class MemoryState:
     # (realm_id, message_id) -> inbox row
     inbox: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
     audit_log: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # digest -> web_logins / web_sessions row; token id -> api_tokens row
+    web_logins: dict[str, dict[str, Any]] = field(default_factory=dict)
+    web_sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    api_tokens: dict[int, dict[str, Any]] = field(default_factory=dict)
     _ids: dict[str, Iterator[int]] = field(default_factory=dict)
 
     def next_id(self, table: str) -> int:
