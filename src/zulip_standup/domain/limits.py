@@ -15,3 +15,10 @@ DEFAULT_STATS_DAYS = 30  # `stats`, `chart` and `export` with no range: the last
 SEARCH_DAYS = 365  # how far back `search` looks: a year of answers
 MAX_SEARCH_RESULTS = 20  # hits one `search` reply lists; the rest are counted
 MAX_HISTORY_ANSWERS = 200  # answers one `history` reply lists; the rest are counted
+# People (with their time off) the serving process keeps in memory, least recently used
+# dropped first (services/standup_cache.py). Far above what the worker has claimed at once
+# (a batch of 100, at most 32 running), so a batch read ahead of its jobs is still kept when
+# they run; a realm's usual working set fits, so prompts and answers rarely re-read; and a
+# fan-out to 100,000 people holds about 10 MB (about 500 bytes a person, measured) instead
+# of growing with the realm (SECURITY.md promise 15).
+MAX_KEPT_PEOPLE = 20_000
