@@ -14,11 +14,13 @@ from sqlalchemy import Engine, text
 
 from zulip_standup.charts import MatplotlibCharts
 from zulip_standup.clock import SystemClock
+from zulip_standup.configured import ai_config, standup_defaults
 from zulip_standup.domain.chat import ChatEvent, IncomingMessage
 from zulip_standup.http.metrics import Metrics
 from zulip_standup.http.probes import Ping
 from zulip_standup.leasing import LeaseKeeper, LeaseLostError, default_instance_id
-from zulip_standup.llm.openai_compat import AIConfig, AISummariser
+from zulip_standup.listening import listen
+from zulip_standup.llm.openai_compat import AISummariser
 from zulip_standup.ports import Clock
 from zulip_standup.readiness import account_pings
 from zulip_standup.routing import StandupBot
@@ -27,7 +29,7 @@ from zulip_standup.services.directory import Directory
 from zulip_standup.services.housekeeping import Housekeeper
 from zulip_standup.services.planner import Planner
 from zulip_standup.services.rate_limit import CommandLimiter
-from zulip_standup.services.runtime import Defaults, Runtime
+from zulip_standup.services.runtime import Runtime
 from zulip_standup.services.scheduled_prompts import ScheduledPrompts
 from zulip_standup.services.scheduler import Worker
 from zulip_standup.services.standup_cache import CachedStandups
@@ -43,6 +45,7 @@ from zulip_standup.storage.runs import RunStore
 from zulip_standup.storage.scheduled_messages import HandOffStore
 from zulip_standup.storage.schedules import ScheduleReader
 from zulip_standup.storage.standups import StandupStore
+from zulip_standup.storage.web_access import WebAccessStore
 from zulip_standup.zulip.events import EventStream, FatalZulipError
 from zulip_standup.zulip.gateway import ZulipGateway
 from zulip_standup.zulip.rest import ZulipRest, is_transient
@@ -56,15 +59,6 @@ SHUTDOWN_GRACE_S = 10.0
 # Catch-up looks again at messages received this recently (at most) for edits made while
 # the bot was down; Zulip's edit window (600 s by default) bounds what can have changed.
 EDIT_LOOKBACK_MAX_S = 86_400
-
-
-async def start_health_server(metrics: Metrics, pings: dict[str, Ping], bind: str) -> HealthServer:
-    """Listen for probes on ``bind``; aiohttp is imported here, by a process that listens."""
-    from zulip_standup.http.server import HealthServer  # noqa: PLC0415
-
-    server = HealthServer(metrics, pings)
-    await server.start(bind)
-    return server
 
 
 def is_transient_failure(exc: BaseException) -> bool:
@@ -131,6 +125,7 @@ class BotProcess:
         )
         self.realm_id: int | None = None
         self.job_store = JobStore(self.engine)
+        self.web_access = WebAccessStore(self.engine)
         self.rest = self._new_rest()
         self._killed = False
         self.ready = asyncio.Event()
@@ -153,6 +148,12 @@ class BotProcess:
             verify=not settings.zulip_insecure,
             clock=self.real_clock,
         )
+
+    def runtime_for(self, realm_id: int) -> Runtime | None:
+        """The realm's use-case wiring while this process serves it (the dashboard's)."""
+        if self.bot is None or not self.ready.is_set() or self.realm_id != realm_id:
+            return None
+        return self.bot.runtime
 
     @property
     def account(self) -> str:
@@ -184,9 +185,14 @@ class BotProcess:
         self.realm_id = await asyncio.to_thread(
             self.leases.realm, self.settings.zulip_site, self.account, self.real_clock.now()
         )
-        if self.options.health and self.settings.http_bind:
-            self.health = await start_health_server(
-                self.metrics, self.pings(), self.settings.http_bind
+        if self.options.health:
+            self.health = await listen(
+                self.settings,
+                self.metrics,
+                self.pings(),
+                self.web_access,
+                self.clock,
+                self.runtime_for,
             )
         try:
             while not self.stop_event.is_set():
@@ -292,18 +298,13 @@ class BotProcess:
             inbox=inbox,
             handoffs=HandOffStore(self.engine),
             is_transient=is_transient_failure,
-            summariser=AISummariser(self._ai_config()),
+            summariser=AISummariser(ai_config(self.settings)),
             charts=MatplotlibCharts(),
+            web=self.web_access,
+            public_url=self.settings.public_url,
             served_by=(lease.holder, lease.epoch),
             wire_clock=self.real_clock,
-            defaults=Defaults(
-                timezone=self.settings.default_timezone,
-                prompt_time=self.settings.default_prompt_time,
-                reminder_time=self.settings.default_reminder_time,
-                cutoff_time=self.settings.default_cutoff_time,
-                holiday_country=self.settings.default_holiday_country,
-                questions=tuple(self.settings.default_questions),
-            ),
+            defaults=standup_defaults(self.settings),
         )
         # The command limit is a rate limit: it follows real time like the pacer,
         # also when scheduling runs on a test clock.
@@ -348,30 +349,13 @@ class BotProcess:
         tasks.append(asyncio.create_task(housekeeper.run(self.stop_event), name="housekeeping"))
         # -- scheduled prompts hook (services/scheduled_prompts.py): hands prompts of standups
         # -- with `config scheduled-messages on` to Zulip ahead of time; idle otherwise.
-        self.scheduled_prompts = ScheduledPrompts(runtime, self.bot.conversations)
-        tasks.append(
-            asyncio.create_task(
-                self.scheduled_prompts.run(
-                    self.stop_event, poll_seconds=self.options.worker_poll_seconds
-                ),
-                name="scheduled-prompts",
-            )
-        )
+        prompts = self.scheduled_prompts = ScheduledPrompts(runtime, self.bot.conversations)
+        handing = prompts.run(self.stop_event, poll_seconds=self.options.worker_poll_seconds)
+        tasks.append(asyncio.create_task(handing, name="scheduled-prompts"))
         self.ready.set()
         log.info(
             "bot_started",
             extra={"bot_user_id": server.bot_user_id, "realm_id": realm_id},
-        )
-
-    def _ai_config(self) -> AIConfig | None:
-        settings = self.settings
-        if not settings.llm_base_url:
-            return None
-        return AIConfig(
-            base_url=settings.llm_base_url,
-            model=settings.llm_model or "gpt-4o-mini",
-            api_key=settings.llm_api_key,
-            timeout_seconds=settings.llm_timeout_seconds,
         )
 
     def pings(self) -> dict[str, Ping]:

@@ -13,13 +13,17 @@ import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from zulip_standup.app import BotProcess, RunOptions, start_health_server
+from zulip_standup.app import BotProcess, RunOptions
+from zulip_standup.clock import SystemClock
 from zulip_standup.http.metrics import Metrics
 from zulip_standup.http.probes import Ping
+from zulip_standup.listening import listen
 from zulip_standup.ports import Clock
+from zulip_standup.services.runtime import Runtime
 from zulip_standup.settings import Settings
 from zulip_standup.storage import migrate as migrations
 from zulip_standup.storage.engine import make_engine
+from zulip_standup.storage.web_access import WebAccessStore
 from zulip_standup.zulip.events import FatalZulipError
 
 if TYPE_CHECKING:
@@ -56,6 +60,7 @@ class Service:
         ]
         self.health: HealthServer | None = None
         self.failed: dict[str, str] = {}
+        self.clock = clock or SystemClock()
 
     def stop(self) -> None:
         for process in self.processes:
@@ -66,9 +71,14 @@ class Service:
         try:
             if self.options.migrate:
                 await asyncio.to_thread(migrations.upgrade, self.engine)
-            if self.options.health and self.settings.http_bind:
-                self.health = await start_health_server(
-                    self.metrics, self._pings(), self.settings.http_bind
+            if self.options.health:
+                self.health = await listen(
+                    self.settings,
+                    self.metrics,
+                    self._pings(),
+                    WebAccessStore(self.engine),
+                    self.clock,
+                    self._runtime_of,
                 )
             results = await asyncio.gather(
                 *(self._run_one(p) for p in self.processes), return_exceptions=True
@@ -91,6 +101,14 @@ class Service:
             self.failed[process.account] = f"{process.account}: {exc}"
             log.error("account_stopped", extra={"account": process.account, "reason": str(exc)})
             raise
+
+    def _runtime_of(self, realm_id: int) -> Runtime | None:
+        """The runtime of the account serving a realm here, if this process serves it now."""
+        for process in self.processes:
+            runtime = process.runtime_for(realm_id)
+            if runtime is not None:
+                return runtime
+        return None
 
     def _pings(self) -> dict[str, Ping]:
         """The accounts' checks merged: a check fails when it fails for any account."""

@@ -64,6 +64,7 @@ EXAMPLES: dict[str, tuple[str, str]] = {
     "encryption_keys": ("STANDUP_ENCRYPTION_KEYS", "NEWKEY,OLDKEY (Fernet keys, newest first)"),
     "retention_days": ("STANDUP_RETENTION_DAYS", "365 (0 keeps answers forever)"),
     "http_bind": ("STANDUP_HTTP_BIND", "127.0.0.1:9191 (empty to disable)"),
+    "public_url": ("STANDUP_PUBLIC_URL", "https://standup.example.com (the dashboard's address)"),
     "instance_id": ("STANDUP_INSTANCE_ID", "standup-1 (unique per running process)"),
     "lease_ttl_seconds": ("STANDUP_LEASE_TTL_SECONDS", "30 (5 to 300)"),
     "log_level": ("STANDUP_LOG_LEVEL", "INFO"),
@@ -142,6 +143,8 @@ class Settings(BaseSettings):
     )
     retention_days: int = Field(default=0, ge=0, le=36500)
     http_bind: str | None = "127.0.0.1:9191"
+    # Where people reach the HTTP server (behind a proxy, say); the dashboard is off without it.
+    public_url: str | None = None
     # Who holds a bot account's lease. A process restarted under the same id takes its
     # accounts back at once; with the default (host and pid) it waits for the lease TTL.
     instance_id: str | None = Field(default=None, min_length=1, max_length=120)
@@ -220,6 +223,13 @@ class Settings(BaseSettings):
             raise ValueError(msg)
         return value.strip()
 
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        return validate_site(value, "the dashboard")
+
     @field_validator("database_url")
     @classmethod
     def _database(cls, value: SecretStr) -> SecretStr:
@@ -236,6 +246,9 @@ class Settings(BaseSettings):
             if not is_loopback_host(host):
                 msg = "certificate verification may be turned off only for a loopback test server"
                 raise ValueError(msg)
+        if self.public_url and not self.http_bind:
+            msg = "STANDUP_PUBLIC_URL needs STANDUP_HTTP_BIND: the dashboard is served there"
+            raise ValueError(msg)
         return self
 
     @property
@@ -272,6 +285,7 @@ class Settings(BaseSettings):
             else "(none: answers stored in plain text)",
             "retention_days": str(self.retention_days) if self.retention_days else "(keep forever)",
             "http_bind": self.http_bind or "(off)",
+            "public_url": self.public_url or "(off)",
             "instance": (
                 f"{self.instance_id or '(host:pid)'}, lease TTL {self.lease_ttl_seconds:g} s"
             ),

@@ -25,8 +25,8 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
-def validate_site(value: str) -> str:
-    """A Zulip site URL: HTTPS, or plain HTTP only to a loopback test server."""
+def validate_site(value: str, what: str = "a Zulip server") -> str:
+    """A site URL (a Zulip server's, the dashboard's): HTTPS, or plain HTTP only on loopback."""
     site = value.strip().rstrip("/")
     if site.startswith("localhost"):
         site = "http://" + site
@@ -34,7 +34,7 @@ def validate_site(value: str) -> str:
         site = "https://" + site
     parts = urlsplit(site)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
-        msg = f"{value!r} is not an http(s) URL of a Zulip server"
+        msg = f"{value!r} is not an http(s) URL of {what}"
         raise ValueError(msg)
     if parts.scheme == "http" and not is_loopback_host(parts.hostname):
         msg = (

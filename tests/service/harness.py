@@ -121,6 +121,7 @@ class Team:
             is_transient=lambda _exc: False,
             summariser=AISummariser(ai),
             charts=MatplotlibCharts(),
+            web=self.storage.web,
             defaults=Defaults(timezone=default_timezone),
         )
         self.bot = _make_bot(self.runtime)

@@ -1,4 +1,5 @@
-"""Personal commands in a DM: time zone, holidays, time off, skip, answer, my data, forget me.
+"""Personal commands in a DM: time zone, holidays, time off, skip, answer, my data, forget me,
+and the dashboard's login link.
 
 Each handler is one use case of ``services.personal`` (the person's facts) or
 ``services.personal_steps`` (steps of their conversations); the reply is its text.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from zulip_standup.commands.context import CommandContext
 from zulip_standup.domain.commands import types as ct
-from zulip_standup.services import personal, personal_steps
+from zulip_standup.services import personal, personal_steps, web_login
 
 
 async def timezone(ctx: CommandContext, cmd: ct.Timezone) -> str:
@@ -49,3 +50,11 @@ async def my_data(ctx: CommandContext, cmd: ct.MyData) -> str:
 
 async def forget_me(ctx: CommandContext, cmd: ct.ForgetMe) -> str:
     return await personal.forget_me(ctx.rt, ctx.asker, cmd)
+
+
+async def dashboard(ctx: CommandContext, cmd: ct.Dashboard) -> str:
+    return await web_login.dashboard(ctx.rt, ctx.asker, cmd)
+
+
+async def sessions(ctx: CommandContext, cmd: ct.Sessions) -> str:
+    return await web_login.revoke_sessions(ctx.rt, ctx.asker, cmd)

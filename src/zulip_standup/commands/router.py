@@ -46,6 +46,8 @@ HANDLERS: dict[type[Any], Handler] = {
     ct.Change: personal_cmds.change,
     ct.MyData: personal_cmds.my_data,
     ct.ForgetMe: personal_cmds.forget_me,
+    ct.Dashboard: personal_cmds.dashboard,
+    ct.Sessions: personal_cmds.sessions,
     ct.Blockers: history_cmds.blockers,
     ct.History: history_cmds.history,
     ct.Search: history_cmds.search,

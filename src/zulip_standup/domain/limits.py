@@ -22,3 +22,7 @@ MAX_HISTORY_ANSWERS = 200  # answers one `history` reply lists; the rest are cou
 # fan-out to 100,000 people holds about 10 MB (about 500 bytes a person, measured) instead
 # of growing with the realm (SECURITY.md promise 15).
 MAX_KEPT_PEOPLE = 20_000
+LOGIN_LINK_MINUTES = 15  # a `dashboard` link works once, this long: long enough to click
+DASHBOARD_IDLE_HOURS = 12  # a dashboard session unused this long ends (a working day)
+DASHBOARD_SESSION_DAYS = 7  # and every session ends a week after its login, used or not
+DASHBOARD_CHART_DAYS = (30, 90)  # the periods the dashboard's charts offer

@@ -1,8 +1,10 @@
-"""Health and metrics over HTTP: /healthz (alive), /readyz (each dependency's ping), /metrics."""
+"""The process's one HTTP server: /healthz (alive), /readyz (each dependency's ping), /metrics,
+and whatever else the composition root installs on it (the dashboard)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -16,9 +18,15 @@ log = logging.getLogger(__name__)
 class HealthServer:
     """Serves probes; bodies carry check names and states only, never data."""
 
-    def __init__(self, metrics: Metrics, pings: dict[str, Ping]) -> None:
+    def __init__(
+        self,
+        metrics: Metrics,
+        pings: dict[str, Ping],
+        install: Callable[[web.Application], None] | None = None,
+    ) -> None:
         self._metrics = metrics
         self._pings = pings
+        self._install = install
         self._runner: web.AppRunner | None = None
         self.port: int | None = None
 
@@ -27,6 +35,8 @@ class HealthServer:
         app.router.add_get("/healthz", self._healthz)
         app.router.add_get("/readyz", self._readyz)
         app.router.add_get("/metrics", self._metrics_view)
+        if self._install is not None:
+            self._install(app)
         return app
 
     async def start(self, bind: str) -> None:

@@ -16,6 +16,7 @@ from zulip_standup.domain.limits import (
     MAX_SEARCH_RESULTS,
     SEARCH_DAYS,
 )
+from zulip_standup.domain.records import AnswerRecord
 from zulip_standup.domain.reports import history_texts as texts
 from zulip_standup.domain.reports.blockers import Blocker
 from zulip_standup.domain.reports.export import AnswerRow, to_csv, to_json
@@ -66,24 +67,57 @@ async def history(rt: Runtime, asker: Asker, cmd: ct.History) -> str:
     if cmd.user is not None:
         (person,) = people_named(rt, (cmd.user,))
         user_id = person.user_id
-    lines: list[tuple[Standup, dt.date, int, str, str]] = []
-    for standup in await _readable_standups(rt, asker, cmd.standup, "history"):
-        rows = await rt.db(rt.runs.answers_in_range, standup.id, period.start, period.end, user_id)
-        lines.extend((standup, day, a.question_index, a.question_text, a.text) for day, a in rows)
+    standups = await _readable_standups(rt, asker, cmd.standup, "history")
+    lines = [
+        (standup, day, a.question_index, a.question_text, a.text)
+        for standup, day, a in await answers_of_person(rt, standups, period, user_id)
+    ]
     name = rt.directory.name_of(user_id)
     return texts.history_text(name, period, lines[:MAX_HISTORY_ANSWERS], len(lines))
 
 
+async def answers_of_person(
+    rt: Runtime, standups: list[Standup], period: DateRange, user_id: int
+) -> list[tuple[Standup, dt.date, AnswerRecord]]:
+    """A person's answers in readable standups over a period, oldest first per standup.
+
+    Whoever reads a standup's channel reads everyone's answers there (they are posted
+    there): ``history @user`` in chat and a person's page on the dashboard."""
+    found: list[tuple[Standup, dt.date, AnswerRecord]] = []
+    for standup in standups:
+        rows = await rt.db(rt.runs.answers_in_range, standup.id, period.start, period.end, user_id)
+        found.extend((standup, day, answer) for day, answer in rows)
+    return found
+
+
 async def search(rt: Runtime, asker: Asker, cmd: ct.Search) -> str:
-    """Answers of the last year holding every word, newest first.
+    """Answers of the last year holding every word, newest first."""
+    words = search_words(cmd.words)
+    standups = await _readable_standups(rt, asker, None, "search")
+    hits = [
+        (standup, day, rt.directory.name_of(answer.user_id), answer.text)
+        for standup, day, answer in await search_answers(rt, standups, words)
+    ]
+    return texts.search_results(cmd.words, hits[:MAX_SEARCH_RESULTS], len(hits))
+
+
+def search_words(text: str) -> list[str]:
+    """The words a search looks for (case-folded); a clear refusal when there are none."""
+    words = [w.casefold() for w in text.split() if w.strip()]
+    if not words:
+        raise UserFacingError(texts.search_needs_words())
+    return words
+
+
+async def search_answers(
+    rt: Runtime, standups: list[Standup], words: list[str]
+) -> list[tuple[Standup, dt.date, AnswerRecord]]:
+    """Answers of the last year in these standups holding every word, newest first.
 
     The filtering is done here, not in SQL: answer text may be encrypted at rest.
     """
-    words = [w.casefold() for w in cmd.words.split() if w.strip()]
-    if not words:
-        raise UserFacingError(texts.search_needs_words())
-    hits: list[tuple[Standup, dt.date, str, str]] = []
-    for standup in await _readable_standups(rt, asker, None, "search"):
+    hits: list[tuple[Standup, dt.date, AnswerRecord]] = []
+    for standup in standups:
         today = team_today(standup, rt.now())
         rows = await rt.db(
             rt.runs.answers_in_range, standup.id, today - dt.timedelta(days=SEARCH_DAYS), today
@@ -91,8 +125,8 @@ async def search(rt: Runtime, asker: Asker, cmd: ct.Search) -> str:
         for day, answer in reversed(rows):
             folded = answer.text.casefold()
             if all(word in folded for word in words):
-                hits.append((standup, day, rt.directory.name_of(answer.user_id), answer.text))
-    return texts.search_results(cmd.words, hits[:MAX_SEARCH_RESULTS], len(hits))
+                hits.append((standup, day, answer))
+    return hits
 
 
 async def stats(rt: Runtime, asker: Asker, cmd: ct.Stats) -> str:
@@ -120,9 +154,28 @@ async def export(rt: Runtime, asker: Asker, cmd: ct.Export) -> str:
     """Export answers as a file in the asker's DM; others' answers only for managers."""
     sender = asker.person
     period = _range(asker, cmd.dates, DEFAULT_STATS_DAYS)
+    standups = await _readable_standups(rt, asker, cmd.standup, "export")
+    rows, everyone = await export_rows(rt, asker, standups, period)
+    data = to_csv(rows) if cmd.format == "csv" else to_json(rows)
+    filename = f"standup-{period.start}-{period.end}.{cmd.format}"
+    content_type = "text/csv" if cmd.format == "csv" else "application/json"
+    url = await rt.chat.upload_file(filename, data.encode("utf-8"), content_type)
+    reply = texts.export_ready(len(rows), period, url, everyone)
+    if not asker.in_dm:
+        await rt.chat.send_dm([sender.user_id], reply)
+        return texts.export_sent_privately()
+    return reply
+
+
+async def export_rows(
+    rt: Runtime, asker: Asker, standups: list[Standup], period: DateRange
+) -> tuple[list[AnswerRow], bool]:
+    """The rows an export holds, and whether they are everyone's: others' answers only for
+    the standup's managers and organisation admins (SECURITY.md 4)."""
+    sender = asker.person
     rows: list[AnswerRow] = []
     everyone = False
-    for standup in await _readable_standups(rt, asker, cmd.standup, "export"):
+    for standup in standups:
         await require_reader(rt, standup, sender)
         everyone = standup.can_manage(sender.user_id, sender.is_admin)
         only = None if everyone else sender.user_id
@@ -142,12 +195,4 @@ async def export(rt: Runtime, asker: Asker, cmd: ct.Export) -> str:
                     edited=answer.edited,
                 )
             )
-    data = to_csv(rows) if cmd.format == "csv" else to_json(rows)
-    filename = f"standup-{period.start}-{period.end}.{cmd.format}"
-    content_type = "text/csv" if cmd.format == "csv" else "application/json"
-    url = await rt.chat.upload_file(filename, data.encode("utf-8"), content_type)
-    reply = texts.export_ready(len(rows), period, url, everyone)
-    if not asker.in_dm:
-        await rt.chat.send_dm([sender.user_id], reply)
-        return texts.export_sent_privately()
-    return reply
+    return rows, everyone

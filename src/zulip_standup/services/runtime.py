@@ -22,6 +22,7 @@ from zulip_standup.ports import (
     ScheduleSource,
     StandupRepository,
     Summariser,
+    WebAccess,
 )
 
 P = ParamSpec("P")
@@ -66,7 +67,11 @@ class Runtime:
     summariser: Summariser
     # Charts for `chart` and the weekly roll-up (PNG bytes to upload).
     charts: Charts
+    # Dashboard login links and sessions (``services.web_login``).
+    web: WebAccess
     defaults: Defaults = field(default_factory=Defaults)
+    # Where people reach the dashboard (``STANDUP_PUBLIC_URL``); None: no dashboard.
+    public_url: str | None = None
     # Which process serves this bot account (its lease holder and epoch), for admins' status.
     served_by: tuple[str, int] = ("", 0)
     # Real time for what happens on the wire (when a message was received: Zulip's edit

@@ -330,6 +330,8 @@ _PARSERS: dict[str, Callable[[ArgReader], ct.Command]] = {
     "change": member_commands.change,
     "my data": _no_args(ct.MyData),
     "forget me": member_commands.forget_me,
+    "dashboard": _no_args(ct.Dashboard),
+    "sessions": member_commands.sessions,
     "blockers": _only_name(ct.Blockers),
     "history": member_commands.history,
     "search": member_commands.search,

@@ -125,6 +125,13 @@ def forget_me(args: ArgReader) -> ct.Command:
     return ct.ForgetMe(confirmed)
 
 
+def sessions(args: ArgReader) -> ct.Command:
+    if not args.take_if("revoke"):
+        raise ArgumentError("say what to do with your dashboard sessions: `revoke` ends them all")
+    args.expect_end()
+    return ct.Sessions()
+
+
 def history(args: ArgReader) -> ct.Command:
     name = standup_name(args)
     rest = args.remaining()

@@ -225,6 +225,28 @@ COMMANDS: tuple[CommandSpec, ...] = (
         dm_only=True,
     ),
     CommandSpec(
+        "dashboard",
+        "a one-time link that logs you in to the web dashboard",
+        ("dashboard",),
+        ("dashboard",),
+        aliases=("web", "login"),
+        group=_PERSONAL,
+        dm_only=True,
+        notes=(
+            "The link works once, within 15 minutes; the dashboard shows what you may read in "
+            "chat.",
+        ),
+    ),
+    CommandSpec(
+        "sessions",
+        "log out of the web dashboard everywhere",
+        ("sessions revoke",),
+        ("sessions revoke",),
+        group=_PERSONAL,
+        dm_only=True,
+        notes=("Links you were sent and did not use stop working too.",),
+    ),
+    CommandSpec(
         "blockers",
         "list open blockers",
         ("blockers [name]",),

@@ -55,6 +55,7 @@ __all__ = [
     "CommandError",
     "Config",
     "ConfigSetting",
+    "Dashboard",
     "Delete",
     "Export",
     "ForgetMe",
@@ -74,6 +75,7 @@ __all__ = [
     "Restart",
     "Resume",
     "Search",
+    "Sessions",
     "SetAi",
     "SetAwayStatus",
     "SetBlockerQuestion",
@@ -253,6 +255,16 @@ class ForgetMe:
 
 
 @dataclass(frozen=True, slots=True)
+class Dashboard:
+    """``dashboard``: a one-time link that logs the asker in to the web dashboard."""
+
+
+@dataclass(frozen=True, slots=True)
+class Sessions:
+    """``sessions revoke``: end every dashboard session of the asker."""
+
+
+@dataclass(frozen=True, slots=True)
 class Test:
     """``test [name]``: a prompt now that is not recorded as a real run."""
 
@@ -327,6 +339,8 @@ Command = (
     | Change
     | MyData
     | ForgetMe
+    | Dashboard
+    | Sessions
     | Test
     | Blockers
     | History
