@@ -65,8 +65,13 @@ async def bot_with_dashboard(zulip: LocalZulip, url: str) -> AsyncIterator[tuple
 
 async def _standup(zulip: LocalZulip, who: str, channel: str) -> None:
     bot_id = zulip.bot.user_id
-    zulip.human(who).send_stream(channel, "t", "@**Standup** setup")
-    await wait_for(zulip, lambda m: m.sender_id == bot_id and m.content.startswith("Standup **"))
+    sent = zulip.human(who).send_stream(channel, "t", "@**Standup** setup")
+    await wait_for(
+        zulip,
+        lambda m: m.sender_id == bot_id
+        and m.stream_id == sent.stream_id
+        and m.content.startswith("Standup **"),
+    )
 
 
 def _by_channel(bot: BotProcess) -> dict[str, Standup]:
@@ -81,14 +86,13 @@ async def _answered(zulip: LocalZulip, bot: BotProcess) -> dict[str, Standup]:
     await _standup(zulip, "alice", "standup")
     await _standup(zulip, "alice", "leads")
     standups = _by_channel(bot)
+    # Carol and Dave answer the way people do: `answer`, then all three at once.
+    for who, texts in ANSWERS.items():
+        await dm(zulip, who, "answer standup")
+        listed = "\n".join(f"{n}. {text}" for n, text in enumerate(texts, start=1))
+        await dm(zulip, who, listed)
     assert bot.bot is not None
     runs = bot.bot.runtime.runs
-    run = runs.run_for(standups["standup"].id, DAY, NOW)
-    for who, texts in ANSWERS.items():
-        for index, text in enumerate(texts):
-            runs.save_answer(
-                run.id, zulip.user(who).user_id, index, f"Q{index + 1}", text, None, NOW
-            )
     leads_run = runs.run_for(standups["leads"].id, DAY, NOW)
     runs.save_answer(leads_run.id, zulip.user("bob").user_id, 0, "Q1", LEADS_SECRET, None, NOW)
     return standups
