@@ -68,9 +68,11 @@ async def _standup(zulip: LocalZulip, who: str, channel: str) -> None:
     sent = zulip.human(who).send_stream(channel, "t", "@**Standup** setup")
     await wait_for(
         zulip,
-        lambda m: m.sender_id == bot_id
-        and m.stream_id == sent.stream_id
-        and m.content.startswith("Standup **"),
+        lambda m: (
+            m.sender_id == bot_id
+            and m.stream_id == sent.stream_id
+            and m.content.startswith("Standup **")
+        ),
     )
 
 
