@@ -23,6 +23,7 @@ from zulip_standup.web.app import COOKIE, Dashboard
 
 PUBLIC_URL = "https://standup.example.org"
 LINK = re.compile(re.escape(PUBLIC_URL) + r"/login/([A-Za-z0-9_-]+)")
+TOKEN = re.compile(r"```text\n(sut_[A-Za-z0-9_-]+)\n```")
 
 
 @dataclass
@@ -60,6 +61,18 @@ class Site:
             assert found, cookie
             self.cookies[person.user_id] = found[1]
         return reply
+
+    async def token_for(self, person: Person, name: str = "api") -> str:
+        """A new API token of ``person``'s, as the bot shows it in the DM."""
+        (reply,) = await self.team.says(person, f"token new {name}")
+        found = TOKEN.search(reply)
+        assert found, reply
+        return found[1]
+
+    async def api(self, token: str | None, path: str) -> Reply:
+        """``GET /api/v1<path>`` with ``token`` as the bearer (None: no Authorization)."""
+        headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
+        return await self._send("GET", None, f"/api/v1{path}", headers)
 
     async def get(self, person: Person | None, path: str) -> Reply:
         return await self._send("GET", person, path, {})

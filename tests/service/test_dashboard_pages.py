@@ -1,10 +1,8 @@
 """The dashboard's pages over HTTP: what each person sees, and the permission matrix.
 
-The realm: #team (public) with Lena's standup and #secret (private) with Ann's; Max
-manages both; Oli owns the organisation, Nia is a member in neither channel, Gus a guest
-outside both, and Dee is deactivated after logging in. Every page and export answers each
-of them as the chat commands would: readers of a channel read its standup, nobody else,
-and a standup one may not read looks exactly like one that does not exist.
+The realm is ``dashboard_realm``'s. Every page and export answers each of its people as
+the chat commands would: readers of a channel read its standup, nobody else, and a standup
+one may not read looks exactly like one that does not exist.
 """
 
 from __future__ import annotations
@@ -15,46 +13,23 @@ from dataclasses import replace
 
 import pytest
 
+from service.dashboard_realm import (
+    ANN_SECRET,
+    ANN_TEAM,
+    DEE,
+    MAX,
+    READS,
+    ROLES,
+    answered_realm,
+    person_in,
+)
 from service.dashboard_site import dashboard_site
-from service.fake_chat import BOT_ID
-from service.harness import MONDAY, Team, utc
-from zulip_standup.domain.chat import Channel, Person, Role
+from service.harness import Team
 from zulip_standup.services.dashboard import NOT_FOUND
-
-SECRET = Channel(7, "secret", invite_only=True)
-MAX = Person(20, "Max Manager", "max@example.org", "Europe/Berlin", Role.MEMBER, False, True)
-OLI = Person(21, "Oli Owner", "oli@example.org", "Europe/Berlin", Role.OWNER, False, True)
-NIA = Person(22, "Nia Nobody", "nia@example.org", "Europe/Berlin", Role.MEMBER, False, True)
-DEE = Person(23, "Dee Departed", "dee@example.org", "Europe/Berlin", Role.MEMBER, False, True)
-ANN_TEAM = ["Reviewed the payments PR", "Ship <script>alert(1)</script> 2.4", "Waiting on VPN"]
-ANN_SECRET = ["Drafted the reorg", "Talk to legal", "none"]
-
-
-async def _realm(team: Team) -> dict[str, int]:
-    """Both standups answered by Ann on Monday; their ids by channel name."""
-    for person in (MAX, OLI, NIA, DEE):
-        team.chat.people[person.user_id] = person
-        team.runtime.directory.add(person)
-    team.chat.subscribers[team.team_channel.stream_id] += [MAX.user_id, DEE.user_id]
-    team.chat.channels[SECRET.stream_id] = SECRET
-    team.chat.subscribers[SECRET.stream_id] = [BOT_ID, team.ann.user_id, MAX.user_id]
-    await team.sets_up(team.lena)
-    await team.sets_up(team.ann, "setup", SECRET)
-    for creator, channel in ((team.lena, team.team_channel), (team.ann, SECRET)):
-        reply = await team.asks(creator, "config managers add @**Max Manager**", channel)
-        assert "1 added to the managers" in reply, reply
-    await team.at(utc(MONDAY, 8, 30))
-    await team.answers(team.ann, ANN_TEAM)
-    await team.answers(team.ann, ANN_SECRET)
-    await team.at(utc(MONDAY, 9, 0))
-    ids = {}
-    for standup in team.storage.standups.in_realm(team.realm_id):
-        ids[standup.stream_name] = standup.id
-    return ids
 
 
 async def test_a_member_sees_the_day_with_answers_escaped_and_blockers(team: Team) -> None:
-    ids = await _realm(team)
+    ids = await answered_realm(team)
     async with dashboard_site(team) as site:
         await site.log_in(team.ben)
         day = await site.get(team.ben, f"/standups/{ids['team']}?date=2026-11-30")
@@ -75,7 +50,7 @@ async def test_a_member_sees_the_day_with_answers_escaped_and_blockers(team: Tea
 
 
 async def test_an_export_holds_everyones_answers_only_for_managers(team: Team) -> None:
-    ids = await _realm(team)
+    ids = await answered_realm(team)
     async with dashboard_site(team) as site:
         path = f"/standups/{ids['team']}/export.csv?from=2026-11-30&to=2026-11-30"
         for person, rows in ((MAX, 3), (team.ben, 0), (team.ann, 3)):
@@ -88,29 +63,6 @@ async def test_an_export_holds_everyones_answers_only_for_managers(team: Team) -
             assert all(r["name"] == "Ann Archer" for r in parsed)
 
 
-# Who may read which standup: readers of its channel (SECURITY.md 3), as in chat.
-ROLES = {
-    "owner": OLI,
-    "admin": None,  # Lena, the team's lead
-    "manager": MAX,
-    "member": None,  # Ann, in both channels
-    "non-member": NIA,
-    "guest": None,  # Gus, in neither
-}
-READS = {
-    ("owner", "team"): True,
-    ("owner", "secret"): False,
-    ("admin", "team"): True,
-    ("admin", "secret"): False,
-    ("manager", "team"): True,
-    ("manager", "secret"): True,
-    ("member", "team"): True,
-    ("member", "secret"): True,
-    ("non-member", "team"): True,
-    ("non-member", "secret"): False,
-    ("guest", "team"): False,
-    ("guest", "secret"): False,
-}
 PAGES = (
     "/standups/{id}?date=2026-11-30",
     "/standups/{id}/people/11",
@@ -119,16 +71,11 @@ PAGES = (
 )
 
 
-def _person(team: Team, role: str) -> Person:
-    named = {"admin": team.lena, "member": team.ann, "guest": team.gus}
-    return ROLES[role] or named[role]
-
-
 @pytest.mark.parametrize("channel", ["team", "secret"])
 @pytest.mark.parametrize("role", list(ROLES))
 async def test_permission_matrix(team: Team, role: str, channel: str) -> None:
-    ids = await _realm(team)
-    person = _person(team, role)
+    ids = await answered_realm(team)
+    person = person_in(team, role)
     allowed = READS[(role, channel)]
     async with dashboard_site(team) as site:
         await site.log_in(person)
@@ -154,7 +101,7 @@ async def test_permission_matrix(team: Team, role: str, channel: str) -> None:
 
 
 async def test_a_deactivated_person_is_logged_out(team: Team) -> None:
-    ids = await _realm(team)
+    ids = await answered_realm(team)
     async with dashboard_site(team) as site:
         await site.log_in(DEE)
         assert (await site.get(DEE, f"/standups/{ids['team']}")).status == 200
@@ -173,7 +120,7 @@ def _message(html: str) -> str:
 
 
 async def test_a_managers_view_of_another_persons_history(team: Team) -> None:
-    ids = await _realm(team)
+    ids = await answered_realm(team)
     async with dashboard_site(team) as site:
         await site.log_in(MAX)
         page = await site.get(

@@ -91,6 +91,10 @@ COMMAND_TABLE: list[tuple[str, ct.Command]] = [
     ("web", ct.Dashboard()),
     ("sessions revoke", ct.Sessions()),
     ("Sessions REVOKE", ct.Sessions()),
+    ("token new", ct.TokenNew("api")),
+    ("token new ci-reports", ct.TokenNew("ci-reports")),
+    ("tokens list", ct.TokenList()),
+    ("token revoke ci-reports", ct.TokenRevoke("ci-reports")),
     ("blockers", ct.Blockers()),
     ("blockers retro", ct.Blockers("retro")),
     ("history", ct.History()),
@@ -121,7 +125,9 @@ def test_table_covers_every_registered_command() -> None:
     from zulip_standup.domain.commands.registry import COMMANDS
 
     kinds = {type(expected).__name__ for _, expected in COMMAND_TABLE}
-    assert len(kinds) == len(COMMANDS)
+    # `token` is one command with three forms, each its own type.
+    assert len(kinds) == len(COMMANDS) + 2
+    assert {"TokenNew", "TokenList", "TokenRevoke"} <= kinds
 
 
 @pytest.mark.parametrize(

@@ -58,3 +58,15 @@ async def dashboard(ctx: CommandContext, cmd: ct.Dashboard) -> str:
 
 async def sessions(ctx: CommandContext, cmd: ct.Sessions) -> str:
     return await web_login.revoke_sessions(ctx.rt, ctx.asker, cmd)
+
+
+async def token_new(ctx: CommandContext, cmd: ct.TokenNew) -> str:
+    return await web_login.new_token(ctx.rt, ctx.asker, cmd)
+
+
+async def token_list(ctx: CommandContext, cmd: ct.TokenList) -> str:
+    return await web_login.list_tokens(ctx.rt, ctx.asker, cmd)
+
+
+async def token_revoke(ctx: CommandContext, cmd: ct.TokenRevoke) -> str:
+    return await web_login.revoke_token(ctx.rt, ctx.asker, cmd)

@@ -26,3 +26,6 @@ LOGIN_LINK_MINUTES = 15  # a `dashboard` link works once, this long: long enough
 DASHBOARD_IDLE_HOURS = 12  # a dashboard session unused this long ends (a working day)
 DASHBOARD_SESSION_DAYS = 7  # and every session ends a week after its login, used or not
 DASHBOARD_CHART_DAYS = (30, 90)  # the periods the dashboard's charts offer
+MAX_API_TOKENS = 10  # personal API tokens one person may hold: one per tool is plenty
+API_BURST = 60  # API requests a token may make at once,
+API_REFILL_S = 1.0  # and one more each second after that

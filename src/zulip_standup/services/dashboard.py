@@ -158,6 +158,19 @@ async def person_page(rt: Runtime, standup: Standup, user_id: int, period: DateR
     return PersonPage(standup, user_id, rt.directory.name_of(user_id), period, answers)
 
 
+async def answers_in(
+    rt: Runtime, standup: Standup, period: DateRange, user_id: int | None
+) -> list[tuple[dt.date, AnswerRecord]]:
+    """Everyone's answers in a period (or one person's), as the standup's readers see them
+    in its channel; oldest first."""
+    return await rt.db(rt.runs.answers_in_range, standup.id, period.start, period.end, user_id)
+
+
+async def taking_part(rt: Runtime, viewer: Asker, standup: Standup) -> bool:
+    members = await rt.db(rt.standups.participants, standup.id)
+    return viewer.person.user_id in {p.user_id for p in members}
+
+
 async def charts_page(rt: Runtime, standup: Standup, days: int) -> ChartsPage:
     """Participation and answer times over the last ``days`` days of the standup."""
     today = standup_today(rt, standup)

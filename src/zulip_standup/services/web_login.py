@@ -19,6 +19,7 @@ from zulip_standup.domain.limits import (
     DASHBOARD_IDLE_HOURS,
     DASHBOARD_SESSION_DAYS,
     LOGIN_LINK_MINUTES,
+    MAX_API_TOKENS,
 )
 from zulip_standup.domain.records import WebUser
 from zulip_standup.ports import Clock, WebAccess
@@ -26,6 +27,9 @@ from zulip_standup.services.access import Asker
 from zulip_standup.services.runtime import Runtime
 
 LOGIN_PATH = "/login/"
+API_PATH = "/api/v1/"
+# Recognisable in logs and by secret scanners.
+TOKEN_PREFIX = "sut_"  # noqa: S105 (a prefix, not a secret)
 LINK_BYTES = 16
 SESSION_BYTES = 32
 
@@ -79,3 +83,45 @@ class Sessions:
 
     async def log_out(self, session: str) -> None:
         await asyncio.to_thread(self.store.end_session, digest(session), self.clock.now())
+
+    async def token_user(self, token: str) -> WebUser | None:
+        """Who an API token belongs to, while it exists."""
+        return await asyncio.to_thread(self.store.api_token, digest(token), self.clock.now())
+
+
+async def new_token(rt: Runtime, asker: Asker, cmd: ct.TokenNew) -> str:
+    """A personal API token, shown once; stored as its digest."""
+    if not rt.public_url:
+        raise UserFacingError(texts.dashboard_off())
+    user_id = asker.person.user_id
+    held = await rt.db(rt.web.api_tokens_of, rt.realm_id, user_id)
+    if len(held) >= MAX_API_TOKENS:
+        raise UserFacingError(texts.too_many_tokens(MAX_API_TOKENS))
+    token = TOKEN_PREFIX + secrets.token_urlsafe(SESSION_BYTES)
+    made = await rt.db(
+        rt.web.add_api_token, rt.realm_id, user_id, cmd.name, digest(token), rt.now()
+    )
+    if made is None:
+        raise UserFacingError(texts.token_name_taken(cmd.name))
+    return texts.token_created(cmd.name, token, f"{rt.public_url}{API_PATH}")
+
+
+async def list_tokens(rt: Runtime, asker: Asker, _cmd: ct.TokenList) -> str:
+    held = await rt.db(rt.web.api_tokens_of, rt.realm_id, asker.person.user_id)
+    rows = [
+        (
+            t.name,
+            f"{t.created_at:%d %b %Y}",
+            f"last used {t.last_used_at:%d %b %Y %H:%M} UTC" if t.last_used_at else "never used",
+        )
+        for t in held
+    ]
+    return texts.tokens_listed(rows)
+
+
+async def revoke_token(rt: Runtime, asker: Asker, cmd: ct.TokenRevoke) -> str:
+    user_id = asker.person.user_id
+    if await rt.db(rt.web.revoke_api_token, rt.realm_id, user_id, cmd.name):
+        return texts.token_revoked(cmd.name)
+    held = await rt.db(rt.web.api_tokens_of, rt.realm_id, user_id)
+    raise UserFacingError(texts.no_such_token(cmd.name, [t.name for t in held]))

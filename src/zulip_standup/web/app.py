@@ -14,8 +14,10 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from zulip_standup.domain.limits import DASHBOARD_SESSION_DAYS
+from zulip_standup.domain.limits import API_BURST, API_REFILL_S, DASHBOARD_SESSION_DAYS
+from zulip_standup.services.rate_limit import CommandLimiter
 from zulip_standup.web import pages
+from zulip_standup.web.api import Api
 from zulip_standup.web.render import page
 from zulip_standup.web.site import BAD_LINK, COOKIE, FORGED_POST, Runtimes, Site
 
@@ -45,6 +47,8 @@ class Dashboard(Site):
         """Add the dashboard's routes and headers to the process's HTTP application."""
         app.middlewares.append(self._headers)
         pages.add_routes(app, self)
+        limiter = CommandLimiter(self.sessions.clock, burst=API_BURST, refill_s=API_REFILL_S)
+        Api(self, limiter).add_routes(app)
         app.router.add_get("/login", self._login_help)
         app.router.add_get("/login/{token}", self._login_form)
         app.router.add_post("/login/{token}", self._login)

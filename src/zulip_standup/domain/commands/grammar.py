@@ -332,6 +332,7 @@ _PARSERS: dict[str, Callable[[ArgReader], ct.Command]] = {
     "forget me": member_commands.forget_me,
     "dashboard": _no_args(ct.Dashboard),
     "sessions": member_commands.sessions,
+    "token": member_commands.token,
     "blockers": _only_name(ct.Blockers),
     "history": member_commands.history,
     "search": member_commands.search,

@@ -132,6 +132,29 @@ def sessions(args: ArgReader) -> ct.Command:
     return ct.Sessions()
 
 
+TOKEN_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+TOKEN_NAME_FORM = "a name is 1 to 32 lowercase letters, digits, - or _, e.g. ci-reports"  # noqa: S105
+DEFAULT_TOKEN_NAME = "api"  # noqa: S105 (a label, not a secret)
+
+
+def token(args: ArgReader) -> ct.Command:
+    action = args.peek_lower()
+    if action not in {"new", "list", "revoke"}:
+        shown_action = "nothing" if action is None else shown(args.pop().text)
+        raise ArgumentError(f"new, list or revoke, not {shown_action}")
+    args.pop()
+    if action == "list":
+        args.expect_end()
+        return ct.TokenList()
+    if action == "new" and args.at_end():
+        return ct.TokenNew(DEFAULT_TOKEN_NAME)
+    name = args.require("the token's name").text
+    args.expect_end()
+    if not TOKEN_NAME.fullmatch(name):
+        raise ArgumentError(f"{shown(name)} is not a token name; {TOKEN_NAME_FORM}")
+    return ct.TokenNew(name) if action == "new" else ct.TokenRevoke(name)
+
+
 def history(args: ArgReader) -> ct.Command:
     name = standup_name(args)
     rest = args.remaining()

@@ -247,6 +247,19 @@ COMMANDS: tuple[CommandSpec, ...] = (
         notes=("Links you were sent and did not use stop working too.",),
     ),
     CommandSpec(
+        "token",
+        "personal tokens for the REST API and the MCP server",
+        ("token new [name]", "token list", "token revoke <name>"),
+        ("token new ci-reports", "token list", "token revoke ci-reports"),
+        aliases=("tokens",),
+        group=_PERSONAL,
+        dm_only=True,
+        notes=(
+            "A token is shown once and reads what you may read in chat; keep it secret.",
+            "The API's description is at /api/v1/openapi.json on the dashboard's address.",
+        ),
+    ),
+    CommandSpec(
         "blockers",
         "list open blockers",
         ("blockers [name]",),

@@ -101,6 +101,9 @@ __all__ = [
     "Status",
     "Test",
     "Timezone",
+    "TokenList",
+    "TokenNew",
+    "TokenRevoke",
     "UnskipDate",
 ]
 
@@ -265,6 +268,25 @@ class Sessions:
 
 
 @dataclass(frozen=True, slots=True)
+class TokenNew:
+    """``token new [name]``: a personal API token, shown once."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class TokenList:
+    """``token list``: the asker's API tokens, by name (never the tokens themselves)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TokenRevoke:
+    """``token revoke <name>``: delete one of the asker's API tokens."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class Test:
     """``test [name]``: a prompt now that is not recorded as a real run."""
 
@@ -341,6 +363,9 @@ Command = (
     | ForgetMe
     | Dashboard
     | Sessions
+    | TokenNew
+    | TokenList
+    | TokenRevoke
     | Test
     | Blockers
     | History

@@ -32,3 +32,44 @@ def sessions_revoked(count: int) -> str:
         f"Ended {count} dashboard {sessions}; unused login links of yours stopped working too. "
         "Send `dashboard` for a new link."
     )
+
+
+def token_created(name: str, token: str, api_url: str) -> str:
+    return (
+        f"Your API token **{name}**, shown this once:\n```text\n{token}\n```\n"
+        f"Send it as `Authorization: Bearer <token>` to {api_url}; it reads what you may read "
+        f"in chat. `token revoke {name}` deletes it."
+    )
+
+
+def token_name_taken(name: str) -> str:
+    return (
+        f"You already have a token named **{name}**. Pick another name "
+        f"(`token new <name>`), or `token revoke {name}` first."
+    )
+
+
+def too_many_tokens(limit: int) -> str:
+    return (
+        f"You have {limit} API tokens, the most one person may hold. "
+        "`token revoke <name>` one first."
+    )
+
+
+def tokens_listed(rows: list[tuple[str, str, str]]) -> str:
+    """``rows``: name, created, last used."""
+    if not rows:
+        return "You have no API tokens. `token new [name]` makes one."
+    lines = [f"- **{name}**: made {made}, {used}" for name, made, used in rows]
+    return "Your API tokens:\n" + "\n".join(lines)
+
+
+def token_revoked(name: str) -> str:
+    return f"Token **{name}** is deleted; requests with it are refused from now on."
+
+
+def no_such_token(name: str, names: list[str]) -> str:
+    if not names:
+        return f"You have no token named **{name}**, and no API tokens at all."
+    listed = ", ".join(f"**{n}**" for n in names)
+    return f"You have no token named **{name}**; yours are {listed}."
