@@ -344,7 +344,7 @@ class BotProcess:
             )
         )
         housekeeper = Housekeeper(
-            self.clock, runs, job_store, self.settings.retention_days, inbox=inbox
+            self.clock, runs, job_store, self.settings.retention_days, inbox, self.web_access
         )
         tasks.append(asyncio.create_task(housekeeper.run(self.stop_event), name="housekeeping"))
         # -- scheduled prompts hook (services/scheduled_prompts.py): hands prompts of standups

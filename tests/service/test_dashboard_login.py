@@ -8,6 +8,7 @@ import datetime as dt
 from service.dashboard_site import PUBLIC_URL, dashboard_site
 from service.harness import Team
 from zulip_standup.domain.commands import web_texts
+from zulip_standup.services.housekeeping import Housekeeper
 
 
 async def test_a_link_logs_its_person_in_once(team: Team) -> None:
@@ -123,3 +124,18 @@ async def test_the_link_is_only_given_in_a_dm(team: Team) -> None:
         reply = await team.asks(team.ann, "dashboard", team.team_channel)
         assert PUBLIC_URL not in reply
         assert "direct message" in reply or "DM" in reply
+
+
+async def test_housekeeping_forgets_expired_links_and_sessions(team: Team) -> None:
+    """A day after they expired, the link and the session are deleted; a live one stays."""
+    keeper = Housekeeper(team.clock, team.storage.runs, team.storage.jobs, 0, web=team.storage.web)
+    async with dashboard_site(team) as site:
+        await site.log_in(team.ann)
+        await site.link_for(team.ann)  # never used: expires in 15 minutes
+        assert keeper.run_once().web_access_purged == 0
+        team.clock.set(team.clock.now() + dt.timedelta(days=8, minutes=1))
+        await site.log_in(team.ben)
+        # Ann's used and unused links and her session (7 days at most) go; Ben's stay.
+        assert keeper.run_once().web_access_purged == 3
+        assert keeper.run_once().web_access_purged == 0
+        assert (await site.get(team.ben, "/")).status == 200

@@ -205,3 +205,26 @@ def test_llm_timeout_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = load_settings()
     assert settings.llm_timeout_seconds == 7.5
     assert "timeout 7.5 s" in settings.redacted()["llm"]
+
+
+def test_the_dashboards_public_url_needs_https_off_loopback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """STANDUP_PUBLIC_URL: https, or http on loopback; a trailing slash is dropped."""
+    (problem,) = _problems(monkeypatch, STANDUP_PUBLIC_URL="http://standup.example.com")
+    assert problem.startswith("STANDUP_PUBLIC_URL:")
+    assert "plain HTTP to a non-loopback host" in problem
+    assert "https://standup.example.com (the dashboard's address)" in problem
+    monkeypatch.setenv("STANDUP_PUBLIC_URL", "https://standup.example.com/")
+    assert load_settings().public_url == "https://standup.example.com"
+    monkeypatch.setenv("STANDUP_PUBLIC_URL", "http://127.0.0.1:9191")
+    assert load_settings().public_url == "http://127.0.0.1:9191"
+
+
+def test_a_public_url_without_an_http_server_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The dashboard is served on STANDUP_HTTP_BIND: turning that off with a public URL set
+    is a contradiction, said at start-up."""
+    problems = _problems(
+        monkeypatch, STANDUP_PUBLIC_URL="https://standup.example.com", STANDUP_HTTP_BIND=""
+    )
+    assert any("STANDUP_PUBLIC_URL needs STANDUP_HTTP_BIND" in p for p in problems), problems

@@ -1,4 +1,5 @@
-"""Housekeeping: the retention purge of old answers, and trimming finished jobs.
+"""Housekeeping: the retention purge of old answers, trimming finished jobs, and forgetting
+expired dashboard links and sessions.
 
 Runs inside the bot process on a timer (hourly), so retention is automatic
 (SECURITY.md promise 8) and the jobs table does not grow without bound.
@@ -11,7 +12,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from zulip_standup.ports import Clock, Inbox, JobQueue, RunRepository
+from zulip_standup.ports import Clock, Inbox, JobQueue, RunRepository, WebAccess
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +24,7 @@ FINISHED_JOBS_KEPT = dt.timedelta(days=14)
 class HousekeepingReport:
     answers_purged: int
     jobs_purged: int
+    web_access_purged: int = 0
 
 
 class Housekeeper:
@@ -35,11 +37,13 @@ class Housekeeper:
         jobs: JobQueue,
         retention_days: int,
         inbox: Inbox | None = None,
+        web: WebAccess | None = None,
     ) -> None:
         self._clock = clock
         self._runs = runs
         self._jobs = jobs
         self._inbox = inbox
+        self._web = web
         self.retention_days = retention_days
 
     def run_once(self) -> HousekeepingReport:
@@ -50,11 +54,15 @@ class Housekeeper:
         finished = self._jobs.purge_finished(now - FINISHED_JOBS_KEPT)
         if self._inbox is not None:
             self._inbox.trim(now - FINISHED_JOBS_KEPT)
+        web = 0
+        if self._web is not None:
+            # Expired or ended a day ago: nothing can use them, and they name who logged in.
+            web = self._web.purge_web_access(now - dt.timedelta(days=1))
         if answers or finished:
             log.info(
                 "housekeeping_done", extra={"answers_purged": answers, "jobs_purged": finished}
             )
-        return HousekeepingReport(answers, finished)
+        return HousekeepingReport(answers, finished, web)
 
     async def run(self, stop: asyncio.Event, interval_s: float = INTERVAL_S) -> None:
         """Run now, then every ``interval_s`` of clock time, until ``stop`` is set."""
