@@ -124,10 +124,11 @@ async def _shots(page: Page, name: str) -> list[Path]:
 
 
 async def test_a_member_logs_in_from_a_dm_and_reads_the_day(
-    browser: Browser, sqlite_url: str
+    browser: Browser, database_url: str
 ) -> None:
+    db = "postgres" if database_url.startswith("postgresql") else "sqlite"
     with LocalZulip() as zulip:
-        async with bot_with_dashboard(zulip, sqlite_url) as (bot, public):
+        async with bot_with_dashboard(zulip, database_url) as (bot, public):
             standups = await _answered(zulip, bot)
             carol = await _log_in(zulip, browser, "carol", public)
             assert "Carol Member" in await carol.locator("header").inner_text()
@@ -140,7 +141,7 @@ async def test_a_member_logs_in_from_a_dm_and_reads_the_day(
             # The answer's markup is text, not HTML.
             assert await carol.locator("main b").count() == 0
             assert "Waiting for the VPN token" in await carol.locator("ul.blockers").inner_text()
-            await _shots(carol, "dashboard-day")
+            await _shots(carol, f"dashboard-day-{db}")
 
             # Private #leads: the same page as a standup that does not exist.
             hidden = await carol.goto(f"{public}/standups/{standups['leads'].id}")
@@ -161,7 +162,7 @@ async def test_a_member_logs_in_from_a_dm_and_reads_the_day(
             assert "Carol Member" in history
             assert ANSWERS["carol"][0] in history
             assert ANSWERS["dave"][0] not in history
-            await _shots(alice, "dashboard-history")
+            await _shots(alice, f"dashboard-history-{db}")
             await alice.goto(f"{public}/standups/{standups['standup'].id}/charts?days=30")
             assert await alice.locator("svg.chart").count() == 2
             labels = [
@@ -169,7 +170,7 @@ async def test_a_member_logs_in_from_a_dm_and_reads_the_day(
             ]
             assert labels[0] is not None
             assert labels[0].startswith("Participation in standup")
-            await _shots(alice, "dashboard-charts")
+            await _shots(alice, f"dashboard-charts-{db}")
 
             # Logging out ends the session: the page asks to log in again.
             await alice.get_by_role("button", name="Log out").click()
