@@ -23,7 +23,7 @@ from service.dashboard_realm import (
 from service.dashboard_site import Reply, Site, dashboard_site
 from service.harness import Team
 from zulip_standup.domain.commands import web_texts
-from zulip_standup.domain.limits import API_BURST, MAX_API_TOKENS
+from zulip_standup.domain.limits import API_BURST, MAX_API_TOKENS, MAX_SEARCH_CHARS
 from zulip_standup.services.dashboard import NOT_FOUND
 
 ENDPOINTS_OF_A_STANDUP = (
@@ -122,6 +122,20 @@ async def test_bad_parameters_name_the_problem(team: Team) -> None:
             reply = await site.api(token, path)
             assert reply.status == 404, path
             assert _json(reply)["error"]["message"] == NOT_FOUND
+
+
+async def test_a_search_holds_at_most_500_characters(team: Team) -> None:
+    """The document's maxLength of `q` is what the API takes: longer is a 400, not a search.
+    (Found by the fuzzer: any length was searched.)"""
+    async with dashboard_site(team) as site:
+        token = await site.token_for(team.ann)
+        assert (await site.api(token, f"/search?q={'x' * MAX_SEARCH_CHARS}")).status == 200
+        reply = await site.api(token, f"/search?q={'x' * (MAX_SEARCH_CHARS + 1)}")
+        assert reply.status == 400
+        assert _json(reply)["error"] == {
+            "code": "bad_parameter",
+            "message": f"q holds at most {MAX_SEARCH_CHARS} characters",
+        }
 
 
 @pytest.mark.parametrize("channel", ["team", "secret"])

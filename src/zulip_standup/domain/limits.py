@@ -13,6 +13,7 @@ MAX_RANGE_DAYS = 3_660  # a history, stats or export range (about ten years)
 DEFAULT_HISTORY_DAYS = 7  # `history` with no range: the last week
 DEFAULT_STATS_DAYS = 30  # `stats`, `chart` and `export` with no range: the last month
 SEARCH_DAYS = 365  # how far back `search` looks: a year of answers
+MAX_SEARCH_CHARS = 500  # the words of one API search: a few words, not a document
 MAX_SEARCH_RESULTS = 20  # hits one `search` reply lists; the rest are counted
 MAX_HISTORY_ANSWERS = 200  # answers one `history` reply lists; the rest are counted
 # People (with their time off) the serving process keeps in memory, least recently used

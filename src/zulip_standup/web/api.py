@@ -17,7 +17,7 @@ from aiohttp import web
 from pydantic import BaseModel
 
 from zulip_standup.domain.errors import UserFacingError
-from zulip_standup.domain.limits import DEFAULT_STATS_DAYS, MAX_RANGE_DAYS
+from zulip_standup.domain.limits import DEFAULT_STATS_DAYS, MAX_RANGE_DAYS, MAX_SEARCH_CHARS
 from zulip_standup.domain.records import AnswerRecord
 from zulip_standup.domain.standup import Standup
 from zulip_standup.domain.values import DateRange
@@ -84,6 +84,12 @@ class Call:
             msg = f"{name}={raw[:20]!r} is not a whole number from {low} to {high}"
             raise ApiError(400, "bad_parameter", msg)
         return int(raw)
+
+    def text(self, name: str, most: int) -> str:
+        raw = self.request.query.get(name, "")
+        if len(raw) > most:
+            raise ApiError(400, "bad_parameter", f"{name} holds at most {most} characters")
+        return raw
 
     async def standup(self) -> tuple[m.StandupSummary, Standup]:
         standup = await reads.readable_standup(self.rt, self.viewer, self.id("standup_id"))
@@ -168,7 +174,7 @@ async def _blockers(call: Call) -> m.BlockerList:
 
 
 async def _search(call: Call) -> m.SearchHits:
-    words = call.request.query.get("q", "")
+    words = call.text("q", MAX_SEARCH_CHARS)
     try:
         hits, total = await reads.search_page(call.rt, call.viewer, words)
     except UserFacingError as exc:

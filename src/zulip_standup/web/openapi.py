@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from zulip_standup.domain.limits import MAX_SEARCH_CHARS
 from zulip_standup.web import api_models as m
 
 
@@ -40,7 +41,7 @@ _KINDS: dict[str, dict[str, Any]] = {
     "id": {"type": "integer", "minimum": 1, "maximum": 2**53 - 1},
     "date": {"type": "string", "format": "date"},
     "days": {"type": "integer", "minimum": 1, "maximum": 366},
-    "text": {"type": "string", "minLength": 1, "maxLength": 500},
+    "text": {"type": "string", "minLength": 1, "maxLength": MAX_SEARCH_CHARS},
 }
 _REFUSALS = {
     "400": "A parameter is not what the endpoint takes",
