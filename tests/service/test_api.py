@@ -138,6 +138,23 @@ async def test_a_search_holds_at_most_500_characters(team: Team) -> None:
         }
 
 
+async def test_ids_and_numbers_are_ascii_digits(team: Team) -> None:
+    """A superscript digit, another script's digit or a number of thousands of digits is no id
+    and no count: a 404 or a 400, never a 500 and never standup 1. (Found by the fuzzer:
+    `/standups/¹` was a 500, since str.isdigit takes it and int() does not.)"""
+    ids = await answered_realm(team)
+    async with dashboard_site(team) as site:
+        token = await site.token_for(MAX)
+        for raw in ("\u00b9", "\u0661", "1" * 5000, "0" * 17 + "1"):
+            reply = await site.api(token, f"/standups/{raw}")
+            assert reply.status == 404, raw
+            assert _json(reply)["error"]["message"] == NOT_FOUND
+        for path in ("stats?days=\u00b2", "stats?days=\u0663", "answers?user_id=\u00b2"):
+            reply = await site.api(token, f"/standups/{ids['team']}/{path}")
+            assert reply.status == 400, path
+            assert "is not a whole number" in _json(reply)["error"]["message"], path
+
+
 @pytest.mark.parametrize("channel", ["team", "secret"])
 @pytest.mark.parametrize("role", list(ROLES))
 async def test_api_permission_matrix(team: Team, role: str, channel: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -52,10 +53,10 @@ class Call:
     request: web.Request
 
     def id(self, name: str) -> int:
-        raw = self.request.match_info[name]
-        if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
+        found = _whole(self.request.match_info[name], 1, MAX_ID)
+        if found is None:
             raise ApiError(404, "not_found", reads.NOT_FOUND)
-        return int(raw)
+        return found
 
     def date(self, name: str, default: dt.date) -> dt.date:
         raw = self.request.query.get(name)
@@ -80,10 +81,11 @@ class Call:
         raw = self.request.query.get(name)
         if raw is None:
             return default
-        if not raw.isdigit() or not low <= int(raw) <= high:
+        found = _whole(raw, low, high)
+        if found is None:
             msg = f"{name}={raw[:20]!r} is not a whole number from {low} to {high}"
             raise ApiError(400, "bad_parameter", msg)
-        return int(raw)
+        return found
 
     def text(self, name: str, most: int) -> str:
         raw = self.request.query.get(name, "")
@@ -97,6 +99,17 @@ class Call:
         return m.summary(standup, part), standup
 
 
+def _whole(raw: str, low: int, high: int) -> int | None:
+    """``raw`` as a number from ``low`` to ``high``, or None: ASCII digits only (``str.isdigit``
+    also takes superscripts, which ``int`` refuses, and other scripts' digits), and no more
+    digits than ``high`` has (``int`` refuses over 4,300)."""
+    if not _DIGITS.fullmatch(raw) or len(raw) > len(str(high)):
+        return None
+    number = int(raw)
+    return number if low <= number <= high else None
+
+
+_DIGITS = re.compile(r"[0-9]+")
 Reader = Callable[[Call], Awaitable[BaseModel]]
 
 
