@@ -155,6 +155,32 @@ async def test_ids_and_numbers_are_ascii_digits(team: Team) -> None:
             assert "is not a whole number" in _json(reply)["error"]["message"], path
 
 
+async def test_dates_are_full_dates_within_the_apis_range(team: Team) -> None:
+    """A date is YYYY-MM-DD, as the document's format says (not 20261130 nor 2026-W49-1),
+    and from 1900-01-01 to 9998-12-31, so the look-backs of a day never leave the calendar.
+    (A day near date.min or date.max was a 500: `run?date=0001-01-01`, `answers?to=0001-01-01`,
+    `run?date=9999-12-31`.)"""
+    ids = await answered_realm(team)
+    async with dashboard_site(team) as site:
+        token = await site.token_for(MAX)
+        standup = f"/standups/{ids['team']}"
+        refused = {
+            "/run?date=20261130": "is not a date",
+            "/run?date=2026-W49-1": "is not a date",
+            "/run?date=2026-11-31": "is not a date",
+            "/run?date=0001-01-01": "is not a day from 1900-01-01 to 9998-12-31",
+            "/run?date=9999-12-31": "is not a day from 1900-01-01 to 9998-12-31",
+            "/answers?to=0001-01-01": "is not a day from",
+            "/answers?from=1899-12-31&to=1900-01-01": "is not a day from",
+        }
+        for path, problem in refused.items():
+            reply = await site.api(token, standup + path)
+            assert reply.status == 400, path
+            assert problem in _json(reply)["error"]["message"], path
+        for path in ("/run?date=1900-01-01", "/run?date=9998-12-31", "/answers?to=1900-01-01"):
+            assert (await site.api(token, standup + path)).status == 200, path
+
+
 @pytest.mark.parametrize("channel", ["team", "secret"])
 @pytest.mark.parametrize("role", list(ROLES))
 async def test_api_permission_matrix(team: Team, role: str, channel: str) -> None:

@@ -18,7 +18,13 @@ from aiohttp import web
 from pydantic import BaseModel
 
 from zulip_standup.domain.errors import UserFacingError
-from zulip_standup.domain.limits import DEFAULT_STATS_DAYS, MAX_RANGE_DAYS, MAX_SEARCH_CHARS
+from zulip_standup.domain.limits import (
+    API_FIRST_DAY,
+    API_LAST_DAY,
+    DEFAULT_STATS_DAYS,
+    MAX_RANGE_DAYS,
+    MAX_SEARCH_CHARS,
+)
 from zulip_standup.domain.records import AnswerRecord
 from zulip_standup.domain.standup import Standup
 from zulip_standup.domain.values import DateRange
@@ -63,10 +69,17 @@ class Call:
         if raw is None:
             return default
         try:
-            return dt.date.fromisoformat(raw)
+            # fromisoformat alone also takes 20261130 and 2026-W49-1; the document says full-date.
+            day = dt.date.fromisoformat(raw) if _FULL_DATE.fullmatch(raw) else None
         except ValueError:
+            day = None
+        if day is None:
             msg = f"{name}={raw[:40]!r} is not a date; give YYYY-MM-DD, e.g. 2026-03-31"
-            raise ApiError(400, "bad_parameter", msg) from None
+            raise ApiError(400, "bad_parameter", msg)
+        if not API_FIRST_DAY <= day <= API_LAST_DAY:
+            msg = f"{name}={day} is not a day from {API_FIRST_DAY} to {API_LAST_DAY}"
+            raise ApiError(400, "bad_parameter", msg)
+        return day
 
     def period(self, today: dt.date) -> DateRange:
         end = self.date("to", today)
@@ -110,6 +123,7 @@ def _whole(raw: str, low: int, high: int) -> int | None:
 
 
 _DIGITS = re.compile(r"[0-9]+")
+_FULL_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 Reader = Callable[[Call], Awaitable[BaseModel]]
 
 

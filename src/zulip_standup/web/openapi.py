@@ -9,7 +9,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from zulip_standup.domain.limits import MAX_SEARCH_CHARS
+from zulip_standup.domain.limits import API_FIRST_DAY, API_LAST_DAY, MAX_SEARCH_CHARS
 from zulip_standup.web import api_models as m
 
 
@@ -39,7 +39,11 @@ class Endpoint(Protocol):
 
 _KINDS: dict[str, dict[str, Any]] = {
     "id": {"type": "integer", "minimum": 1, "maximum": 2**53 - 1},
-    "date": {"type": "string", "format": "date"},
+    "date": {
+        "type": "string",
+        "format": "date",
+        "description": f"YYYY-MM-DD, from {API_FIRST_DAY} to {API_LAST_DAY}",
+    },
     "days": {"type": "integer", "minimum": 1, "maximum": 366},
     "text": {"type": "string", "minLength": 1, "maxLength": MAX_SEARCH_CHARS},
 }
