@@ -18,6 +18,7 @@ from aiohttp.test_utils import TestServer
 
 from service.harness import Team
 from zulip_standup.domain.chat import Person
+from zulip_standup.domain.limits import API_BURST
 from zulip_standup.services.web_login import Sessions
 from zulip_standup.web.app import COOKIE, Dashboard
 
@@ -99,13 +100,17 @@ class Site:
 
 
 @asynccontextmanager
-async def dashboard_site(team: Team, public_url: str | None = PUBLIC_URL) -> AsyncIterator[Site]:
-    """The dashboard of ``team``'s realm, listening on a loopback port."""
+async def dashboard_site(
+    team: Team, public_url: str | None = PUBLIC_URL, *, api_burst: int = API_BURST
+) -> AsyncIterator[Site]:
+    """The dashboard of ``team``'s realm, listening on a loopback port; each person may make
+    ``api_burst`` API requests at once (the fake clock refills them only as it moves)."""
     team.runtime.public_url = public_url
     dashboard = Dashboard(
         Sessions(team.storage.web, team.clock),
         lambda realm_id: team.runtime if realm_id == team.realm_id else None,
         public_url or PUBLIC_URL,
+        api_burst=api_burst,
     )
     app = web.Application()
     dashboard.install(app)

@@ -23,7 +23,7 @@ from service.dashboard_realm import (
 from service.dashboard_site import Reply, Site, dashboard_site
 from service.harness import Team
 from zulip_standup.domain.commands import web_texts
-from zulip_standup.domain.limits import API_BURST, MAX_API_TOKENS
+from zulip_standup.domain.limits import API_BURST, MAX_API_TOKENS, MAX_SEARCH_CHARS
 from zulip_standup.services.dashboard import NOT_FOUND
 
 ENDPOINTS_OF_A_STANDUP = (
@@ -122,6 +122,63 @@ async def test_bad_parameters_name_the_problem(team: Team) -> None:
             reply = await site.api(token, path)
             assert reply.status == 404, path
             assert _json(reply)["error"]["message"] == NOT_FOUND
+
+
+async def test_a_search_holds_at_most_500_characters(team: Team) -> None:
+    """The document's maxLength of `q` is what the API takes: longer is a 400, not a search.
+    (Found by the fuzzer: any length was searched.)"""
+    async with dashboard_site(team) as site:
+        token = await site.token_for(team.ann)
+        assert (await site.api(token, f"/search?q={'x' * MAX_SEARCH_CHARS}")).status == 200
+        reply = await site.api(token, f"/search?q={'x' * (MAX_SEARCH_CHARS + 1)}")
+        assert reply.status == 400
+        assert _json(reply)["error"] == {
+            "code": "bad_parameter",
+            "message": f"q holds at most {MAX_SEARCH_CHARS} characters",
+        }
+
+
+async def test_ids_and_numbers_are_ascii_digits(team: Team) -> None:
+    """A superscript digit, another script's digit or a number of thousands of digits is no id
+    and no count: a 404 or a 400, never a 500 and never standup 1. (Found by the fuzzer:
+    `/standups/¹` was a 500, since str.isdigit takes it and int() does not.)"""
+    ids = await answered_realm(team)
+    async with dashboard_site(team) as site:
+        token = await site.token_for(MAX)
+        for raw in ("\u00b9", "\u0661", "1" * 5000, "0" * 17 + "1"):
+            reply = await site.api(token, f"/standups/{raw}")
+            assert reply.status == 404, raw
+            assert _json(reply)["error"]["message"] == NOT_FOUND
+        for path in ("stats?days=\u00b2", "stats?days=\u0663", "answers?user_id=\u00b2"):
+            reply = await site.api(token, f"/standups/{ids['team']}/{path}")
+            assert reply.status == 400, path
+            assert "is not a whole number" in _json(reply)["error"]["message"], path
+
+
+async def test_dates_are_full_dates_within_the_apis_range(team: Team) -> None:
+    """A date is YYYY-MM-DD, as the document's format says (not 20261130 nor 2026-W49-1),
+    and from 1900-01-01 to 9998-12-31, so the look-backs of a day never leave the calendar.
+    (A day near date.min or date.max was a 500: `run?date=0001-01-01`, `answers?to=0001-01-01`,
+    `run?date=9999-12-31`.)"""
+    ids = await answered_realm(team)
+    async with dashboard_site(team) as site:
+        token = await site.token_for(MAX)
+        standup = f"/standups/{ids['team']}"
+        refused = {
+            "/run?date=20261130": "is not a date",
+            "/run?date=2026-W49-1": "is not a date",
+            "/run?date=2026-11-31": "is not a date",
+            "/run?date=0001-01-01": "is not a day from 1900-01-01 to 9998-12-31",
+            "/run?date=9999-12-31": "is not a day from 1900-01-01 to 9998-12-31",
+            "/answers?to=0001-01-01": "is not a day from",
+            "/answers?from=1899-12-31&to=1900-01-01": "is not a day from",
+        }
+        for path, problem in refused.items():
+            reply = await site.api(token, standup + path)
+            assert reply.status == 400, path
+            assert problem in _json(reply)["error"]["message"], path
+        for path in ("/run?date=1900-01-01", "/run?date=9998-12-31", "/answers?to=1900-01-01"):
+            assert (await site.api(token, standup + path)).status == 200, path
 
 
 @pytest.mark.parametrize("channel", ["team", "secret"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 MAX_MESSAGE_CHARS = 10_000  # Zulip's message length limit: an answer, a report part
 MAX_TOPIC_CHARS = 60  # Zulip's topic length limit
 MAX_COMMAND_CHARS = 2_000  # a command longer than this is not a command someone typed
@@ -13,6 +15,7 @@ MAX_RANGE_DAYS = 3_660  # a history, stats or export range (about ten years)
 DEFAULT_HISTORY_DAYS = 7  # `history` with no range: the last week
 DEFAULT_STATS_DAYS = 30  # `stats`, `chart` and `export` with no range: the last month
 SEARCH_DAYS = 365  # how far back `search` looks: a year of answers
+MAX_SEARCH_CHARS = 500  # the words of one API search: a few words, not a document
 MAX_SEARCH_RESULTS = 20  # hits one `search` reply lists; the rest are counted
 MAX_HISTORY_ANSWERS = 200  # answers one `history` reply lists; the rest are counted
 # People (with their time off) the serving process keeps in memory, least recently used
@@ -29,3 +32,7 @@ DASHBOARD_CHART_DAYS = (30, 90)  # the periods the dashboard's charts offer
 MAX_API_TOKENS = 10  # personal API tokens one person may hold: one per tool is plenty
 API_BURST = 60  # API requests a token may make at once,
 API_REFILL_S = 1.0  # and one more each second after that
+# The days the API takes: wider than any standup's life, and far enough from date.min and
+# date.max that a day's look-backs (blockers, a default range) and its next day exist.
+API_FIRST_DAY = dt.date(1900, 1, 1)
+API_LAST_DAY = dt.date(9998, 12, 31)

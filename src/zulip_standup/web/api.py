@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -17,7 +18,13 @@ from aiohttp import web
 from pydantic import BaseModel
 
 from zulip_standup.domain.errors import UserFacingError
-from zulip_standup.domain.limits import DEFAULT_STATS_DAYS, MAX_RANGE_DAYS
+from zulip_standup.domain.limits import (
+    API_FIRST_DAY,
+    API_LAST_DAY,
+    DEFAULT_STATS_DAYS,
+    MAX_RANGE_DAYS,
+    MAX_SEARCH_CHARS,
+)
 from zulip_standup.domain.records import AnswerRecord
 from zulip_standup.domain.standup import Standup
 from zulip_standup.domain.values import DateRange
@@ -52,20 +59,27 @@ class Call:
     request: web.Request
 
     def id(self, name: str) -> int:
-        raw = self.request.match_info[name]
-        if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
+        found = _whole(self.request.match_info[name], 1, MAX_ID)
+        if found is None:
             raise ApiError(404, "not_found", reads.NOT_FOUND)
-        return int(raw)
+        return found
 
     def date(self, name: str, default: dt.date) -> dt.date:
         raw = self.request.query.get(name)
         if raw is None:
             return default
         try:
-            return dt.date.fromisoformat(raw)
+            # fromisoformat alone also takes 20261130 and 2026-W49-1; the document says full-date.
+            day = dt.date.fromisoformat(raw) if _FULL_DATE.fullmatch(raw) else None
         except ValueError:
+            day = None
+        if day is None:
             msg = f"{name}={raw[:40]!r} is not a date; give YYYY-MM-DD, e.g. 2026-03-31"
-            raise ApiError(400, "bad_parameter", msg) from None
+            raise ApiError(400, "bad_parameter", msg)
+        if not API_FIRST_DAY <= day <= API_LAST_DAY:
+            msg = f"{name}={day} is not a day from {API_FIRST_DAY} to {API_LAST_DAY}"
+            raise ApiError(400, "bad_parameter", msg)
+        return day
 
     def period(self, today: dt.date) -> DateRange:
         end = self.date("to", today)
@@ -80,10 +94,17 @@ class Call:
         raw = self.request.query.get(name)
         if raw is None:
             return default
-        if not raw.isdigit() or not low <= int(raw) <= high:
+        found = _whole(raw, low, high)
+        if found is None:
             msg = f"{name}={raw[:20]!r} is not a whole number from {low} to {high}"
             raise ApiError(400, "bad_parameter", msg)
-        return int(raw)
+        return found
+
+    def text(self, name: str, most: int) -> str:
+        raw = self.request.query.get(name, "")
+        if len(raw) > most:
+            raise ApiError(400, "bad_parameter", f"{name} holds at most {most} characters")
+        return raw
 
     async def standup(self) -> tuple[m.StandupSummary, Standup]:
         standup = await reads.readable_standup(self.rt, self.viewer, self.id("standup_id"))
@@ -91,6 +112,18 @@ class Call:
         return m.summary(standup, part), standup
 
 
+def _whole(raw: str, low: int, high: int) -> int | None:
+    """``raw`` as a number from ``low`` to ``high``, or None: ASCII digits only (``str.isdigit``
+    also takes superscripts, which ``int`` refuses, and other scripts' digits), and no more
+    digits than ``high`` has (``int`` refuses over 4,300)."""
+    if not _DIGITS.fullmatch(raw) or len(raw) > len(str(high)):
+        return None
+    number = int(raw)
+    return number if low <= number <= high else None
+
+
+_DIGITS = re.compile(r"[0-9]+")
+_FULL_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 Reader = Callable[[Call], Awaitable[BaseModel]]
 
 
@@ -168,7 +201,7 @@ async def _blockers(call: Call) -> m.BlockerList:
 
 
 async def _search(call: Call) -> m.SearchHits:
-    words = call.request.query.get("q", "")
+    words = call.text("q", MAX_SEARCH_CHARS)
     try:
         hits, total = await reads.search_page(call.rt, call.viewer, words)
     except UserFacingError as exc:

@@ -16,6 +16,7 @@ from aiohttp import web
 
 from zulip_standup.domain.limits import API_BURST, API_REFILL_S, DASHBOARD_SESSION_DAYS
 from zulip_standup.services.rate_limit import CommandLimiter
+from zulip_standup.services.web_login import Sessions
 from zulip_standup.web import pages
 from zulip_standup.web.api import Api
 from zulip_standup.web.render import page
@@ -41,13 +42,28 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 class Dashboard(Site):
-    """The dashboard's routes, login and security headers."""
+    """The dashboard's routes, login and security headers; the API's rate limit is
+    ``api_burst`` requests at once, then one each ``api_refill_s`` seconds, per person."""
+
+    def __init__(
+        self,
+        sessions: Sessions,
+        runtimes: Runtimes,
+        public_url: str,
+        *,
+        api_burst: int = API_BURST,
+        api_refill_s: float = API_REFILL_S,
+    ) -> None:
+        super().__init__(sessions, runtimes, public_url)
+        self.api_burst, self.api_refill_s = api_burst, api_refill_s
 
     def install(self, app: web.Application) -> None:
         """Add the dashboard's routes and headers to the process's HTTP application."""
         app.middlewares.append(self._headers)
         pages.add_routes(app, self)
-        limiter = CommandLimiter(self.sessions.clock, burst=API_BURST, refill_s=API_REFILL_S)
+        limiter = CommandLimiter(
+            self.sessions.clock, burst=self.api_burst, refill_s=self.api_refill_s
+        )
         Api(self, limiter).add_routes(app)
         app.router.add_get("/login", self._login_help)
         app.router.add_get("/login/{token}", self._login_form)

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from zulip_standup.domain.limits import API_FIRST_DAY, API_LAST_DAY, MAX_SEARCH_CHARS
 from zulip_standup.web import api_models as m
 
 
@@ -38,9 +39,13 @@ class Endpoint(Protocol):
 
 _KINDS: dict[str, dict[str, Any]] = {
     "id": {"type": "integer", "minimum": 1, "maximum": 2**53 - 1},
-    "date": {"type": "string", "format": "date"},
+    "date": {
+        "type": "string",
+        "format": "date",
+        "description": f"YYYY-MM-DD, from {API_FIRST_DAY} to {API_LAST_DAY}",
+    },
     "days": {"type": "integer", "minimum": 1, "maximum": 366},
-    "text": {"type": "string", "minLength": 1, "maxLength": 500},
+    "text": {"type": "string", "minLength": 1, "maxLength": MAX_SEARCH_CHARS},
 }
 _REFUSALS = {
     "400": "A parameter is not what the endpoint takes",
