@@ -6,6 +6,7 @@ refuses, with the API's words."""
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -31,6 +32,7 @@ from service.dashboard_realm import (
 from service.dashboard_site import Site, dashboard_site
 from service.harness import Team
 from zulip_standup.domain.commands import web_texts
+from zulip_standup.domain.limits import API_BURST
 from zulip_standup.services.dashboard import NOT_FOUND
 
 NOT_VALID = "The token is not valid: make one with `token new` in a DM to the bot."
@@ -172,9 +174,10 @@ async def test_each_tool_answers_what_the_api_answers(team: Team, tmp_path: Path
             assert [h["text"] for h in hits["answers"]] == [ANN_TEAM[1]]
 
 
-async def test_bad_arguments_get_the_apis_or_the_schemas_words(team: Team, tmp_path: Path) -> None:
-    """A refusal of the API (a bad range, an empty query, too many days) comes back as a tool
-    error in the API's words; arguments outside the schema never reach it."""
+async def test_refusals_of_the_api_come_back_in_its_words(team: Team, tmp_path: Path) -> None:
+    """A refusal of the API (a bad range, too many days, an empty query) comes back as a tool
+    error in the API's words; arguments outside the schema never reach it; past the rate
+    limit the tool says when to retry."""
     ids = await answered_realm(team)
     async with dashboard_site(team) as site:
         token = await site.token_for(team.ann)
@@ -200,6 +203,12 @@ async def test_bad_arguments_get_the_apis_or_the_schemas_words(team: Team, tmp_p
             not_a_date = {"standup_id": standup, "date": "30.11.2026"}
             assert "valid date" in await _refused(session, "day_report", not_a_date)
             assert await _refused(session, "day_report", {"standup_id": 0})
+            statuses = [(await site.api(token, "/me")).status for _ in range(API_BURST)]
+            assert statuses[-1] == 429, statuses
+            limited = await _refused(session, "list_my_standups")
+            assert re.fullmatch(
+                r"Too many requests to the standup API; retry after \d+ s\.", limited
+            )
 
 
 @pytest.mark.parametrize("role", [*ROLES, "deactivated"])
