@@ -1,12 +1,14 @@
-"""The ``zulip-standup`` command line: run, demo, migrate, check."""
+"""The ``zulip-standup`` command line: run, demo, migrate, check, rotate-keys, mcp."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -58,6 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--days", type=int, default=1, help="how many standup days (default 1)")
     demo.add_argument("--json", type=Path, help="also write the counts to this JSON file")
+    sub.add_parser(
+        "mcp",
+        help="serve read-only MCP tools on stdin/stdout for an LLM client, through the bot's "
+        "REST API (STANDUP_API_URL) with a personal token (STANDUP_API_TOKEN)",
+    )
     run = sub.add_parser("run", help="run the bot against the configured Zulip server")
     run.add_argument(
         "--zuliprc",
@@ -89,6 +96,8 @@ def run_cli(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int
         return EXIT_OK
     if args.command == "demo":
         return run_demo_command(args.days, args.json, stdout)
+    if args.command == "mcp":
+        return run_mcp_command(os.environ, sys.stderr)
     given: list[Path] = [*(args.zuliprc or []), *(getattr(args, "run_zuliprc", None) or [])]
     try:
         paths = zuliprc_files(given)
@@ -175,6 +184,23 @@ def run_demo_command(days: int, json_path: Path | None, out: TextIO) -> int:
     configure_logging("WARNING", "text")
     result = asyncio.run(run_demo(out, days=days, json_path=json_path))
     return EXIT_OK if result.duplicates == 0 else EXIT_FAILURE
+
+
+def run_mcp_command(environ: Mapping[str, str], err: TextIO) -> int:
+    """The MCP server on stdio; stdout is the protocol's, so problems go to ``err``."""
+    # Imported here: the MCP SDK is for this command only, never loaded by `run`.
+    from zulip_standup.assistant.api_client import ConfigError, config_from_env  # noqa: PLC0415
+    from zulip_standup.assistant.server import serve  # noqa: PLC0415
+
+    try:
+        config = config_from_env(environ)
+    except ConfigError as exc:
+        print(f"zulip-standup mcp: {exc}", file=err)
+        return EXIT_CONFIG
+    configure_logging("WARNING", "text", [config.token], stream=err)
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C when started by hand
+        asyncio.run(serve(config))
+    return EXIT_OK
 
 
 def rotate_keys(settings: Settings, out: TextIO) -> int:

@@ -1,7 +1,7 @@
 """What starting the bot costs: the libraries it loads and the people it downloads.
 
 A started bot has not imported what it may never use (charting, Alembic, the web server,
-holiday calendars while no standup keeps one).
+holiday calendars while no standup keeps one, the MCP SDK of `zulip-standup mcp`).
 That bot runs in a subprocess (other tests' imports would hide the point) with the
 composition ``zulip-standup run`` builds, against localzulip and a SQLite file, until it is
 ready; then it reports which of the heavy libraries it has loaded.
@@ -30,7 +30,7 @@ from zulip_standup.storage.engine import make_engine
 
 MONDAY = dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.UTC)
 
-HEAVY = ("matplotlib", "numpy", "PIL", "alembic", "mako", "aiohttp", "holidays")
+HEAVY = ("matplotlib", "numpy", "PIL", "alembic", "mako", "aiohttp", "holidays", "mcp")
 
 # What `zulip-standup run` builds (cli.run_bot), run until the account is served.
 STARTED_BOT = f"""
