@@ -45,7 +45,7 @@ async def test_a_member_sees_the_day_with_answers_escaped_and_blockers(team: Tea
         assert charts.text.count("<svg") == 2
         bad = await site.get(team.ben, f"/standups/{ids['team']}?date=2026-13-01")
         assert bad.status == 400
-        assert "is not a date; give a date as YYYY-MM-DD" in bad.text
+        assert "is not a date; give YYYY-MM-DD" in bad.text
         assert (await site.get(team.ben, f"/standups/{ids['team']}/charts?days=7")).status == 400
 
 
@@ -131,3 +131,42 @@ async def test_a_managers_view_of_another_persons_history(team: Team) -> None:
         for text in ANN_SECRET[:2]:
             assert text in page.text
         assert "Reviewed the payments PR" not in page.text
+
+
+async def test_odd_dates_and_ids_get_a_clear_400_or_404_never_a_500(team: Team) -> None:
+    """The pages read dates and ids as the API does (``web.params``): the calendar's ends,
+    compact or week dates, other scripts' digits and absurd ids."""
+    ids = await answered_realm(team)
+    async with dashboard_site(team) as site:
+        await site.log_in(team.ben)
+        day = f"/standups/{ids['team']}"
+        for query in ("?date=0001-01-01", "?date=9999-12-31", "?date=20261130", "?date=2026-W49-1"):
+            reply = await site.get(team.ben, day + query)
+            assert reply.status == 400, query
+        person = f"/standups/{ids['team']}/people/{team.ann.user_id}?from=0001-01-01"
+        assert (await site.get(team.ben, person)).status == 400
+        for path in ("/standups/\u0661", "/standups/99999999999999999", "/standups/0"):
+            assert (await site.get(team.ben, path)).status == 404, path
+        long_search = await site.get(team.ben, "/search?q=" + "x" * 501)
+        assert long_search.status == 400
+        assert "at most 500 characters" in long_search.text
+
+
+async def test_a_persons_page_exports_that_persons_answers(team: Team) -> None:
+    """The export links of Ann's page hold her rows only; for Ben, not a manager, none
+    (others' answers leave only with a manager's export)."""
+    ids = await answered_realm(team)
+    async with dashboard_site(team) as site:
+        path = (
+            f"/standups/{ids['team']}/export.csv?from=2026-11-30&to=2026-11-30"
+            f"&user_id={team.ann.user_id}"
+        )
+        for person, expected in ((MAX, 3), (team.ben, 0)):
+            await site.log_in(person)
+            page = await site.get(person, f"/standups/{ids['team']}/people/{team.ann.user_id}")
+            assert f"user_id={team.ann.user_id}" in page.text
+            rows = list(csv.DictReader(io.StringIO((await site.get(person, path)).text)))
+            assert len(rows) == expected
+            assert {r["name"] for r in rows} <= {"Ann Archer"}
+        lena_only = path.replace(str(team.ann.user_id), str(team.lena.user_id))
+        assert list(csv.DictReader(io.StringIO((await site.get(MAX, lena_only)).text))) == []

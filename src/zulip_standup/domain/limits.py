@@ -36,3 +36,4 @@ API_REFILL_S = 1.0  # and one more each second after that
 # date.max that a day's look-backs (blockers, a default range) and its next day exist.
 API_FIRST_DAY = dt.date(1900, 1, 1)
 API_LAST_DAY = dt.date(9998, 12, 31)
+MAX_STATS_DAYS = 366  # the longest period the API's stats cover: a year

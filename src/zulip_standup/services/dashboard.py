@@ -203,10 +203,16 @@ async def search_page(
 
 
 async def export_file(
-    rt: Runtime, viewer: Asker, standup: Standup, period: DateRange, fmt: str
+    rt: Runtime,
+    viewer: Asker,
+    standup: Standup,
+    period: DateRange,
+    fmt: str,
+    person: int | None = None,
 ) -> tuple[str, str, bytes]:
-    """The CSV or JSON file of a range, as ``export`` makes it: filename, type, bytes."""
-    rows, _everyone = await reading.export_rows(rt, viewer, [standup], period)
+    """The CSV or JSON file of a range (one person's, when given), as ``export`` makes it:
+    filename, type, bytes."""
+    rows, _everyone = await reading.export_rows(rt, viewer, [standup], period, person)
     data = to_csv(rows) if fmt == "csv" else to_json(rows)
     content_type = "text/csv" if fmt == "csv" else "application/json"
     filename = f"{standup.name}-{period.start}-{period.end}.{fmt}"

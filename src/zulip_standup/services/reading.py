@@ -168,17 +168,24 @@ async def export(rt: Runtime, asker: Asker, cmd: ct.Export) -> str:
 
 
 async def export_rows(
-    rt: Runtime, asker: Asker, standups: list[Standup], period: DateRange
+    rt: Runtime,
+    asker: Asker,
+    standups: list[Standup],
+    period: DateRange,
+    person: int | None = None,
 ) -> tuple[list[AnswerRow], bool]:
-    """The rows an export holds, and whether they are everyone's: others' answers only for
-    the standup's managers and organisation admins (SECURITY.md 4)."""
+    """The rows an export holds (of ``person`` only, when given), and whether they may be
+    everyone's: others' answers only for the standup's managers and organisation admins
+    (SECURITY.md 4)."""
     sender = asker.person
     rows: list[AnswerRow] = []
     everyone = False
     for standup in standups:
         await require_reader(rt, standup, sender)
         everyone = standup.can_manage(sender.user_id, sender.is_admin)
-        only = None if everyone else sender.user_id
+        only = person if everyone else sender.user_id
+        if person is not None and only != person:
+            continue
         for day, answer in await rt.db(
             rt.runs.answers_in_range, standup.id, period.start, period.end, only
         ):

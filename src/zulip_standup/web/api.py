@@ -10,20 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from aiohttp import web
 from pydantic import BaseModel
 
 from zulip_standup.domain.errors import UserFacingError
 from zulip_standup.domain.limits import (
-    API_FIRST_DAY,
-    API_LAST_DAY,
     DEFAULT_STATS_DAYS,
-    MAX_RANGE_DAYS,
     MAX_SEARCH_CHARS,
+    MAX_STATS_DAYS,
 )
 from zulip_standup.domain.records import AnswerRecord
 from zulip_standup.domain.standup import Standup
@@ -34,11 +32,12 @@ from zulip_standup.services.dashboard import PageNotFound
 from zulip_standup.services.rate_limit import CommandLimiter
 from zulip_standup.services.runtime import Runtime
 from zulip_standup.web import api_models as m
+from zulip_standup.web import params
 from zulip_standup.web.openapi import Param, document
 from zulip_standup.web.site import Site
 
 PREFIX = "/api/v1"
-MAX_ID = 2**53 - 1  # ids beyond JSON's exact integers are not ids of ours
+T = TypeVar("T")
 
 
 class ApiError(Exception):
@@ -59,52 +58,26 @@ class Call:
     request: web.Request
 
     def id(self, name: str) -> int:
-        found = _whole(self.request.match_info[name], 1, MAX_ID)
+        found = params.whole(self.request.match_info[name], 1, params.MAX_ID)
         if found is None:
             raise ApiError(404, "not_found", reads.NOT_FOUND)
         return found
 
     def date(self, name: str, default: dt.date) -> dt.date:
         raw = self.request.query.get(name)
-        if raw is None:
-            return default
-        try:
-            # fromisoformat alone also takes 20261130 and 2026-W49-1; the document says full-date.
-            day = dt.date.fromisoformat(raw) if _FULL_DATE.fullmatch(raw) else None
-        except ValueError:
-            day = None
-        if day is None:
-            msg = f"{name}={raw[:40]!r} is not a date; give YYYY-MM-DD, e.g. 2026-03-31"
-            raise ApiError(400, "bad_parameter", msg)
-        if not API_FIRST_DAY <= day <= API_LAST_DAY:
-            msg = f"{name}={day} is not a day from {API_FIRST_DAY} to {API_LAST_DAY}"
-            raise ApiError(400, "bad_parameter", msg)
-        return day
+        return default if raw is None else _checked(params.day, name, raw)
 
     def period(self, today: dt.date) -> DateRange:
         end = self.date("to", today)
         start = self.date("from", end - dt.timedelta(days=DEFAULT_STATS_DAYS - 1))
-        if start > end:
-            raise ApiError(400, "bad_parameter", f"from {start} is after to {end}")
-        if (end - start).days + 1 > MAX_RANGE_DAYS:
-            raise ApiError(400, "bad_parameter", f"a range spans at most {MAX_RANGE_DAYS} days")
-        return DateRange(start, end)
+        return _checked(params.period, start, end)
 
     def number(self, name: str, default: int, low: int, high: int) -> int:
         raw = self.request.query.get(name)
-        if raw is None:
-            return default
-        found = _whole(raw, low, high)
-        if found is None:
-            msg = f"{name}={raw[:20]!r} is not a whole number from {low} to {high}"
-            raise ApiError(400, "bad_parameter", msg)
-        return found
+        return default if raw is None else _checked(params.number, name, raw, low, high)
 
     def text(self, name: str, most: int) -> str:
-        raw = self.request.query.get(name, "")
-        if len(raw) > most:
-            raise ApiError(400, "bad_parameter", f"{name} holds at most {most} characters")
-        return raw
+        return _checked(params.text, name, self.request.query.get(name, ""), most)
 
     async def standup(self) -> tuple[m.StandupSummary, Standup]:
         standup = await reads.readable_standup(self.rt, self.viewer, self.id("standup_id"))
@@ -112,18 +85,14 @@ class Call:
         return m.summary(standup, part), standup
 
 
-def _whole(raw: str, low: int, high: int) -> int | None:
-    """``raw`` as a number from ``low`` to ``high``, or None: ASCII digits only (``str.isdigit``
-    also takes superscripts, which ``int`` refuses, and other scripts' digits), and no more
-    digits than ``high`` has (``int`` refuses over 4,300)."""
-    if not _DIGITS.fullmatch(raw) or len(raw) > len(str(high)):
-        return None
-    number = int(raw)
-    return number if low <= number <= high else None
+def _checked(read: Callable[..., T], *args: Any) -> T:
+    """``read(*args)``, a bad value answered as 400 with what was wrong."""
+    try:
+        return read(*args)
+    except params.BadParameter as exc:
+        raise ApiError(400, "bad_parameter", str(exc)) from None
 
 
-_DIGITS = re.compile(r"[0-9]+")
-_FULL_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 Reader = Callable[[Call], Awaitable[BaseModel]]
 
 
@@ -167,7 +136,7 @@ async def _answers(call: Call) -> m.AnswerList:
     raw_user = call.request.query.get("user_id")
     user_id = None
     if raw_user is not None:
-        user_id = call.number("user_id", 0, 1, MAX_ID)
+        user_id = call.number("user_id", 0, 1, params.MAX_ID)
     rows = await reads.answers_in(call.rt, standup, period, user_id)
     return m.AnswerList(
         start=period.start,
@@ -191,7 +160,7 @@ def _answer(call: Call, day: dt.date, a: AnswerRecord) -> m.Answer:
 
 async def _stats(call: Call) -> m.Stats:
     _, standup = await call.standup()
-    days = call.number("days", DEFAULT_STATS_DAYS, 1, 366)
+    days = call.number("days", DEFAULT_STATS_DAYS, 1, MAX_STATS_DAYS)
     return m.stats(await reads.charts_page(call.rt, standup, days))
 
 
@@ -237,7 +206,12 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "Participation and answer times over the last days",
         m.Stats,
         _stats,
-        (_ID, Param("days", "query", "days", "How many days back (1 to 366, default 30)")),
+        (
+            _ID,
+            Param(
+                "days", "query", "days", f"How many days back (1 to {MAX_STATS_DAYS}, default 30)"
+            ),
+        ),
     ),
     Endpoint(
         "/blockers", "Open blockers of the standups the person reads", m.BlockerList, _blockers

@@ -9,8 +9,14 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from zulip_standup.domain.limits import API_FIRST_DAY, API_LAST_DAY, MAX_SEARCH_CHARS
+from zulip_standup.domain.limits import (
+    API_FIRST_DAY,
+    API_LAST_DAY,
+    MAX_SEARCH_CHARS,
+    MAX_STATS_DAYS,
+)
 from zulip_standup.web import api_models as m
+from zulip_standup.web import params
 
 
 @dataclass(frozen=True)
@@ -38,13 +44,13 @@ class Endpoint(Protocol):
 
 
 _KINDS: dict[str, dict[str, Any]] = {
-    "id": {"type": "integer", "minimum": 1, "maximum": 2**53 - 1},
+    "id": {"type": "integer", "minimum": 1, "maximum": params.MAX_ID},
     "date": {
         "type": "string",
         "format": "date",
         "description": f"YYYY-MM-DD, from {API_FIRST_DAY} to {API_LAST_DAY}",
     },
-    "days": {"type": "integer", "minimum": 1, "maximum": 366},
+    "days": {"type": "integer", "minimum": 1, "maximum": MAX_STATS_DAYS},
     "text": {"type": "string", "minLength": 1, "maxLength": MAX_SEARCH_CHARS},
 }
 _REFUSALS = {

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from zulip_standup.domain.errors import UserFacingError
-from zulip_standup.domain.limits import DASHBOARD_CHART_DAYS, DEFAULT_STATS_DAYS, MAX_RANGE_DAYS
+from zulip_standup.domain.limits import DASHBOARD_CHART_DAYS, DEFAULT_STATS_DAYS, MAX_SEARCH_CHARS
 from zulip_standup.domain.values import DateRange
 from zulip_standup.services import dashboard as reads
 from zulip_standup.services.dashboard import PageNotFound
+from zulip_standup.web import params
 from zulip_standup.web.render import answer_time_chart, page, participation_chart
 from zulip_standup.web.site import Site
 
@@ -21,20 +22,14 @@ if TYPE_CHECKING:
     Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
     _View = Callable[[Site, web.Request], Awaitable[web.StreamResponse]]
 
-DATE_FORM = "a date as YYYY-MM-DD, e.g. 2026-03-31"
-
-
-class BadQuery(Exception):
-    """A query parameter that is not what the page takes; the message names it."""
-
 
 def add_routes(app: web.Application, d: Site) -> None:
     routes: dict[str, Handler] = {
         "/": _guarded(d, _home),
-        "/standups/{standup_id:\\d{1,18}}": _guarded(d, _day),
-        "/standups/{standup_id:\\d{1,18}}/people/{user_id:\\d{1,18}}": _guarded(d, _person),
-        "/standups/{standup_id:\\d{1,18}}/charts": _guarded(d, _charts),
-        "/standups/{standup_id:\\d{1,18}}/export.{fmt:csv|json}": _guarded(d, _export),
+        "/standups/{standup_id:[0-9]{1,16}}": _guarded(d, _day),
+        "/standups/{standup_id:[0-9]{1,16}}/people/{user_id:[0-9]{1,16}}": _guarded(d, _person),
+        "/standups/{standup_id:[0-9]{1,16}}/charts": _guarded(d, _charts),
+        "/standups/{standup_id:[0-9]{1,16}}/export.{fmt:csv|json}": _guarded(d, _export),
         "/blockers": _guarded(d, _blockers),
         "/search": _guarded(d, _search),
     }
@@ -50,7 +45,7 @@ def _guarded(d: Site, view: _View) -> Handler:
             return await view(d, request)
         except PageNotFound as exc:
             return d.error(404, "Not found", exc.text)
-        except BadQuery as exc:
+        except params.BadParameter as exc:
             return d.error(400, "Not understood", str(exc))
         except UserFacingError as exc:
             return d.error(400, "Not possible", exc.text)
@@ -60,26 +55,19 @@ def _guarded(d: Site, view: _View) -> Handler:
 
 def _date(request: web.Request, name: str, default: dt.date) -> dt.date:
     raw = request.query.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise BadQuery(f"{name}={raw[:40]!r} is not a date; give {DATE_FORM}.") from None
+    return params.day(name, raw) if raw else default
 
 
 def _period(request: web.Request, today: dt.date, days: int) -> DateRange:
     end = _date(request, "to", today)
-    start = _date(request, "from", end - dt.timedelta(days=days - 1))
-    if start > end:
-        raise BadQuery(f"The range {start}..{end} ends before it starts.")
-    if (end - start).days + 1 > MAX_RANGE_DAYS:
-        raise BadQuery(f"A range may span at most {MAX_RANGE_DAYS:,} days.")
-    return DateRange(start, end)
+    return params.period(_date(request, "from", end - dt.timedelta(days=days - 1)), end)
 
 
 def _int(request: web.Request, name: str) -> int:
-    return int(request.match_info[name])
+    found = params.whole(request.match_info[name], 1, params.MAX_ID)
+    if found is None:
+        raise PageNotFound(reads.NOT_FOUND)
+    return found
 
 
 async def _home(d: Site, request: web.Request) -> web.StreamResponse:
@@ -121,7 +109,7 @@ async def _charts(d: Site, request: web.Request) -> web.StreamResponse:
     raw = request.query.get("days", str(DASHBOARD_CHART_DAYS[0]))
     if raw not in {str(n) for n in DASHBOARD_CHART_DAYS}:
         offered = " or ".join(str(n) for n in DASHBOARD_CHART_DAYS)
-        raise BadQuery(f"days={raw[:20]!r} is not offered; charts cover {offered} days.")
+        raise params.BadParameter(f"days={raw[:20]!r} is not offered; charts cover {offered} days.")
     shown = await reads.charts_page(rt, standup, int(raw))
     period = f"{shown.period.start:%d %b} to {shown.period.end:%d %b %Y}"
     return d.html(
@@ -146,8 +134,10 @@ async def _export(d: Site, request: web.Request) -> web.StreamResponse:
     rt, viewer = await d.viewer(request)
     standup = await reads.readable_standup(rt, viewer, _int(request, "standup_id"))
     period = _period(request, reads.standup_today(rt, standup), DEFAULT_STATS_DAYS)
+    raw = request.query.get("user_id")
+    person = None if raw is None else params.number("user_id", raw, 1, params.MAX_ID)
     filename, content_type, data = await reads.export_file(
-        rt, viewer, standup, period, request.match_info["fmt"]
+        rt, viewer, standup, period, request.match_info["fmt"], person
     )
     return web.Response(
         body=data,
@@ -165,6 +155,6 @@ async def _blockers(d: Site, request: web.Request) -> web.StreamResponse:
 
 async def _search(d: Site, request: web.Request) -> web.StreamResponse:
     rt, viewer = await d.viewer(request)
-    words = request.query.get("q", "").strip()
+    words = params.text("q", request.query.get("q", ""), MAX_SEARCH_CHARS).strip()
     hits, total = await reads.search_page(rt, viewer, words) if words else ([], 0)
     return d.html(page("search.html", d=d, viewer=viewer, q=words, hits=hits, total=total))
