@@ -19,6 +19,7 @@ from aiohttp.test_utils import TestServer
 from service.harness import Team
 from zulip_standup.domain.chat import Person
 from zulip_standup.domain.limits import API_BURST
+from zulip_standup.services.runtime import Runtime
 from zulip_standup.services.web_login import Sessions
 from zulip_standup.web.app import COOKIE, Dashboard
 
@@ -41,6 +42,8 @@ class Site:
     server: TestServer
     http: aiohttp.ClientSession
     cookies: dict[int, str] = field(default_factory=dict)
+    # False: this process does not serve the realm now (a standby, or still starting).
+    serving: bool = True
 
     async def link_for(self, person: Person) -> str:
         """The token of a fresh login link, as the bot DMs it."""
@@ -106,9 +109,15 @@ async def dashboard_site(
     """The dashboard of ``team``'s realm, listening on a loopback port; each person may make
     ``api_burst`` API requests at once (the fake clock refills them only as it moves)."""
     team.runtime.public_url = public_url
+    site: Site | None = None
+
+    def runtime_of(realm_id: int) -> Runtime | None:
+        served = site is not None and site.serving and realm_id == team.realm_id
+        return team.runtime if served else None
+
     dashboard = Dashboard(
         Sessions(team.storage.web, team.clock),
-        lambda realm_id: team.runtime if realm_id == team.realm_id else None,
+        runtime_of,
         public_url or PUBLIC_URL,
         api_burst=api_burst,
     )
@@ -118,6 +127,7 @@ async def dashboard_site(
     await server.start_server()
     try:
         async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http:
-            yield Site(team, server, http)
+            site = Site(team, server, http)
+            yield site
     finally:
         await server.close()

@@ -139,3 +139,21 @@ async def test_housekeeping_forgets_expired_links_and_sessions(team: Team) -> No
         assert keeper.run_once().web_access_purged == 3
         assert keeper.run_once().web_access_purged == 0
         assert (await site.get(team.ben, "/")).status == 200
+
+
+async def test_a_process_that_does_not_serve_the_realm_says_so(team: Team) -> None:
+    """A standby (or a process still starting) answers pages and the API with 503 and
+    Retry-After, and the session still works once the realm is served here."""
+    async with dashboard_site(team) as site:
+        await site.log_in(team.ann)
+        token = await site.token_for(team.ann)
+        site.serving = False
+        page = await site.get(team.ann, "/")
+        assert page.status == 503
+        assert page.headers["Retry-After"] == "5"
+        assert "another process of the bot serves it" in page.text
+        api = await site.api(token, "/me")
+        assert api.status == 503
+        assert api.headers["Retry-After"] == "5"
+        site.serving = True
+        assert (await site.get(team.ann, "/")).status == 200

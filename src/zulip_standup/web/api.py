@@ -34,7 +34,7 @@ from zulip_standup.services.runtime import Runtime
 from zulip_standup.web import api_models as m
 from zulip_standup.web import params
 from zulip_standup.web.openapi import Param, document
-from zulip_standup.web.site import Site
+from zulip_standup.web.site import NOT_SERVED, NOT_SERVED_RETRY_S, Site
 
 PREFIX = "/api/v1"
 T = TypeVar("T")
@@ -268,7 +268,7 @@ class Api:
             raise ApiError(429, "rate_limited", f"Too many requests; retry in {wait} s", wait)
         rt = self.site.runtimes(user.realm_id)
         if rt is None:
-            raise ApiError(503, "not_served", NOT_SERVED)
+            raise ApiError(503, "not_served", NOT_SERVED, NOT_SERVED_RETRY_S)
         viewer = await reads.viewer_of(rt, user.user_id)
         if viewer is None:
             raise ApiError(401, "unauthorized", UNAUTHORIZED)
@@ -286,4 +286,3 @@ UNAUTHORIZED = (
     "Send a personal token as `Authorization: Bearer <token>`; `token new` in a direct "
     "message to the bot makes one."
 )
-NOT_SERVED = "The bot serving your organisation is moving to another process; retry shortly."

@@ -24,9 +24,10 @@ BAD_LINK = (
 )
 FORGED_POST = "This form was not sent from the dashboard's own pages, so it was refused."
 NOT_SERVED = (
-    "The bot serving your organisation is starting or moving to another process. "
-    "Reload the page in a few seconds."
+    "This process does not serve your organisation right now: it is starting, or another "
+    "process of the bot serves it. Try again in a few seconds."
 )
+NOT_SERVED_RETRY_S = 5
 
 
 class Site:
@@ -61,7 +62,7 @@ class Site:
             raise web.HTTPServiceUnavailable(
                 text=page("error.html", d=self, title="Not available", message=NOT_SERVED),
                 content_type="text/html",
-                headers={"Retry-After": "5"},
+                headers={"Retry-After": str(NOT_SERVED_RETRY_S)},
             )
         viewer = await viewer_of(rt, user.user_id)
         if viewer is None:
