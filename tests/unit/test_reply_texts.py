@@ -225,10 +225,10 @@ def test_unknown_command_shows_the_word_as_typed() -> None:
 def test_forget_me_says_what_it_deletes_and_what_stays_in_zulip() -> None:
     """`forget me` is truthful: it counts what it deleted and says that messages already
     posted in Zulip are not deleted by the bot, and who can delete them."""
-    assert rt.forgotten({"answers": 3, "jobs": 1}) == (
+    assert rt.forgotten({"answers": 3, "jobs": 1, "api_tokens": 2}) == (
         "Done: I deleted 3 answers, 1 prompt and reminder job, your time zone, holidays, "
-        "time off and conversations, removed you from every standup, and took your user id "
-        "out of the audit log.\n"
+        "time off and conversations, 2 API tokens and your dashboard sessions, removed you "
+        "from every standup, and took your user id out of the audit log.\n"
         "I do not delete Zulip messages: the reports already posted in channels and our direct "
         "messages stay. You can delete your own messages; for the reports I posted, ask an "
         "administrator of your organisation."

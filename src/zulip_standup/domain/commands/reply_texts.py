@@ -262,7 +262,8 @@ def my_data(
 
 def forget_confirm() -> str:
     return (
-        "This deletes your answers, settings and time off in every standup, for good. "
+        "This deletes your answers, settings and time off in every standup, and your "
+        "dashboard sessions and API tokens, for good. "
         "Reports already posted in channels stay there: I do not delete Zulip messages. "
         "Send `forget me confirm` to go ahead."
     )
@@ -276,8 +277,9 @@ def forgotten(counts: dict[str, int]) -> str:
     answers, jobs = counts.get("answers", 0), counts.get("jobs", 0)
     return (
         f"Done: I deleted {_count(answers, 'answer')}, {_count(jobs, 'prompt and reminder job')}, "
-        "your time zone, holidays, time off and conversations, removed you from every standup, "
-        "and took your user id out of the audit log.\n"
+        "your time zone, holidays, time off and conversations, "
+        f"{_count(counts.get('api_tokens', 0), 'API token')} and your dashboard sessions, "
+        "removed you from every standup, and took your user id out of the audit log.\n"
         "I do not delete Zulip messages: the reports already posted in channels and our direct "
         "messages stay. You can delete your own messages; for the reports I posted, ask an "
         "administrator of your organisation."
