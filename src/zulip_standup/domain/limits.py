@@ -26,3 +26,6 @@ LOGIN_LINK_MINUTES = 15  # a `dashboard` link works once, this long: long enough
 DASHBOARD_IDLE_HOURS = 12  # a dashboard session unused this long ends (a working day)
 DASHBOARD_SESSION_DAYS = 7  # and every session ends a week after its login, used or not
 DASHBOARD_CHART_DAYS = (30, 90)  # the periods the dashboard's charts offer
+MAX_WEBHOOKS = 5  # webhooks of one standup: a few tools, not a fan-out service
+MAX_WEBHOOK_URL_CHARS = 500  # one webhook URL
+WEBHOOK_LOG_ENTRIES = 20  # deliveries `config webhook log` lists
