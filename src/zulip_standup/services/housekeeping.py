@@ -11,7 +11,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from zulip_standup.ports import Clock, Inbox, JobQueue, RunRepository
+from zulip_standup.ports import Clock, Inbox, JobQueue, RunRepository, WebhookStore
 
 log = logging.getLogger(__name__)
 
@@ -35,11 +35,14 @@ class Housekeeper:
         jobs: JobQueue,
         retention_days: int,
         inbox: Inbox | None = None,
+        webhooks: WebhookStore | None = None,
     ) -> None:
         self._clock = clock
         self._runs = runs
         self._jobs = jobs
         self._inbox = inbox
+        # Webhook events (their deliveries end within a day) and the delivery log.
+        self._webhooks = webhooks
         self.retention_days = retention_days
 
     def run_once(self) -> HousekeepingReport:
@@ -50,6 +53,8 @@ class Housekeeper:
         finished = self._jobs.purge_finished(now - FINISHED_JOBS_KEPT)
         if self._inbox is not None:
             self._inbox.trim(now - FINISHED_JOBS_KEPT)
+        if self._webhooks is not None:
+            self._webhooks.purge(now - FINISHED_JOBS_KEPT)
         if answers or finished:
             log.info(
                 "housekeeping_done", extra={"answers_purged": answers, "jobs_purged": finished}
