@@ -205,3 +205,22 @@ def test_llm_timeout_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = load_settings()
     assert settings.llm_timeout_seconds == 7.5
     assert "timeout 7.5 s" in settings.redacted()["llm"]
+
+
+def test_webhook_settings_default_to_public_targets_and_validate_the_ca_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Private webhook targets are off unless the operator says so; a CA file must exist;
+    both show in the redacted configuration."""
+    settings = load_settings()
+    assert settings.webhook_allow_private is False
+    assert settings.redacted()["webhooks"] == "public only"
+    ca_file = tmp_path / "ca.pem"
+    ca_file.write_text("-----BEGIN CERTIFICATE-----\n")
+    monkeypatch.setenv("STANDUP_WEBHOOK_ALLOW_PRIVATE", "true")
+    monkeypatch.setenv("STANDUP_WEBHOOK_CA_FILE", str(ca_file))
+    settings = load_settings()
+    assert settings.webhook_allow_private is True
+    assert settings.redacted()["webhooks"] == f"private targets allowed, extra CA {ca_file}"
+    problems = _problems(monkeypatch, STANDUP_WEBHOOK_CA_FILE=str(tmp_path / "missing.pem"))
+    assert any("STANDUP_WEBHOOK_CA_FILE" in p and "not a readable file" in p for p in problems)

@@ -185,3 +185,22 @@ def test_blocker_events_follow_the_open_blocker_rule() -> None:
     assert ev.blocker_change((d1, "CI"), (d1, "CI still")) is None
     assert ev.blocker_change(None, None) is None
     assert d2 > d1
+
+
+def test_the_verification_example_in_the_docs_accepts_a_real_signature() -> None:
+    """docs/webhooks.md's `verify` accepts what the bot signs, and refuses a wrong secret, a
+    changed body and an old timestamp."""
+    import re
+    from pathlib import Path
+
+    docs = Path(__file__).parents[2] / "docs" / "webhooks.md"
+    (code,) = re.findall(r"```python\n(.*?)```", docs.read_text(), re.DOTALL)
+    scope: dict[str, object] = {}
+    exec(compile(code, str(docs), "exec"), scope)  # noqa: S102 - our own documentation
+    verify = scope["verify"]
+    body, stamp = b'{"id":"e1"}', 1767225600
+    signed = signature("whsec-test-secret", stamp, body)
+    assert verify("whsec-test-secret", str(stamp), body, signed, now=stamp + 10)  # type: ignore[operator]
+    assert not verify("other", str(stamp), body, signed, now=stamp)  # type: ignore[operator]
+    assert not verify("whsec-test-secret", str(stamp), body + b" ", signed, now=stamp)  # type: ignore[operator]
+    assert not verify("whsec-test-secret", str(stamp), body, signed, now=stamp + 3600)  # type: ignore[operator]
