@@ -191,3 +191,19 @@ def test_secrets_and_bodies_are_encrypted_at_rest(engine: Engine) -> None:
     assert '"x"' not in body.body
     assert hooks.target(hook.id).secret == "top-secret"
     assert hooks.event(event.id) == event
+
+
+def test_rotating_keys_re_encrypts_secrets_and_bodies(engine: Engine) -> None:
+    """After `rotate-keys` with NEW,OLD, NEW alone reads the secret and the body."""
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    standups = StandupStore(engine)
+    realm = standups.realm_id("https://chat.example.com", "bot@example.com", 99, NOW)
+    standup = standups.create(realm, 3, "dev", 10, StandupSettings(), NOW)
+    hooks = WebhookStoreSQL(engine, AnswerCipher([old]))
+    hook = hooks.add(standup.id, "https://a.example.com/", "top-secret", 10, NOW, limit=5)
+    event = _event(standup.id)
+    hooks.record_event(event, NOW)
+    assert WebhookStoreSQL(engine, AnswerCipher([new, old])).rotate_keys() == 2
+    only_new = WebhookStoreSQL(engine, AnswerCipher([new]))
+    assert only_new.target(hook.id).secret == "top-secret"
+    assert only_new.event(event.id) == event

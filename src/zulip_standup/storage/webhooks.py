@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy import Engine, Table, delete, func, insert, select, update
 
 from zulip_standup.domain.scheduling.jobs import JobKind, JobStatus
 from zulip_standup.domain.webhooks.events import WebhookEvent, delivery_key
@@ -251,3 +251,30 @@ class WebhookStoreSQL:
                 delete(webhook_deliveries).where(webhook_deliveries.c.at < before)
             ).rowcount
         return int(events or 0) + int(log or 0)
+
+    def rotate_keys(self) -> int:
+        """Re-encrypt every secret and event body under the newest key (``rotate-keys``);
+        those rows never change once written, so each is written back only if it still
+        holds what was read (a row deleted meanwhile drops out); how many were rewritten."""
+        rewritten = 0
+        for table, column, flag in (
+            (webhooks, "secret", "secret_encrypted"),
+            (webhook_events, "body", "body_encrypted"),
+        ):
+            rewritten += self._rotate(table, column, flag)
+        return rewritten
+
+    def _rotate(self, table: Table, column: str, flag: str) -> int:
+        with reading(self.engine) as conn:
+            rows = conn.execute(select(table.c.id, table.c[column], table.c[flag])).all()
+        rewritten = 0
+        with self.engine.begin() as conn:
+            for row in rows:
+                stored, encrypted = row[1], bool(row[2])
+                sealed = self._cipher.rotate(stored, encrypted)
+                rewritten += conn.execute(
+                    update(table)
+                    .where(table.c.id == row[0], table.c[column] == stored)
+                    .values({column: sealed, flag: True})
+                ).rowcount
+        return rewritten
