@@ -200,3 +200,18 @@ async def test_removing_the_last_webhook_stops_events(team: Team) -> None:
     await team.answers(team.ann, ["a", "b", "none"])
     await team.at(utc(MONDAY, 13))
     assert team.receiver.received == []
+
+
+async def test_each_edit_is_its_own_event_even_back_to_an_earlier_text(team: Team) -> None:
+    """Ann changes answer 2 to B, back to A, then to B again: three `answers.edited` events
+    with three ids, the last one saying B."""
+    await with_webhook(team)
+    await team.at(utc(MONDAY, 8, 30))
+    await team.answers(team.ann, ["one", "A", "none"])
+    for minute, text in ((31, "B"), (32, "A"), (33, "B")):
+        await team.at(utc(MONDAY, 8, minute))
+        await team.says(team.ann, f"change 2 {text}")
+    await team.at(utc(MONDAY, 8, 40))
+    edits = [json.loads(r.body) for r in team.receiver.received if b"answers.edited" in r.body]
+    assert [e["data"]["answers"][1]["answer"] for e in edits] == ["B", "A", "B"]
+    assert len({e["id"] for e in edits}) == 3

@@ -68,8 +68,11 @@ async def answers_reported(
     now = rt.now()
     facts: tuple[object, ...]
     if update:
+        # Each edit stores a new edit time: the same edit reported twice has one id, two
+        # edits (even back to an earlier text) have two.
+        latest = max(a.edited_at or a.created_at for a in answers).isoformat()
         content = hashlib.sha256("\x1f".join(a for _, a in pairs).encode()).hexdigest()
-        kind, facts = ev.ANSWERS_EDITED, (run.run_date, user_id, content)
+        kind, facts = ev.ANSWERS_EDITED, (run.run_date, user_id, latest, content)
     else:
         kind, facts = ev.ANSWERS_SUBMITTED, (run.run_date, user_id)
     data = ev.answers_data(
