@@ -68,7 +68,7 @@ def unknown(standup: str, given: str, listings: Sequence[WebhookListing]) -> str
 
 
 def removed(standup: str, webhook: WebhookRecord) -> str:
-    return f"Removed webhook {webhook.id} ({webhook.url}) from **{standup}**."
+    return f"Removed webhook {webhook.id} (to {_host(webhook.url)}) from **{standup}**."
 
 
 def _status(entry: DeliveryRecord) -> str:
