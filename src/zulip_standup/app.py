@@ -14,7 +14,7 @@ from sqlalchemy import Engine, text
 
 from zulip_standup.charts import MatplotlibCharts
 from zulip_standup.clock import SystemClock
-from zulip_standup.configured import ai_config, standup_defaults
+from zulip_standup.configured import ai_config, is_transient_failure, standup_defaults, webhooks_for
 from zulip_standup.domain.chat import ChatEvent, IncomingMessage
 from zulip_standup.http.metrics import Metrics
 from zulip_standup.http.probes import Ping
@@ -29,7 +29,7 @@ from zulip_standup.services.directory import Directory
 from zulip_standup.services.housekeeping import Housekeeper
 from zulip_standup.services.planner import Planner
 from zulip_standup.services.rate_limit import CommandLimiter
-from zulip_standup.services.runtime import Runtime
+from zulip_standup.services.runtime import Runtime, Webhooks
 from zulip_standup.services.scheduled_prompts import ScheduledPrompts
 from zulip_standup.services.scheduler import Worker
 from zulip_standup.services.standup_cache import CachedStandups
@@ -37,7 +37,6 @@ from zulip_standup.settings import Settings
 from zulip_standup.storage import migrate as migrations
 from zulip_standup.storage.crypto import AnswerCipher
 from zulip_standup.storage.engine import make_engine
-from zulip_standup.storage.errors import is_transient_db_error
 from zulip_standup.storage.inbox import InboxStore
 from zulip_standup.storage.jobs import JobStore
 from zulip_standup.storage.leases import Lease, LeaseStore
@@ -46,9 +45,10 @@ from zulip_standup.storage.scheduled_messages import HandOffStore
 from zulip_standup.storage.schedules import ScheduleReader
 from zulip_standup.storage.standups import StandupStore
 from zulip_standup.storage.web_access import WebAccessStore
+from zulip_standup.storage.webhooks import WebhookStoreSQL
 from zulip_standup.zulip.events import EventStream, FatalZulipError
 from zulip_standup.zulip.gateway import ZulipGateway
-from zulip_standup.zulip.rest import ZulipRest, is_transient
+from zulip_standup.zulip.rest import ZulipRest
 
 if TYPE_CHECKING:
     from zulip_standup.http.server import HealthServer
@@ -59,13 +59,6 @@ SHUTDOWN_GRACE_S = 10.0
 # Catch-up looks again at messages received this recently (at most) for edits made while
 # the bot was down; Zulip's edit window (600 s by default) bounds what can have changed.
 EDIT_LOOKBACK_MAX_S = 86_400
-
-
-def is_transient_failure(exc: BaseException) -> bool:
-    """Worth another try: Zulip 5xx/429/no answer, or a database connection or lock wait."""
-    if isinstance(exc, Exception) and is_transient(exc):
-        return True
-    return is_transient_db_error(exc)
 
 
 @dataclass
@@ -135,6 +128,7 @@ class BotProcess:
         self.planner: Planner | None = None
         self.scheduled_prompts: ScheduledPrompts | None = None
         self.health: HealthServer | None = None
+        self.webhooks: Webhooks | None = None
 
     def _new_rest(self) -> ZulipRest:
         settings = self.settings
@@ -283,6 +277,8 @@ class BotProcess:
             self.clock.now(),
         )
         assert realm_id == lease.realm_id
+        hooks = WebhookStoreSQL(self.engine, cipher)
+        webhooks = self.webhooks = await webhooks_for(self.settings, hooks, realm_id)
         runtime = Runtime(
             clock=self.clock,
             chat=gateway,
@@ -305,6 +301,7 @@ class BotProcess:
             served_by=(lease.holder, lease.epoch),
             wire_clock=self.real_clock,
             defaults=standup_defaults(self.settings),
+            webhooks=webhooks,
         )
         # The command limit is a rate limit: it follows real time like the pacer,
         # also when scheduling runs on a test clock.
@@ -327,6 +324,7 @@ class BotProcess:
             is_transient=is_transient_failure,
             prepare=self.bot.prepare_jobs,
         )
+        webhooks.wake = self.worker.wake
         # The queue registered above is used by the stream: catch up on what
         # was missed while the bot was down before polling.
         await asyncio.to_thread(inbox.ensure_anchor, realm_id, self.stream.max_message_id)
@@ -343,12 +341,12 @@ class BotProcess:
                 name="scheduler",
             )
         )
+        retention = self.settings.retention_days
         housekeeper = Housekeeper(
-            self.clock, runs, job_store, self.settings.retention_days, inbox, self.web_access
+            self.clock, runs, job_store, retention, inbox, webhooks.store, self.web_access
         )
         tasks.append(asyncio.create_task(housekeeper.run(self.stop_event), name="housekeeping"))
-        # -- scheduled prompts hook (services/scheduled_prompts.py): hands prompts of standups
-        # -- with `config scheduled-messages on` to Zulip ahead of time; idle otherwise.
+        # Hands prompts of `config scheduled-messages on` standups to Zulip ahead of time.
         prompts = self.scheduled_prompts = ScheduledPrompts(runtime, self.bot.conversations)
         handing = prompts.run(self.stop_event, poll_seconds=self.options.worker_poll_seconds)
         tasks.append(asyncio.create_task(handing, name="scheduled-prompts"))
@@ -370,6 +368,8 @@ class BotProcess:
     async def _shutdown(self, tasks: list[asyncio.Task[None]]) -> None:
         if self.bot is not None:
             self.bot.intake.close()
+        if self.webhooks is not None:
+            await self.webhooks.sender.aclose()
         if self._killed:
             for task in tasks:
                 task.cancel()

@@ -23,6 +23,7 @@ from zulip_standup.storage.crypto import AnswerCipher, UnreadableAnswerError
 from zulip_standup.storage.engine import DatabaseConfigError, make_engine
 from zulip_standup.storage.key_rotation import RotationIncompleteError
 from zulip_standup.storage.runs import RunStore
+from zulip_standup.storage.webhooks import WebhookStoreSQL
 from zulip_standup.zulip.events import FatalZulipError
 from zulip_standup.zulip.rest import ZulipAuthError, ZulipError, ZulipRest
 
@@ -204,8 +205,8 @@ def run_mcp_command(environ: Mapping[str, str], err: TextIO) -> int:
 
 
 def rotate_keys(settings: Settings, out: TextIO) -> int:
-    """Re-encrypt answers under the newest key; safe while the bot runs (in batches, each row
-    written only if no edit changed it since it was read)."""
+    """Re-encrypt answers, webhook secrets and events under the newest key; safe while the
+    bot runs (in batches, each row written only if no edit changed it since it was read)."""
     if not settings.encryption_keys:
         print(
             "rotate-keys: STANDUP_ENCRYPTION_KEYS is empty; set NEWKEY,OLDKEY (newest first)",
@@ -217,6 +218,7 @@ def rotate_keys(settings: Settings, out: TextIO) -> int:
         engine = make_engine(settings.database_url.get_secret_value())
         migrations.upgrade(engine)
         count = RunStore(engine, cipher).rotate_keys()
+        hooks = WebhookStoreSQL(engine, cipher).rotate_keys()
     except (UnreadableAnswerError, RotationIncompleteError) as exc:
         print(f"rotate-keys: FAILED: {exc}; keep the old key in the list", file=out)
         return EXIT_FAILURE
@@ -225,6 +227,8 @@ def rotate_keys(settings: Settings, out: TextIO) -> int:
         return EXIT_FAILURE
     engine.dispose()
     print(f"rotate-keys: {count} answers now encrypted with the first key", file=out)
+    if hooks:
+        print(f"rotate-keys: {hooks} webhook secrets and events too", file=out)
     return EXIT_OK
 
 

@@ -70,6 +70,8 @@ EXAMPLES: dict[str, tuple[str, str]] = {
     "log_level": ("STANDUP_LOG_LEVEL", "INFO"),
     "log_format": ("STANDUP_LOG_FORMAT", "json"),
     "zulip_insecure": ("ZULIP_ALLOW_INSECURE", "false"),
+    "webhook_allow_private": ("STANDUP_WEBHOOK_ALLOW_PRIVATE", "false (true only for tests)"),
+    "webhook_ca_file": ("STANDUP_WEBHOOK_CA_FILE", "/etc/zulip-standup/webhook-ca.pem"),
 }
 
 
@@ -151,6 +153,19 @@ class Settings(BaseSettings):
     lease_ttl_seconds: float = Field(default=30.0, ge=5.0, le=300.0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
+    # Webhooks to private, loopback and link-local addresses (a receiver on this machine in
+    # tests); off, a webhook inside the operator's network is refused.
+    webhook_allow_private: bool = False
+    # A PEM bundle trusted for webhook receivers besides certifi's roots (an internal CA).
+    webhook_ca_file: Path | None = None
+
+    @field_validator("webhook_ca_file")
+    @classmethod
+    def _ca_file(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            msg = f"{value} is not a readable file"
+            raise ValueError(msg)
+        return value
 
     @field_validator("default_timezone")
     @classmethod
@@ -290,6 +305,10 @@ class Settings(BaseSettings):
                 f"{self.instance_id or '(host:pid)'}, lease TTL {self.lease_ttl_seconds:g} s"
             ),
             "log": f"{self.log_level} {self.log_format}",
+            "webhooks": (
+                ("private targets allowed" if self.webhook_allow_private else "public only")
+                + (f", extra CA {self.webhook_ca_file}" if self.webhook_ca_file else "")
+            ),
         }
 
     def secret_values(self) -> list[str]:

@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 from service.fake_chat import BOT_ID, FakeChat, Posted
+from service.fake_webhooks import FakeWebhookSender
 from zulip_standup.charts import MatplotlibCharts
 from zulip_standup.clock import FakeClock
 from zulip_standup.domain.chat import Channel, IncomingMessage, MessageEdited, Person, ServerInfo
@@ -22,7 +23,7 @@ from zulip_standup.routing import StandupBot
 from zulip_standup.services.bot import BotServices
 from zulip_standup.services.directory import Directory
 from zulip_standup.services.planner import Planner
-from zulip_standup.services.runtime import Defaults, Runtime
+from zulip_standup.services.runtime import Defaults, Runtime, Webhooks
 from zulip_standup.services.scheduler import Worker
 from zulip_standup.services.standup_cache import CachedStandups
 from zulip_standup.storage.memory import MemoryStorage
@@ -123,6 +124,7 @@ class Team:
             charts=MatplotlibCharts(),
             web=self.storage.web,
             defaults=Defaults(timezone=default_timezone),
+            webhooks=self._webhooks(),
         )
         self.bot = _make_bot(self.runtime)
         self.worker = Worker(
@@ -130,11 +132,20 @@ class Team:
         )
         self._sync_wire()
 
+    def _webhooks(self) -> Webhooks | None:
+        """The storage's webhooks with the fake receiver, as the process starts serving."""
+        store = getattr(self.storage, "webhooks", None)
+        if store is None:
+            return None
+        self.receiver = getattr(self, "receiver", None) or FakeWebhookSender()
+        return Webhooks(store, self.receiver, store.standups_with_webhooks(self.realm_id))
+
     async def restart(self) -> None:
         """The bot process starts again on the same storage and chat (a deploy, a crash):
         a new bot and worker, and the start-up's resume of what a crash may have swallowed.
         Messages sent meanwhile are handed over with ``deliver`` (the catch-up)."""
         self.runtime.standups = CachedStandups(self.storage.standups)
+        self.runtime.webhooks = self._webhooks()
         self.bot = _make_bot(self.runtime)
         self.worker = Worker(
             self.clock, self.storage.jobs, self.bot.handle_job, realm_id=self.realm_id

@@ -19,6 +19,7 @@ from zulip_standup.storage.schedules import ScheduleReader
 from zulip_standup.storage.standups import StandupStore
 from zulip_standup.storage.tables import audit_log
 from zulip_standup.storage.web_access import WebAccessStore
+from zulip_standup.storage.webhooks import WebhookStoreSQL
 
 CREATED = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
@@ -37,6 +38,7 @@ class StoreSet:
     web: Any
     # The audit log's rows as (standup_id, actor_user_id, action, detail), oldest first.
     audit_log: Callable[[], list[tuple[int | None, int, str, dict[str, Any]]]]
+    webhooks: Any = None
 
     def realm(self, site: str = "https://chat.example.org") -> int:
         """A realm (bot account) to put standups in."""
@@ -54,6 +56,7 @@ def sql_stores(backend: str, engine: Engine) -> StoreSet:
         handoffs=HandOffStore(engine),
         web=WebAccessStore(engine),
         audit_log=lambda: _sql_audit_log(engine),
+        webhooks=WebhookStoreSQL(engine, AnswerCipher([])),
     )
 
 
@@ -75,6 +78,7 @@ def memory_stores() -> StoreSet:
         inbox=twin.inbox,
         handoffs=twin.handoffs,
         web=twin.web,
+        webhooks=twin.webhooks,
         audit_log=lambda: [
             (row["standup_id"], row["actor_user_id"], row["action"], row["detail"])
             for _, row in sorted(twin.state.audit_log.items())

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from zulip_standup.domain.commands import config_settings as cs
 from zulip_standup.domain.commands import types as ct
 from zulip_standup.domain.commands.grammar import parse_command, strip_address
 from zulip_standup.domain.values import ChannelRef, DateRange, HolidayRegion, UserRef
@@ -285,6 +286,15 @@ CONFIG_TABLE: list[tuple[str, ct.ConfigSetting]] = [
     ("managers remove @**Bob**", ct.ChangeManagers("remove", (BOB,))),
     ("sync on", ct.SetSync(True)),
     ("scheduled-messages off", ct.SetScheduledMessages(False)),
+    ("webhook add https://ci.example.com/hooks/standup", cs.AddWebhook("https://ci.example.com/hooks/standup")),
+    ("webhook add <https://ci.example.com/h?a=1,2>", cs.AddWebhook("https://ci.example.com/h?a=1,2")),
+    ("webhooks add https://[2001:db8::1]:8443/x", cs.AddWebhook("https://[2001:db8::1]:8443/x")),
+    ("webhook remove 3", cs.RemoveWebhook(webhook_id=3)),
+    ("webhook remove https://ci.example.com/x", cs.RemoveWebhook(url="https://ci.example.com/x")),
+    ("webhook list", cs.ListWebhooks()),
+    ("webhook", cs.ListWebhooks()),
+    ("webhook log", cs.WebhookLog()),
+    ("webhook log 2", cs.WebhookLog(2)),
 ]  # fmt: skip
 
 

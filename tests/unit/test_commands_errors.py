@@ -23,6 +23,23 @@ def error(text: str, *, in_dm: bool = True) -> ct.CommandError:
 ERROR_TABLE: list[tuple[str, str, str]] = [
     # (command text, problem named in the message, correct form in the usage)
     ("config prompt 25:00", "Bad time '25:00'", "prompt HH:MM"),
+    (
+        "config webhook add http://ci.example.com/x",
+        "https only, not http://",
+        "webhook add <https-url>",
+    ),
+    ("config webhook add ci.example.com/x", "https only, not no scheme", "webhook add <https-url>"),
+    ("config webhook add https://", "The URL has no host", "webhook add <https-url>"),
+    ("config webhook add https://ci.example.com:99999/", "not a well-formed URL", "webhook add"),
+    ("config webhook add", "The URL is missing", "webhook add <https-url>"),
+    ("config webhook add https://a:b@ci.example.com/", "user name or password", "webhook add"),
+    ("config webhook add https://ci.example.com/a b", "a URL has no spaces", "webhook add"),
+    ("config webhook remove", "missing the webhook's id or URL", "webhook remove <url|id>"),
+    ("config webhook remove ftp://x", "https only", "webhook remove <url|id>"),
+    ("config webhook log two", "'two' is not a webhook id", "webhook log [id]"),
+    ("config webhook log 2 3", "unexpected '3'", "webhook log [id]"),
+    ("config webhook list all", "unexpected 'all'", "webhook list"),
+    ("config webhook frob", "webhook takes add, remove, list or log", "webhook add"),
     ("config prompt", "prompt needs a time", "prompt HH:MM"),
     ("config cutoff noon", "Bad time 'noon'", "cutoff HH:MM"),
     ("config reminders 11:00,99:00", "Bad time '99:00'", "reminders HH:MM[,HH:MM...]"),

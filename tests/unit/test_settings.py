@@ -228,3 +228,22 @@ def test_a_public_url_without_an_http_server_is_refused(monkeypatch: pytest.Monk
         monkeypatch, STANDUP_PUBLIC_URL="https://standup.example.com", STANDUP_HTTP_BIND=""
     )
     assert any("STANDUP_PUBLIC_URL needs STANDUP_HTTP_BIND" in p for p in problems), problems
+
+
+def test_webhook_settings_default_to_public_targets_and_validate_the_ca_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Private webhook targets are off unless the operator says so; a CA file must exist;
+    both show in the redacted configuration."""
+    settings = load_settings()
+    assert settings.webhook_allow_private is False
+    assert settings.redacted()["webhooks"] == "public only"
+    ca_file = tmp_path / "ca.pem"
+    ca_file.write_text("-----BEGIN CERTIFICATE-----\n")
+    monkeypatch.setenv("STANDUP_WEBHOOK_ALLOW_PRIVATE", "true")
+    monkeypatch.setenv("STANDUP_WEBHOOK_CA_FILE", str(ca_file))
+    settings = load_settings()
+    assert settings.webhook_allow_private is True
+    assert settings.redacted()["webhooks"] == f"private targets allowed, extra CA {ca_file}"
+    problems = _problems(monkeypatch, STANDUP_WEBHOOK_CA_FILE=str(tmp_path / "missing.pem"))
+    assert any("STANDUP_WEBHOOK_CA_FILE" in p and "not a readable file" in p for p in problems)

@@ -37,3 +37,6 @@ API_REFILL_S = 1.0  # and one more each second after that
 API_FIRST_DAY = dt.date(1900, 1, 1)
 API_LAST_DAY = dt.date(9998, 12, 31)
 MAX_STATS_DAYS = 366  # the longest period the API's stats cover: a year
+MAX_WEBHOOKS = 5  # webhooks of one standup: a few tools, not a fan-out service
+MAX_WEBHOOK_URL_CHARS = 500  # one webhook URL
+WEBHOOK_LOG_ENTRIES = 20  # deliveries `config webhook log` lists

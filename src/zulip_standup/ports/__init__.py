@@ -2,7 +2,7 @@
 (``from zulip_standup.ports import X``); defined by concern in the modules of this package:
 ``scheduling`` (clock, jobs, planning, hand-offs), ``storage`` (inbox, standups, runs),
 ``chat``, ``people`` (the directory of accounts), ``web_access`` (the dashboard's login
-links, sessions and API tokens) and ``metrics``."""
+links, sessions and API tokens), ``webhooks`` and ``metrics``."""
 
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ from zulip_standup.ports.storage import (
 )
 from zulip_standup.ports.summariser import Summariser
 from zulip_standup.ports.web_access import TOUCH_EVERY, WebAccess
+from zulip_standup.ports.webhooks import SendResult, WebhookSender, WebhookStore
 
 __all__ = [
     "TOUCH_EVERY",
@@ -59,8 +60,11 @@ __all__ = [
     "RunRepository",
     "ScheduleSource",
     "ScheduledMessage",
+    "SendResult",
     "StandupRepository",
     "StepPlan",
     "Summariser",
     "WebAccess",
+    "WebhookSender",
+    "WebhookStore",
 ]

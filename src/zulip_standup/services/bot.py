@@ -22,8 +22,9 @@ from zulip_standup.domain.chat import (
     UserChanged,
 )
 from zulip_standup.domain.conversation.answers import split_answers, unmarked
-from zulip_standup.domain.records import AnswerRecord, StandupChange
+from zulip_standup.domain.records import AnswerRecord, RunRecord, StandupChange
 from zulip_standup.domain.scheduling.jobs import DueJob, JobKind
+from zulip_standup.domain.standup import Standup
 from zulip_standup.ports import ChatError
 from zulip_standup.services import personal
 from zulip_standup.services.answer_step import OpenQuestion, open_questions_of
@@ -34,6 +35,8 @@ from zulip_standup.services.rollup import post_weekly_rollup
 from zulip_standup.services.runtime import Runtime
 from zulip_standup.services.scheduler import TransientJobError
 from zulip_standup.services.standup_admin import joining, store_change
+from zulip_standup.services.webhook_delivery import deliver
+from zulip_standup.services.webhook_events import digest_posted
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +66,13 @@ class BotServices:
     async def resume(self) -> int:
         """After a start: send what a crash before the last stop may have swallowed."""
         return await self.conversations.resume(self.reports.repost_missing)
+
+    async def _digest_counts(self, standup: Standup, run: RunRecord) -> tuple[int, int, int]:
+        """What a posted digest shows: answered, expected, open blockers."""
+        picture = await self.reports.picture(standup, run)
+        blockers = await self.reports.open_blockers(standup, run.run_date)
+        answered = len(picture.answered)
+        return answered, answered + len(picture.missing), len(blockers)
 
     # -- events other than messages -------------------------------------------
     async def handle_event(self, event: ChatEvent) -> None:
@@ -214,8 +224,11 @@ class BotServices:
                 outcome = await self.conversations.remind(standup, job.run_date, job.user_id)
             elif job.kind is JobKind.DIGEST:
                 await self.reports.digest(standup, job.run_date, attempt=job.attempt)
+                await digest_posted(rt, standup, job.run_date, self._digest_counts)
                 rolled = await post_weekly_rollup(rt, standup, job.run_date)
                 outcome = "digest and weekly roll-up" if rolled else "digest"
+            elif job.kind is JobKind.WEBHOOK:
+                outcome = await deliver(rt, job)
             else:
                 outcome = "ignored"
         except ChatError as exc:

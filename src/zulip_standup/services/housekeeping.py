@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from zulip_standup.ports import Clock, Inbox, JobQueue, RunRepository, WebAccess
+from zulip_standup.ports import Clock, Inbox, JobQueue, RunRepository, WebAccess, WebhookStore
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +37,15 @@ class Housekeeper:
         jobs: JobQueue,
         retention_days: int,
         inbox: Inbox | None = None,
+        webhooks: WebhookStore | None = None,
         web: WebAccess | None = None,
     ) -> None:
         self._clock = clock
         self._runs = runs
         self._jobs = jobs
         self._inbox = inbox
+        # Webhook events (their deliveries end within a day) and the delivery log.
+        self._webhooks = webhooks
         self._web = web
         self.retention_days = retention_days
 
@@ -54,6 +57,8 @@ class Housekeeper:
         finished = self._jobs.purge_finished(now - FINISHED_JOBS_KEPT)
         if self._inbox is not None:
             self._inbox.trim(now - FINISHED_JOBS_KEPT)
+        if self._webhooks is not None:
+            self._webhooks.purge(now - FINISHED_JOBS_KEPT)
         web = 0
         if self._web is not None:
             # Expired or ended a day ago: nothing can use them, and they name who logged in.

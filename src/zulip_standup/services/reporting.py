@@ -37,6 +37,7 @@ from zulip_standup.ports import ChatRefused
 from zulip_standup.services.attendance import day_of_run
 from zulip_standup.services.people import own_zone, zones_in
 from zulip_standup.services.runtime import Runtime
+from zulip_standup.services.webhook_events import answers_reported
 
 log = logging.getLogger(__name__)
 
@@ -149,8 +150,9 @@ class Reporter:
         update: bool,
         changed: Sequence[int] = (),
     ) -> None:
-        """Post (or update) one person's answers; then keep a posted digest's counts right."""
+        """Webhook events first; post (or update) one person's answers; keep a digest right."""
         rt = self.rt
+        await answers_reported(rt, standup, run, user_id, update, changed)
         style = standup.settings.report_style
         fresh = await rt.db(rt.runs.get_run, run.id)
         run = fresh if fresh is not None else run
@@ -172,7 +174,8 @@ class Reporter:
                 log.info("digest_edited", extra={"standup_id": standup.id})
 
     async def repost_missing(self, standup: Standup, run: RunRecord, user_id: int) -> None:
-        """After a crash: post a finished person's report unless it is in the topic already."""
+        """After a crash: its event (same id), and a finished person's report unless posted."""
+        await answers_reported(self.rt, standup, run, user_id, False, ())
         if standup.settings.report_style is ReportStyle.DIGEST:
             return
         conversation = await self.rt.db(self.rt.runs.conversation, run.id, user_id)

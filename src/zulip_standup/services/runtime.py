@@ -23,6 +23,8 @@ from zulip_standup.ports import (
     StandupRepository,
     Summariser,
     WebAccess,
+    WebhookSender,
+    WebhookStore,
 )
 
 P = ParamSpec("P")
@@ -39,6 +41,21 @@ class Defaults:
     cutoff_time: str = "12:45"
     holiday_country: str | None = None
     questions: tuple[str, ...] = ()
+
+
+@dataclass
+class Webhooks:
+    """Webhooks of the realm's standups (``services.webhooks``, ``webhook_events``): their
+    rows, the signed sender, and which standups have any. That set is read when the process
+    starts serving the realm and kept right by the commands that add and remove webhooks
+    (they run only here, the realm's one server), so a standup without webhooks costs no
+    statement when something happens in it."""
+
+    store: WebhookStore
+    sender: WebhookSender
+    standups: set[int] = field(default_factory=set)
+    # Told after deliveries were queued, so the worker sleeping till a later job looks again.
+    wake: Callable[[], None] = lambda: None
 
 
 @dataclass
@@ -77,6 +94,8 @@ class Runtime:
     # Real time for what happens on the wire (when a message was received: Zulip's edit
     # window runs on it), also when scheduling runs on a test clock. None: ``clock``.
     wire_clock: Clock | None = None
+    # Webhooks; None: this bot sends none (``config webhook`` says so).
+    webhooks: Webhooks | None = None
 
     def now(self) -> dt.datetime:
         return self.clock.now()

@@ -19,16 +19,19 @@ import os
 import socket
 import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from zulip_standup.domain.scheduling.jobs import (
     DueJob,
+    JobKind,
     JobStatus,
     LatenessPolicy,
     RetryPolicy,
+    ScheduledRetry,
     Verdict,
 )
+from zulip_standup.domain.webhooks.delivery import WEBHOOK_RETRY
 from zulip_standup.ports import Clock, JobHandler, JobQueue
 from zulip_standup.services.job_results import FinishedJobs
 from zulip_standup.services.planner import Planner
@@ -79,6 +82,7 @@ class Worker:
         concurrency: int = 8,
         lateness: LatenessPolicy | None = None,
         retry: RetryPolicy | None = None,
+        retry_by_kind: Mapping[JobKind, RetryPolicy | ScheduledRetry] | None = None,
         stale_after: dt.timedelta = dt.timedelta(minutes=10),
         transient: tuple[type[BaseException], ...] = (TransientJobError,),
         is_transient: Callable[[BaseException], bool] | None = None,
@@ -101,6 +105,12 @@ class Worker:
         self._slots = asyncio.Semaphore(self.concurrency)
         self._lateness = lateness or LatenessPolicy()
         self._retry = retry or RetryPolicy()
+        # Kinds with a schedule of their own (webhook deliveries retry for about a day).
+        default = {JobKind.WEBHOOK: WEBHOOK_RETRY}
+        self._retry_by_kind = dict(default if retry_by_kind is None else retry_by_kind)
+        self._max_attempts = max(
+            [self._retry.max_attempts, *(p.max_attempts for p in self._retry_by_kind.values())]
+        )
         self._stale_after = stale_after
         self._transient = transient
         self._is_transient = is_transient or (lambda _exc: False)
@@ -157,7 +167,7 @@ class Worker:
             limit,
             self.worker_id,
             stale_after=self._stale_after,
-            max_attempts=self._retry.max_attempts,
+            max_attempts=self._max_attempts,
             realm_id=self.realm_id,
         )
         if claimed and self._prepare is not None:
@@ -183,7 +193,8 @@ class Worker:
             await self._handler(job)
         except Exception as exc:
             if isinstance(exc, self._transient) or self._is_transient(exc):
-                retry_at = self._retry.next_due(job.attempt, self._clock.now())
+                policy = self._retry_by_kind.get(job.kind, self._retry)
+                retry_at = policy.next_due(job.attempt, self._clock.now())
                 status = await asyncio.to_thread(
                     self._store.fail, job.id, self.worker_id, self._clock.now(), repr(exc), retry_at
                 )

@@ -18,7 +18,11 @@ from zulip_standup.domain.commands import reply_texts as texts
 from zulip_standup.domain.commands import standup_texts
 from zulip_standup.domain.commands import types as ct
 from zulip_standup.domain.commands.admin_changes import config_change, validated
-from zulip_standup.domain.commands.config_settings import ChangeManagers, SetScheduledMessages
+from zulip_standup.domain.commands.config_settings import (
+    WEBHOOK_SETTINGS,
+    ChangeManagers,
+    SetScheduledMessages,
+)
 from zulip_standup.domain.commands.status_texts import status_progress
 from zulip_standup.domain.errors import UserFacingError
 from zulip_standup.domain.records import Audited, StandupChange, StandupChanged
@@ -31,6 +35,7 @@ from zulip_standup.services.attendance import day_of_run
 from zulip_standup.services.people import people_named, profiles, team_today
 from zulip_standup.services.runtime import Runtime
 from zulip_standup.services.scheduled_prompts import MIN_FEATURE_LEVEL
+from zulip_standup.services.webhooks import configure as configure_webhooks
 
 
 async def status(rt: Runtime, asker: Asker, cmd: ct.Status) -> str:
@@ -65,6 +70,8 @@ async def status(rt: Runtime, asker: Asker, cmd: ct.Status) -> str:
 async def config(rt: Runtime, asker: Asker, cmd: ct.Config) -> str:
     """Change one setting; a schedule change re-plans the jobs."""
     standup = await standup_meant(rt, asker, cmd.standup, "config", manage=True)
+    if isinstance(cmd.setting, WEBHOOK_SETTINGS):
+        return await configure_webhooks(rt, asker, standup, cmd.setting)
     manager_ids: tuple[int, ...] = ()
     if isinstance(cmd.setting, ChangeManagers):
         users = people_named(rt, cmd.setting.users, f"config managers {cmd.setting.action}")

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, func, or_, select, update
 
 from zulip_standup.domain.scheduling.jobs import (
+    PLANNED_KINDS,
     DueJob,
     JobKey,
     JobKind,
@@ -137,14 +138,17 @@ class JobStore:
         (even when that is now in the past, so a prompt moved earlier still
         goes out). A pending job due at or after ``now`` that is not in the
         plan is deleted. New keys are inserted when due at or after ``now``.
-        Claimed and finished jobs are never touched.
+        Claimed and finished jobs are never touched, nor jobs of kinds the planner does
+        not plan (webhook deliveries).
         """
         wanted = {occ.key: occ for occ in occurrences}
         updated = deleted = 0
         with self._engine.begin() as conn:
             pending = conn.execute(
                 select(jobs.c.id, jobs.c.key, jobs.c.due_at, jobs.c.deadline_at).where(
-                    jobs.c.standup_id == standup_id, jobs.c.status == JobStatus.PENDING.value
+                    jobs.c.standup_id == standup_id,
+                    jobs.c.status == JobStatus.PENDING.value,
+                    jobs.c.kind.in_(sorted(PLANNED_KINDS)),
                 )
             ).all()
             still_pending = jobs.c.status == JobStatus.PENDING.value

@@ -1,6 +1,6 @@
 """Deleting everything stored about one person (`forget me`), in one transaction: their
-answers, conversations, jobs, memberships, time off and profile, and their web dashboard
-login links, sessions and API tokens."""
+answers, conversations, jobs, memberships, time off and profile, their web dashboard
+login links, sessions and API tokens, and the webhook events about them."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ from zulip_standup.storage.tables import (
     time_off,
     web_logins,
     web_sessions,
+    webhook_events,
+    webhooks,
 )
 
 
@@ -85,6 +87,18 @@ def forget_person(engine: Engine, realm_id: int, user_id: int, now: dt.datetime)
             ),
         ):
             counts[name] = int(conn.execute(statement).rowcount or 0)
+        # Events about them go (their deliveries then find nothing to send); webhooks they
+        # added stay, without their name.
+        conn.execute(
+            delete(webhook_events).where(
+                webhook_events.c.user_id == user_id, webhook_events.c.standup_id.in_(in_realm)
+            )
+        )
+        conn.execute(
+            update(webhooks)
+            .where(webhooks.c.created_by == user_id, webhooks.c.standup_id.in_(in_realm))
+            .values(created_by=None)
+        )
         counts["audit_entries"] = _scrub_audit_log(conn, realm_id, user_id)
         conn.execute(
             insert(audit_log).values(

@@ -308,3 +308,49 @@ api_tokens = Table(
     Column("last_used_at", UTCDateTime, nullable=True),
     UniqueConstraint("realm_id", "user_id", "name", name="uq_api_tokens_realm_user_name"),
 )
+
+# A standup's webhooks: where its events are sent, signed with the secret (encrypted like
+# answers when keys are configured). ``created_by`` is NULLed when that person is forgotten.
+webhooks = Table(
+    "webhooks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("standup_id", Integer, ForeignKey("standups.id", ondelete="CASCADE"), nullable=False),
+    Column("url", String(500), nullable=False),
+    Column("secret", Text, nullable=False),
+    Column("secret_encrypted", Boolean, nullable=False),
+    Column("created_by", BigInteger, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("standup_id", "url", name="uq_webhooks_standup_url"),
+)
+
+# Each event with the exact body its deliveries send (encrypted like answers: it holds
+# them); ``user_id`` is the person it is about, deleted with them by `forget me`.
+webhook_events = Table(
+    "webhook_events",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("standup_id", Integer, ForeignKey("standups.id", ondelete="CASCADE"), nullable=False),
+    Column("type", String(32), nullable=False),
+    Column("run_date", Date, nullable=False),
+    Column("user_id", BigInteger, nullable=True),
+    Column("body", Text, nullable=False),
+    Column("body_encrypted", Boolean, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_webhook_events_created_at", "created_at"),
+)
+
+# Every delivery attempt of every webhook: its HTTP status or a short error (never the body).
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("webhook_id", Integer, ForeignKey("webhooks.id", ondelete="CASCADE"), nullable=False),
+    Column("event_id", String(36), nullable=False),
+    Column("event_type", String(32), nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("status_code", Integer, nullable=True),
+    Column("error", String(200), nullable=True),
+    Column("at", UTCDateTime, nullable=False),
+    Index("ix_webhook_deliveries_webhook", "webhook_id", "id"),
+)

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from zulip_standup.domain import values
+from zulip_standup.domain.commands import config_settings as cs
 from zulip_standup.domain.commands import types as ct
 from zulip_standup.domain.commands.args import (
     ArgReader,
@@ -20,6 +21,7 @@ from zulip_standup.domain.commands.registry import closest_setting
 from zulip_standup.domain.commands.setting_registry import SETTING_BY_WORD, SETTINGS
 from zulip_standup.domain.limits import MAX_QUESTION_CHARS, MAX_QUESTIONS, MAX_REMINDERS
 from zulip_standup.domain.scheduling.schedule import DAY_WORDS
+from zulip_standup.domain.webhooks.targets import BadWebhookUrl, parse_target
 
 FREE_TEXT_SETTINGS = frozenset({"questions", "topic"})
 _ORDINALS = {
@@ -255,6 +257,44 @@ def _managers(args: ArgReader, word: str) -> ct.ConfigSetting:
     return ct.ChangeManagers("add" if action == "add" else "remove", users)
 
 
+def _webhook_url(args: ArgReader) -> str:
+    try:
+        return parse_target(args.rest_text()).url
+    except BadWebhookUrl as exc:
+        raise ArgumentError(str(exc)) from None
+
+
+def _webhook_id(token: str) -> int | None:
+    return int(token) if token.isdigit() and len(token) < 10 else None
+
+
+def _webhook(args: ArgReader, word: str) -> ct.ConfigSetting:
+    action = (args.peek_lower() or "list").lower()
+    if action not in {"add", "remove", "delete", "list", "log"}:
+        raise ArgumentError(f"webhook takes add, remove, list or log, not {shown(action)}")
+    args.take_if(action)
+    if action == "add":
+        return cs.AddWebhook(_webhook_url(args))
+    if action in {"remove", "delete"}:
+        token = args.require("the webhook's id or URL (`config webhook list` shows them)")
+        if args.at_end() and (found := _webhook_id(token.text)) is not None:
+            return cs.RemoveWebhook(webhook_id=found)
+        args.position -= 1
+        return cs.RemoveWebhook(url=_webhook_url(args))
+    if action == "log":
+        given = args.peek()
+        if given is None:
+            return cs.WebhookLog()
+        found = _webhook_id(given.text)
+        if found is None:
+            raise ArgumentError(f"{shown(given.text)} is not a webhook id; ids are numbers")
+        args.pop()
+        args.expect_end()
+        return cs.WebhookLog(found)
+    args.expect_end()
+    return cs.ListWebhooks()
+
+
 _Parser = Callable[[ArgReader, str], ct.ConfigSetting]
 _PARSERS: dict[str, _Parser] = {
     "prompt": _prompt,
@@ -277,6 +317,7 @@ _PARSERS: dict[str, _Parser] = {
     "managers": _managers,
     "sync": _switch(ct.SetSync, "sync"),
     "scheduled-messages": _switch(ct.SetScheduledMessages, "scheduled-messages"),
+    "webhook": _webhook,
 }
 
 assert set(_PARSERS) == {spec.name for spec in SETTINGS}, "every setting needs a parser"

@@ -196,6 +196,37 @@ class SetScheduledMessages:
     enabled: bool
 
 
+@dataclass(frozen=True, slots=True)
+class AddWebhook:
+    """``config webhook add <https-url>``: the URL checked for form (its host is checked
+    when the webhook is added)."""
+
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveWebhook:
+    """``config webhook remove <url|id>``."""
+
+    webhook_id: int | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListWebhooks:
+    """``config webhook list``."""
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookLog:
+    """``config webhook log [id]``: the latest deliveries (of one webhook, or of all)."""
+
+    webhook_id: int | None = None
+
+
+WebhookSetting = AddWebhook | RemoveWebhook | ListWebhooks | WebhookLog
+WEBHOOK_SETTINGS = (AddWebhook, RemoveWebhook, ListWebhooks, WebhookLog)
+
 ConfigSetting = (
     SetPrompt
     | SetReminders
@@ -222,4 +253,5 @@ ConfigSetting = (
     | ChangeManagers
     | SetSync
     | SetScheduledMessages
+    | WebhookSetting
 )

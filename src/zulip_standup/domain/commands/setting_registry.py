@@ -64,6 +64,12 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec("scheduled-messages", "hand prompts to Zulip ahead of time",
                 ("scheduled-messages on|off",), ("scheduled-messages on",),
                 aliases=("scheduled",)),
+    SettingSpec("webhook", "signed HTTPS calls to your tools when answers, blockers or the "
+                "digest arrive (see docs/webhooks.md)",
+                ("webhook add <https-url>", "webhook remove <url|id>", "webhook list",
+                 "webhook log [id]"),
+                ("webhook add https://ci.example.com/hooks/standup", "webhook log 2"),
+                aliases=("webhooks",)),
 )  # fmt: skip
 
 

@@ -21,6 +21,13 @@ class JobKind(StrEnum):
     PROMPT = "prompt"
     REMINDER = "reminder"
     DIGEST = "digest"
+    # A signed webhook delivery: queued when its event happens, never planned.
+    WEBHOOK = "webhook"
+
+
+# The kinds the planner materialises and re-plans; the others (webhook deliveries) are
+# queued by what they report and a re-plan never touches them.
+PLANNED_KINDS = frozenset({JobKind.PROMPT, JobKind.REMINDER, JobKind.DIGEST})
 
 
 class JobStatus(StrEnum):
@@ -137,6 +144,29 @@ class RetryPolicy:
             return None
         factor = 1 << min(max(0, attempt - 1), 20)
         return now + min(self.base_delay * factor, self.max_delay)
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduledRetry:
+    """Backoff by an explicit list of delays (``delays[n - 1]`` after failed attempt ``n``);
+    spent after ``len(delays) + 1`` attempts."""
+
+    delays: tuple[dt.timedelta, ...]
+
+    def __post_init__(self) -> None:
+        if not 1 <= len(self.delays) < 20 or any(d <= dt.timedelta(0) for d in self.delays):
+            msg = "a retry schedule needs 1 to 19 positive delays"
+            raise ValueError(msg)
+
+    @property
+    def max_attempts(self) -> int:
+        return len(self.delays) + 1
+
+    def next_due(self, attempt: int, now: dt.datetime) -> dt.datetime | None:
+        """When to try again after failed attempt number ``attempt``, or None when spent."""
+        if attempt >= self.max_attempts:
+            return None
+        return now + self.delays[max(0, attempt - 1)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from zulip_standup.storage.memory.schedules import MemoryHandOffs, MemorySchedul
 from zulip_standup.storage.memory.standups import MemoryStandupStore
 from zulip_standup.storage.memory.state import DuplicateKeyError, MemoryState
 from zulip_standup.storage.memory.web_access import MemoryWebAccess
+from zulip_standup.storage.memory.webhooks import MemoryWebhooks
 
 
 @dataclass
@@ -40,6 +41,7 @@ class MemoryStorage:
         self.inbox = MemoryInbox(self.state)
         self.handoffs = MemoryHandOffs(self.state)
         self.web = MemoryWebAccess(self.state)
+        self.webhooks = MemoryWebhooks(self.state)
 
     def ports(
         self,
@@ -69,4 +71,5 @@ __all__ = [
     "MemoryState",
     "MemoryStorage",
     "MemoryWebAccess",
+    "MemoryWebhooks",
 ]

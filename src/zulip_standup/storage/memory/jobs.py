@@ -9,7 +9,13 @@ import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
-from zulip_standup.domain.scheduling.jobs import DueJob, JobStatus, ReplanResult, StoreStats
+from zulip_standup.domain.scheduling.jobs import (
+    PLANNED_KINDS,
+    DueJob,
+    JobStatus,
+    ReplanResult,
+    StoreStats,
+)
 from zulip_standup.domain.scheduling.planning import Occurrence
 from zulip_standup.storage.jobs import due_job_of
 from zulip_standup.storage.memory.state import MemoryState, utc
@@ -105,7 +111,9 @@ class MemoryJobStore:
             pending = [
                 row
                 for row in self.db.jobs.values()
-                if row["standup_id"] == standup_id and row["status"] == JobStatus.PENDING.value
+                if row["standup_id"] == standup_id
+                and row["status"] == JobStatus.PENDING.value
+                and row["kind"] in PLANNED_KINDS
             ]
             for row in pending:
                 occ = wanted.get(row["key"])

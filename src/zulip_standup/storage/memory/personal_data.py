@@ -37,6 +37,12 @@ def forget_person(
             "web_sessions": drop(state.web_sessions, lambda r: r["realm_id"] == realm_id),
             "api_tokens": drop(state.api_tokens, lambda r: r["realm_id"] == realm_id),
         }
+        # Events about them go (their deliveries then find nothing to send); webhooks they
+        # added stay, without their name.
+        drop(state.webhook_events, lambda r: r["standup_id"] in standups)
+        for row in state.webhooks.values():
+            if row["created_by"] == user_id and row["standup_id"] in standups:
+                row["created_by"] = None
         scrubbed = 0
         for entry in state.audit_log.values():
             if entry["realm_id"] != realm_id:

@@ -166,6 +166,7 @@ class MemoryStandupStore(MemoryPersonRows):
         for key in [k for k in state.participants if k[0] == standup_id]:
             del state.participants[key]
         state.delete_runs({r for r, row in state.runs.items() if row["standup_id"] == standup_id})
+        state.delete_webhooks(standup_id)
         state.standups.pop(standup_id, None)
 
     # -- participants -------------------------------------------------------

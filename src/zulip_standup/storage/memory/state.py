@@ -73,6 +73,10 @@ class MemoryState:
     web_logins: dict[str, dict[str, Any]] = field(default_factory=dict)
     web_sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
     api_tokens: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # webhook id -> webhooks row; event id -> webhook_events row; id -> webhook_deliveries row
+    webhooks: dict[int, dict[str, Any]] = field(default_factory=dict)
+    webhook_events: dict[str, dict[str, Any]] = field(default_factory=dict)
+    webhook_deliveries: dict[int, dict[str, Any]] = field(default_factory=dict)
     _ids: dict[str, Iterator[int]] = field(default_factory=dict)
 
     def next_id(self, table: str) -> int:
@@ -91,6 +95,17 @@ class MemoryState:
         run = self.runs.get(run_id)
         standup = None if run is None else self.standups.get(run["standup_id"])
         return None if standup is None else int(standup["realm_id"])
+
+    def delete_webhooks(self, standup_id: int) -> None:
+        """Delete a standup's webhooks, their log and its events (the SQL cascade)."""
+        gone = {k for k, row in self.webhooks.items() if row["standup_id"] == standup_id}
+        for key in gone:
+            del self.webhooks[key]
+        for key in [k for k, row in self.webhook_deliveries.items() if row["webhook_id"] in gone]:
+            del self.webhook_deliveries[key]
+        events = self.webhook_events
+        for event_id in [k for k, row in events.items() if row["standup_id"] == standup_id]:
+            del events[event_id]
 
     def delete_runs(self, run_ids: set[int]) -> None:
         """Delete runs with their conversations and answers (the SQL cascade)."""
