@@ -17,6 +17,7 @@ DEFAULT_STATS_DAYS = 30  # `stats`, `chart` and `export` with no range: the last
 SEARCH_DAYS = 365  # how far back `search` looks: a year of answers
 MAX_SEARCH_CHARS = 500  # the words of one API search: a few words, not a document
 MAX_SEARCH_RESULTS = 20  # hits one `search` reply lists; the rest are counted
+BLOCKER_LOOKBACK_DAYS = 60  # how far back an open blocker is looked for: two months
 MAX_HISTORY_ANSWERS = 200  # answers one `history` reply lists; the rest are counted
 # People (with their time off) the serving process keeps in memory, least recently used
 # dropped first (services/standup_cache.py). Far above what the worker has claimed at once

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from zulip_standup.domain.limits import BLOCKER_LOOKBACK_DAYS
 from zulip_standup.domain.records import AnswerRecord, ConversationRecord, RunRecord
 from zulip_standup.domain.reports.attendance import Standing
 from zulip_standup.domain.reports.blockers import Blocker, aged
@@ -42,7 +43,6 @@ from zulip_standup.services.webhook_events import answers_reported
 log = logging.getLogger(__name__)
 
 EDIT_SAFETY_S = 30  # do not start an edit this close to the end of the window
-BLOCKER_LOOKBACK_DAYS = 60
 
 
 @dataclass(frozen=True)

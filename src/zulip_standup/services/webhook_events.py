@@ -14,6 +14,7 @@ import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
+from zulip_standup.domain.limits import BLOCKER_LOOKBACK_DAYS
 from zulip_standup.domain.records import RunRecord
 from zulip_standup.domain.reports.blockers import open_blockers
 from zulip_standup.domain.standup import Standup
@@ -21,8 +22,6 @@ from zulip_standup.domain.webhooks import events as ev
 from zulip_standup.services.runtime import Runtime, Webhooks
 
 log = logging.getLogger(__name__)
-
-BLOCKER_LOOKBACK_DAYS = 60
 
 
 def _wired(rt: Runtime, standup: Standup) -> Webhooks | None:
