@@ -70,6 +70,11 @@ def current_revision(engine: Engine) -> str | None:
     return revisions[0] if revisions else None
 
 
+def known_revisions() -> frozenset[str]:
+    """Every revision this code has a migration for (a database at another is newer)."""
+    return frozenset(_revision_of(path)[0] for path in VERSIONS_DIR.glob("*.py"))
+
+
 def head_revision() -> str:
     """The newest revision this code knows: the one no revision file names as its parent."""
     revisions: set[str] = set()
