@@ -1,4 +1,5 @@
-"""The ``zulip-standup`` command line: run, demo, migrate, check, rotate-keys, mcp."""
+"""The ``zulip-standup`` command line: run, demo, migrate, check, rotate-keys, mcp, backup,
+restore."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import TextIO
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from zulip_standup import cli_backup
 from zulip_standup.app import RunOptions
 from zulip_standup.logs import configure_logging
 from zulip_standup.serving import Service
@@ -66,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve read-only MCP tools on stdin/stdout for an LLM client, through the bot's "
         "REST API (STANDUP_API_URL) with a personal token (STANDUP_API_TOKEN)",
     )
+    cli_backup.add_parsers(sub)
     run = sub.add_parser("run", help="run the bot against the configured Zulip server")
     run.add_argument(
         "--zuliprc",
@@ -120,6 +123,8 @@ def run_cli(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int
         return migrate(settings, stdout)
     if args.command == "rotate-keys":
         return rotate_keys(settings, stdout)
+    if args.command in cli_backup.COMMANDS:
+        return cli_backup.run_command(args, settings, stdout)
     if args.command == "run":
         return asyncio.run(run_bot(accounts, stdout, migrate=not args.no_migrate))
     parser.error(f"unknown command {args.command}")
