@@ -114,6 +114,15 @@ def test_backup_refuses_an_existing_file_unless_forced(
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 
+def test_backup_of_a_database_that_does_not_exist_is_refused(tmp_path: Path) -> None:
+    """A DATABASE_URL naming no file is a mistake: refused, and no empty database is made."""
+    missing = tmp_path / "nowhere" / "standup.db"
+    with pytest.raises(BackupError, match=f"there is no database at {missing}"):
+        backup_database(f"sqlite:///{missing}", tmp_path / "copy.db")
+    assert not missing.exists()
+    assert not (tmp_path / "copy.db").exists()
+
+
 def test_postgres_and_memory_databases_are_not_for_these_commands(tmp_path: Path) -> None:
     """PostgreSQL has pg_dump; an in-memory database has no file."""
     with pytest.raises(NotSQLiteError, match="for SQLite"):

@@ -65,6 +65,11 @@ class Restored:
 def backup_database(url: str, target: Path, *, force: bool = False) -> BackupWritten:
     """Copy the SQLite database at ``url`` to ``target``, consistent while the bot writes;
     refuse an existing ``target`` unless ``force``."""
+    _require_sqlite_file(url)
+    live = sqlite_path(make_url(url))
+    if live is not None and not live.exists():
+        msg = f"there is no database at {live}; check DATABASE_URL"
+        raise BackupError(msg)
     engine = _sqlite_engine(url)
     try:
         return _backup(engine, target, force=force)
