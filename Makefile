@@ -1,13 +1,15 @@
 # Two commands do everything: `make demo` runs the product, `make test` runs the whole suite.
+# The development venv installs requirements-dev.lock (the runtime pins of requirements.lock
+# plus the tools); `make lock` regenerates both, `make dist` builds the wheel and the sdist.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint types imports bench install clean lock chaos
+.PHONY: demo test lint types imports bench install clean lock chaos dist
 
-$(BIN)/zulip-standup: pyproject.toml requirements.lock
+$(BIN)/zulip-standup: pyproject.toml requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-dev.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $@
 
@@ -37,8 +39,17 @@ chaos: install
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
+# The dev lock first (it keeps the pins already in it), then the runtime lock constrained by it,
+# so every package the two share has the same version and hashes (tests/unit/test_locks.py).
+LOCK_ARGS := --generate-hashes --python-version 3.11 --no-header
 lock:
-	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 --no-header -o requirements.lock
+	uv pip compile pyproject.toml --extra dev $(LOCK_ARGS) -o requirements-dev.lock
+	uv pip compile pyproject.toml $(LOCK_ARGS) -c requirements-dev.lock -o requirements.lock
+
+# The build front end and backend come from the dev lock (no isolated, unpinned build env).
+dist: install
+	rm -rf dist
+	$(BIN)/python -m build --no-isolation --outdir dist .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
+	rm -rf $(VENV) dist .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

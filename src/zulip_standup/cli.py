@@ -1,5 +1,5 @@
 """The ``zulip-standup`` command line: run, demo, migrate, check, rotate-keys, mcp, backup,
-restore."""
+restore, help."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 from collections.abc import Mapping, Sequence
+from importlib import metadata
 from pathlib import Path
 from typing import TextIO
 
@@ -34,56 +35,104 @@ EXIT_FAILURE = 1
 EXIT_CONFIG = 2
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="zulip-standup",
-        description="An asynchronous standup bot for Zulip.",
-    )
+# Options that mean the same whichever command runs: accepted before the command
+# (`zulip-standup --zuliprc F run`) and after it (`zulip-standup run --zuliprc F`), as people
+# type them. After the command they land on a dest of their own and `parse_args` merges them.
+_IN_COMMAND = "{}_in_command"
+_GLOBAL_APPEND = ("zuliprc",)
+
+
+def package_version() -> str:
+    """The installed distribution's version (the wheel's or the editable install's)."""
+    try:
+        return metadata.version("zulip-standup")
+    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return "0+unknown"
+
+
+def _add_global_options(parser: argparse.ArgumentParser, *, in_command: bool) -> None:
     parser.add_argument(
         "--zuliprc",
         type=Path,
         action="append",
+        dest=_IN_COMMAND.format("zuliprc") if in_command else "zuliprc",
+        default=argparse.SUPPRESS if in_command else None,
+        metavar="ZULIPRC",
         help="the bot's zuliprc file (default: $ZULIP_CONFIG, else ~/.zuliprc, "
         "else ZULIP_EMAIL/ZULIP_API_KEY/ZULIP_SITE); `run` takes it more than once, or a "
         "directory of *.zuliprc files, to serve several bot accounts",
     )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"zulip-standup {package_version()}",
+        help="print the version and exit",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    return _build_parsers()[0]
+
+
+def _build_parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The program's parser and each command's (for `help COMMAND`)."""
+    parser = argparse.ArgumentParser(
+        prog="zulip-standup",
+        description="An asynchronous standup bot for Zulip.",
+    )
+    _add_global_options(parser, in_command=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.add_parser(
-        "check",
-        help="print the effective configuration and check the database and Zulip",
-    )
-    sub.add_parser("migrate", help="bring the database schema up to date")
-    sub.add_parser(
+    commands: dict[str, argparse.ArgumentParser] = {}
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        child = sub.add_parser(name, help=help_text, description=help_text)
+        _add_global_options(child, in_command=True)
+        commands[name] = child
+        return child
+
+    command("check", "print the effective configuration and check the database and Zulip")
+    command("migrate", "bring the database schema up to date")
+    command(
         "rotate-keys",
-        help="re-encrypt every stored answer with the first key of STANDUP_ENCRYPTION_KEYS",
+        "re-encrypt every stored answer with the first key of STANDUP_ENCRYPTION_KEYS",
     )
-    demo = sub.add_parser(
+    demo = command(
         "demo",
-        help="simulate a whole standup day against a bundled local Zulip (no server needed)",
+        "simulate a whole standup day against a bundled local Zulip (no server needed)",
     )
     demo.add_argument("--days", type=int, default=1, help="how many standup days (default 1)")
     demo.add_argument("--json", type=Path, help="also write the counts to this JSON file")
-    sub.add_parser(
+    command(
         "mcp",
-        help="serve read-only MCP tools on stdin/stdout for an LLM client, through the bot's "
+        "serve read-only MCP tools on stdin/stdout for an LLM client, through the bot's "
         "REST API (STANDUP_API_URL) with a personal token (STANDUP_API_TOKEN)",
     )
-    cli_backup.add_parsers(sub)
-    run = sub.add_parser("run", help="run the bot against the configured Zulip server")
-    run.add_argument(
-        "--zuliprc",
-        type=Path,
-        action="append",
-        dest="run_zuliprc",
-        metavar="ZULIPRC",
-        help="a bot account's zuliprc file or a directory of *.zuliprc files (repeatable)",
-    )
+    cli_backup.add_parsers(command)
+    run = command("run", "run the bot against the configured Zulip server")
     run.add_argument(
         "--no-migrate",
         action="store_true",
         help="do not migrate the database on start (fail if it is not up to date)",
     )
-    return parser
+    helper = sub.add_parser(
+        "help",
+        help="show this help, or a command's (`help run`), and exit",
+        description="show this help, or a command's, and exit",
+    )
+    helper.add_argument("topic", nargs="?", choices=sorted(commands), metavar="COMMAND")
+    return parser, commands
+
+
+def parse_args(
+    argv: Sequence[str] | None = None, parser: argparse.ArgumentParser | None = None
+) -> argparse.Namespace:
+    """Parse the command line, global options from either side of the command merged: a
+    repeatable option's values add up in the order typed, the others' last value wins."""
+    args = (parser or build_parser()).parse_args(argv)
+    for name in _GLOBAL_APPEND:
+        after = vars(args).pop(_IN_COMMAND.format(name), None) or []
+        setattr(args, name, [*(getattr(args, name) or []), *after])
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -93,18 +142,21 @@ def main(argv: Sequence[str] | None = None) -> None:
 def run_cli(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Parse ``argv``, run the command and return the exit code."""
     stdout = out or sys.stdout
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    parser, commands = _build_parsers()
+    args = parse_args(argv, parser)
     if args.command is None:
         parser.print_help(stdout)
+        return EXIT_OK
+    if args.command == "help":
+        shown = commands[args.topic] if args.topic else parser
+        shown.print_help(stdout)
         return EXIT_OK
     if args.command == "demo":
         return run_demo_command(args.days, args.json, stdout)
     if args.command == "mcp":
         return run_mcp_command(os.environ, sys.stderr)
-    given: list[Path] = [*(args.zuliprc or []), *(getattr(args, "run_zuliprc", None) or [])]
     try:
-        paths = zuliprc_files(given)
+        paths = zuliprc_files(args.zuliprc)
         if len(paths) > 1 and args.command != "run":
             msg = f"`{args.command}` takes one zuliprc; `run` serves several"
             raise SettingsError([msg])

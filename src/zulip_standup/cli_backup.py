@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -26,18 +27,19 @@ PG_ROUTE = (
 )
 
 
-def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``backup`` and ``restore`` to the command line's subcommands."""
-    backup = sub.add_parser(
+def add_parsers(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
+    """Add ``backup`` and ``restore`` through the command line's ``command`` factory (which
+    gives each the global options)."""
+    backup = command(
         "backup",
-        help="copy the SQLite database to FILE, consistent while the bot runs (PostgreSQL: "
+        "copy the SQLite database to FILE, consistent while the bot runs (PostgreSQL: "
         "pg_dump, see docs/backup.md)",
     )
     backup.add_argument("file", type=Path, metavar="FILE", help="the backup file to write")
     backup.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
-    restore = sub.add_parser(
+    restore = command(
         "restore",
-        help="replace the SQLite database with the backup FILE and upgrade it (stop the bot first)",
+        "replace the SQLite database with the backup FILE and upgrade it (stop the bot first)",
     )
     restore.add_argument("file", type=Path, metavar="FILE", help="a file written by `backup`")
 

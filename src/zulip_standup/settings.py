@@ -63,7 +63,7 @@ EXAMPLES: dict[str, tuple[str, str]] = {
     "llm_timeout_seconds": ("STANDUP_LLM_TIMEOUT_SECONDS", "20 (1 to 120)"),
     "encryption_keys": ("STANDUP_ENCRYPTION_KEYS", "NEWKEY,OLDKEY (Fernet keys, newest first)"),
     "retention_days": ("STANDUP_RETENTION_DAYS", "365 (0 keeps answers forever)"),
-    "http_bind": ("STANDUP_HTTP_BIND", "127.0.0.1:9191 (empty to disable)"),
+    "http_bind": ("STANDUP_HTTP_BIND", "127.0.0.1:9191 (empty to disable; port 0: any free port)"),
     "public_url": ("STANDUP_PUBLIC_URL", "https://standup.example.com (the dashboard's address)"),
     "instance_id": ("STANDUP_INSTANCE_ID", "standup-1 (unique per running process)"),
     "lease_ttl_seconds": ("STANDUP_LEASE_TTL_SECONDS", "30 (5 to 300)"),
@@ -233,7 +233,9 @@ class Settings(BaseSettings):
         if value is None or not value.strip():
             return None
         host, sep, port = value.strip().rpartition(":")
-        if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        # Port 0 asks the system for any free port (tests, side-by-side runs); the server logs
+        # the one it got in `health_server_started`.
+        if not sep or not host or not port.isdigit() or not 0 <= int(port) < 65536:
             msg = f"{value!r} is not HOST:PORT"
             raise ValueError(msg)
         return value.strip()

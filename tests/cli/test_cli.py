@@ -1,12 +1,24 @@
-"""The command line as an operator meets it: help, migrate, and check's failure lines."""
+"""The command line as an operator meets it: help, version, options on either side of the
+command, migrate, check's failure lines, and `run` on any free port."""
 
 from __future__ import annotations
 
 import os
+import re
+import signal
 import stat
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from importlib import metadata
 from pathlib import Path
+from typing import IO
+
+import httpx
+import pytest
+
+from zulip_standup.cli import parse_args
 
 SECRET_KEY = "Q7wErTy9uIoP1aSdFgHjKlZxCvBnM123"
 
@@ -181,3 +193,149 @@ def test_check_refuses_several_zuliprc_files(tmp_path: Path) -> None:
     result = _run("--zuliprc", str(first), "--zuliprc", str(second), "check")
     assert result.returncode == 2
     assert "`check` takes one zuliprc; `run` serves several" in result.stdout
+
+
+def test_version_prints_the_installed_version() -> None:
+    """``--version`` prints the distribution's version and exits 0, before or after a command."""
+    expected = f"zulip-standup {metadata.version('zulip-standup')}\n"
+    for argv in (["--version"], ["run", "--version"]):
+        result = _run(*argv)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == expected
+
+
+def test_help_command_is_the_help_option() -> None:
+    """``help`` prints what ``--help`` prints, exit 0; ``help run`` is ``run --help``."""
+    for words, option in ((["help"], ["--help"]), (["help", "run"], ["run", "--help"])):
+        by_word, by_option = _run(*words), _run(*option)
+        assert by_word.returncode == by_option.returncode == 0
+        assert by_word.stdout == by_option.stdout
+        assert by_word.stdout.startswith("usage: zulip-standup")
+
+
+@pytest.mark.parametrize(
+    ("argv", "command", "zuliprcs"),
+    [
+        (["--zuliprc", "a", "run"], "run", ["a"]),
+        (["run", "--zuliprc", "a"], "run", ["a"]),
+        (["--zuliprc", "a", "run", "--zuliprc", "b", "--zuliprc", "c"], "run", ["a", "b", "c"]),
+        (["--zuliprc", "a", "--zuliprc", "b", "run", "--no-migrate"], "run", ["a", "b"]),
+        (["check", "--zuliprc", "a"], "check", ["a"]),
+        (["--zuliprc", "a", "migrate"], "migrate", ["a"]),
+        (["rotate-keys", "--zuliprc", "a"], "rotate-keys", ["a"]),
+        (["check"], "check", []),
+    ],
+)
+def test_global_options_on_either_side_of_the_command(
+    argv: list[str], command: str, zuliprcs: list[str]
+) -> None:
+    """``--zuliprc`` is taken before and after the command; repeated, its values add up in the
+    order typed (before the command first), so ``run`` gets every account."""
+    args = parse_args(argv)
+    assert args.command == command
+    assert args.zuliprc == [Path(name) for name in zuliprcs]
+    assert not any(name.endswith("_in_command") for name in vars(args))
+
+
+def test_check_takes_the_zuliprc_after_the_command(tmp_path: Path) -> None:
+    """``check --zuliprc FILE`` against a loopback Zulip passes exactly as ``--zuliprc FILE
+    check`` does."""
+    from localzulip import LocalZulip
+
+    with LocalZulip() as server:
+        paths = server.write_zuliprcs(tmp_path / "rc")
+        db = f"sqlite:///{tmp_path / 'db' / 's.db'}"
+        after = _run("check", "--zuliprc", str(paths["bot"]), env_extra={"DATABASE_URL": db})
+        before = _run("--zuliprc", str(paths["bot"]), "check", env_extra={"DATABASE_URL": db})
+    assert after.returncode == before.returncode == 0, after.stdout + before.stdout
+    assert after.stdout == before.stdout
+    assert f"zulip: ok, bot {server.bot.full_name!r}" in after.stdout
+
+
+class _Running:
+    """`zulip-standup run` as an OS process whose log is read while it runs."""
+
+    def __init__(self, argv: list[str], env_extra: dict[str, str], log: Path) -> None:
+        self.log_path = log
+        self._log: IO[str] = log.open("w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "zulip_standup", *argv],
+            env={**os.environ, **env_extra},
+            stdout=subprocess.PIPE,
+            stderr=self._log,
+            text=True,
+        )
+
+    def wait_for_log(self, pattern: str, count: int = 1, within: float = 30) -> list[re.Match[str]]:
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            found = list(re.finditer(pattern, self.log_path.read_text()))
+            if len(found) >= count:
+                return found
+            assert self.process.poll() is None, self.log_path.read_text()
+            time.sleep(0.05)
+        pytest.fail(f"no {pattern!r} x{count} in the log: {self.log_path.read_text()}")
+
+    def stop(self) -> tuple[int, str]:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        out, _ = self.process.communicate(timeout=30)
+        self._log.close()
+        return self.process.returncode, out
+
+
+@pytest.fixture
+def two_bot_zulip(tmp_path: Path) -> Iterator[tuple[object, dict[str, Path]]]:
+    """A loopback Zulip with the sample team and a second Generic bot, ``retro``."""
+    from localzulip import LocalZulip
+    from localzulip.sample import sample_realm
+
+    realm = sample_realm()
+    owner = next(u.user_id for u in realm.users.values() if u.short_name == "alice")
+    realm.add_bot("retro-bot@example.com", "Retro", owner_id=owner, short_name="retro")
+    with LocalZulip(realm) as server:
+        yield server, server.write_zuliprcs(tmp_path / "rc")
+
+
+@pytest.mark.parametrize(
+    ("form", "accounts"),
+    [("after", ["bot"]), ("before", ["bot"]), ("split", ["bot", "retro"])],
+)
+def test_run_on_any_free_port_with_the_zuliprc_on_either_side(
+    two_bot_zulip: tuple[object, dict[str, Path]], tmp_path: Path, form: str, accounts: list[str]
+) -> None:
+    """``run --zuliprc F`` and ``--zuliprc F run`` both start the bot; ``--zuliprc A run
+    --zuliprc B`` serves both accounts. With ``STANDUP_HTTP_BIND=127.0.0.1:0`` the log names
+    the port the system gave, /healthz answers there and /readyz turns 200; SIGTERM stops it
+    with exit 0."""
+    _server, paths = two_bot_zulip
+    rcs = [str(paths[name]) for name in accounts]
+    argv = {
+        "after": ["run", "--zuliprc", rcs[0]],
+        "before": ["--zuliprc", rcs[0], "run"],
+        "split": ["--zuliprc", rcs[0], "run", "--zuliprc", rcs[-1]],
+    }[form]
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db' / 's.db'}",
+        "STANDUP_HTTP_BIND": "127.0.0.1:0",
+        "STANDUP_LOG_LEVEL": "INFO",
+        "STANDUP_LOG_FORMAT": "text",
+    }
+    bot = _Running(argv, env, tmp_path / "run.log")
+    try:
+        (started,) = bot.wait_for_log(r"health_server_started bind=127\.0\.0\.1:(\d+)")
+        port = int(started.group(1))
+        assert port != 0
+        assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).json() == {"status": "ok"}
+        leases = bot.wait_for_log(r"lease_acquired account=(\S+)", count=len(accounts))
+        assert sorted(m.group(1) for m in leases) == sorted(
+            f"{'standup' if name == 'bot' else name}-bot@example.com" for name in accounts
+        )
+        deadline = time.monotonic() + 30
+        while httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=5).status_code != 200:
+            assert time.monotonic() < deadline, bot.log_path.read_text()
+            time.sleep(0.05)
+    finally:
+        code, out = bot.stop()
+    assert code == 0, bot.log_path.read_text()
+    assert "zulip-standup: stopped" in out

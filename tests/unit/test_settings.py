@@ -230,6 +230,25 @@ def test_a_public_url_without_an_http_server_is_refused(monkeypatch: pytest.Monk
     assert any("STANDUP_PUBLIC_URL needs STANDUP_HTTP_BIND" in p for p in problems), problems
 
 
+@pytest.mark.parametrize("bind", ["127.0.0.1:0", "[::1]:0", "0.0.0.0:9191"])
+def test_http_bind_takes_port_zero_for_any_free_port(
+    monkeypatch: pytest.MonkeyPatch, bind: str
+) -> None:
+    """Port 0 is accepted (the system picks a free port, as tests and side-by-side runs need)."""
+    monkeypatch.setenv("STANDUP_HTTP_BIND", bind)
+    assert load_settings().http_bind == bind
+
+
+@pytest.mark.parametrize("bind", ["127.0.0.1:65536", "127.0.0.1", ":9191", "127.0.0.1:-1"])
+def test_http_bind_refuses_what_is_not_host_port(
+    monkeypatch: pytest.MonkeyPatch, bind: str
+) -> None:
+    """A bind without a host, without a port or with a port out of range names the setting."""
+    (problem,) = _problems(monkeypatch, STANDUP_HTTP_BIND=bind)
+    assert problem.startswith("STANDUP_HTTP_BIND:")
+    assert "is not HOST:PORT" in problem
+
+
 def test_webhook_settings_default_to_public_targets_and_validate_the_ca_file(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
