@@ -45,6 +45,18 @@ LOCK_ARGS := --generate-hashes --python-version 3.11 --no-header
 lock:
 	uv pip compile pyproject.toml --extra dev $(LOCK_ARGS) -o requirements-dev.lock
 	uv pip compile pyproject.toml $(LOCK_ARGS) -c requirements-dev.lock -o requirements.lock
+	$(MAKE) requirements-build.lock
+
+# The image's build stage needs only the build backend and its dependencies: their pins and
+# hashes copied from the dev lock (pip --require-hashes rejects the file if one is missing).
+BUILD_PINS := hatchling packaging pathspec pluggy tomlkit trove-classifiers
+.PHONY: requirements-build.lock
+requirements-build.lock:
+	@{ echo "# The wheel's build backend (pyproject's build-system) for the image's build stage:"; \
+	  echo "# the pins and hashes of requirements-dev.lock, copied by make requirements-build.lock."; \
+	  awk -v names=" $(BUILD_PINS) " 'match($$0, /^[A-Za-z0-9._-]+==/) { \
+	      keep = index(names, " " tolower(substr($$0, 1, RLENGTH - 2)) " ") > 0 } \
+	    keep && (/==/ || /^    --hash/)' requirements-dev.lock; } > $@
 
 # The build front end and backend come from the dev lock (no isolated, unpinned build env).
 dist: install

@@ -61,3 +61,18 @@ def test_the_runtime_lock_holds_no_development_tool() -> None:
     dev = read_lock(ROOT / "requirements-dev.lock")
     assert [tool for tool in DEV_TOOLS if tool in runtime] == []
     assert [tool for tool in DEV_TOOLS if tool not in dev] == []
+
+
+def test_the_build_lock_is_the_dev_locks_build_backend() -> None:
+    """requirements-build.lock (the image's build stage) pins pyproject's build backend with
+    the dev lock's versions and hashes, and nothing of the runtime or the other tools."""
+    build = read_lock(ROOT / "requirements-build.lock")
+    dev = read_lock(ROOT / "requirements-dev.lock")
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    backend = re.search(r'requires = \["([A-Za-z0-9_.-]+)', pyproject)
+    assert backend is not None
+    assert _normalise(backend.group(1)) in build
+    assert {name: pin for name, pin in build.items() if dev.get(name) != pin} == {}
+    assert all(hashes for _, hashes in build.values())
+    assert "zulip" not in build
+    assert [tool for tool in DEV_TOOLS if tool in build] == []
