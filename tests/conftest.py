@@ -15,11 +15,12 @@ import struct
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
 from psycopg import sql
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 
 from zulip_standup.storage import migrate
 from zulip_standup.storage.engine import make_engine
@@ -149,6 +150,20 @@ def engine(database_url: str) -> Iterator[Engine]:
         yield eng
     finally:
         eng.dispose()
+
+
+@pytest.fixture
+def begins(sqlite_engine: Engine) -> Iterator[list[str]]:
+    """The BEGIN statements the SQLite engine sends, in order."""
+    seen: list[str] = []
+
+    def on_statement(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.startswith("BEGIN"):
+            seen.append(statement)
+
+    event.listen(sqlite_engine, "before_cursor_execute", on_statement)
+    yield seen
+    event.remove(sqlite_engine, "before_cursor_execute", on_statement)
 
 
 @pytest.fixture

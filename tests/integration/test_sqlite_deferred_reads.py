@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterator
-from typing import Any
 
-import pytest
-from sqlalchemy import Engine, event, update
+from sqlalchemy import Engine, update
 
 from storage.scheduling_rows import CREATED, add_realm, add_standup
 from zulip_standup.domain.scheduling.jobs import JobKind
@@ -54,19 +51,6 @@ class Writer:
         self.release.set()
         self._thread.join(_GUARD_S)
         assert not self.errors
-
-
-@pytest.fixture
-def begins(sqlite_engine: Engine) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def on_statement(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.startswith("BEGIN"):
-            seen.append(statement)
-
-    event.listen(sqlite_engine, "before_cursor_execute", on_statement)
-    yield seen
-    event.remove(sqlite_engine, "before_cursor_execute", on_statement)
 
 
 def test_store_reads_proceed_while_another_connection_writes(

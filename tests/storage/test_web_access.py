@@ -8,11 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import threading
-from collections.abc import Iterator
-from typing import Any
 
-import pytest
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 
 from storage.scheduling_rows import add_realm
 from storage.store_set import StoreSet
@@ -283,20 +280,6 @@ def test_racing_uses_of_one_link_let_exactly_one_in(engine: Engine) -> None:
     assert errors == []
     assert results.count(WebUser(realm, ANN)) == 1
     assert results.count(None) == threads - 1
-
-
-@pytest.fixture
-def begins(sqlite_engine: Engine) -> Iterator[list[str]]:
-    """The BEGIN statements the SQLite engine sends, in order."""
-    seen: list[str] = []
-
-    def on_statement(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.startswith("BEGIN"):
-            seen.append(statement)
-
-    event.listen(sqlite_engine, "before_cursor_execute", on_statement)
-    yield seen
-    event.remove(sqlite_engine, "before_cursor_execute", on_statement)
 
 
 def test_lookups_take_the_write_lock_only_when_they_write(

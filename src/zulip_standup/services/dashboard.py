@@ -98,16 +98,12 @@ async def viewer_of(rt: Runtime, user_id: int) -> Asker | None:
 
 async def standups_of(rt: Runtime, viewer: Asker) -> StandupList:
     """Standups the viewer takes part in first, then the others of the realm they can read."""
-    user_id = viewer.person.user_id
     mine: list[Standup] = []
     others: list[Standup] = []
     for standup in await rt.db(rt.standups.in_realm, rt.realm_id):
         if not await can_read(rt, standup, viewer.person):
             continue
-        taking_part = user_id in {
-            p.user_id for p in await rt.db(rt.standups.participants, standup.id)
-        }
-        (mine if taking_part else others).append(standup)
+        (mine if await taking_part(rt, viewer, standup) else others).append(standup)
     return StandupList(tuple(mine), tuple(others))
 
 

@@ -127,7 +127,7 @@ async def _run(call: Call) -> m.Run:
     _, standup = await call.standup()
     day = call.date("date", reads.standup_today(call.rt, standup))
     page = await reads.day_page(call.rt, standup, day)
-    return m.run(page, {})
+    return m.run(page)
 
 
 async def _answers(call: Call) -> m.AnswerList:

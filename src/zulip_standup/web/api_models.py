@@ -184,7 +184,7 @@ def blocker(standup: Standup, found: Blocker) -> BlockerOut:
     )
 
 
-def run(day: reads.DayPage, names: dict[int, str]) -> Run:
+def run(day: reads.DayPage) -> Run:
     return Run(
         standup_id=day.standup.id,
         date=day.day,
@@ -198,7 +198,7 @@ def run(day: reads.DayPage, names: dict[int, str]) -> Run:
                     Answer(
                         date=day.day,
                         user_id=a.user_id,
-                        name=names.get(a.user_id, p.name),
+                        name=p.name,
                         question_number=a.question_index + 1,
                         question=a.question_text,
                         text=a.text,
